@@ -1,0 +1,63 @@
+namespace Integrations.Sdk.State;
+
+/// <summary>How a run ended.</summary>
+public enum RunStatus
+{
+    /// <summary>Every record read reached an outcome.</summary>
+    Succeeded = 0,
+
+    /// <summary>The run stopped on an error outside any record (for example the source could not be read).</summary>
+    Failed = 1,
+
+    /// <summary>The run was cancelled.</summary>
+    Cancelled = 2,
+}
+
+/// <summary>The counts of one run of a sync, as kept in the run history.</summary>
+public sealed record RunSummary
+{
+    /// <summary>The run's id.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The sync's name.</summary>
+    public required string Sync { get; init; }
+
+    /// <summary>How the run ended.</summary>
+    public RunStatus Status { get; init; }
+
+    /// <summary>Whether this was a dry run (no writes made).</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>When the run started.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the run finished.</summary>
+    public DateTimeOffset FinishedAt { get; init; }
+
+    /// <summary>Records read from the source or received as events.</summary>
+    public int Read { get; init; }
+
+    /// <summary>Records whose steps all succeeded in this run.</summary>
+    public int Completed { get; init; }
+
+    /// <summary>Records already finished earlier (rerun or duplicate event): nothing was written.</summary>
+    public int Skipped { get; init; }
+
+    /// <summary>Records excluded by the sync's filter.</summary>
+    public int Filtered { get; init; }
+
+    /// <summary>Records set aside with a reason, replayable.</summary>
+    public int DeadLettered { get; init; }
+
+    /// <summary>Records whose unsafe write may or may not have happened; set aside for review.</summary>
+    public int Ambiguous { get; init; }
+
+    /// <summary>The checkpoint when the run started.</summary>
+    public string? CheckpointBefore { get; init; }
+
+    /// <summary>The checkpoint when the run ended.</summary>
+    public string? CheckpointAfter { get; init; }
+
+    /// <summary>The error that failed the run, when <see cref="Status"/> is <see cref="RunStatus.Failed"/>. No secrets.</summary>
+    public string? Error { get; init; }
+}
