@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace Integrations.Sdk.Telemetry;
+
+/// <summary>The SDK's log messages, with stable event ids. None carries a payload or a secret.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Warning, "{Connector}: retrying {Method} {Path} (attempt {Attempt}) in {Delay} after {Reason}")]
+    public static partial void Retrying(ILogger logger, string connector, string method, string path, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(1002, LogLevel.Error, "{Connector}: circuit opened for {BreakDuration} after repeated failures")]
+    public static partial void CircuitOpened(ILogger logger, string connector, TimeSpan breakDuration);
+
+    [LoggerMessage(1003, LogLevel.Information, "{Connector}: circuit closed, requests flow again")]
+    public static partial void CircuitClosed(ILogger logger, string connector);
+
+    [LoggerMessage(1004, LogLevel.Information, "{Connector}: OAuth token refreshed for account {Account}, valid until {ExpiresAt}")]
+    public static partial void TokenRefreshed(ILogger logger, string connector, string account, DateTimeOffset expiresAt);
+
+    [LoggerMessage(2001, LogLevel.Information, "Sync {Sync}: run {RunId} started (dry run: {DryRun}, checkpoint: {Checkpoint})")]
+    public static partial void RunStarted(ILogger logger, string sync, string runId, bool dryRun, string? checkpoint);
+
+    [LoggerMessage(2002, LogLevel.Information, "Sync {Sync}: run {RunId} {Status}: read={Read} completed={Completed} skipped={Skipped} filtered={Filtered} dead-lettered={DeadLettered} ambiguous={Ambiguous}")]
+    public static partial void RunFinished(ILogger logger, string sync, string runId, string status, int read, int completed, int skipped, int filtered, int deadLettered, int ambiguous);
+
+    [LoggerMessage(2003, LogLevel.Error, "Sync {Sync}: run {RunId} failed: {Error}")]
+    public static partial void RunFailed(ILogger logger, string sync, string runId, string error);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Sync {Sync}: record {RecordKey} dead-lettered at step {Step} after {Attempts} attempt(s): {Reason}")]
+    public static partial void DeadLettered(ILogger logger, string sync, string recordKey, string? step, int attempts, string reason);
+
+    [LoggerMessage(2005, LogLevel.Error, "Sync {Sync}: record {RecordKey} is AMBIGUOUS at step {Step}: the write may or may not have happened; set aside for review. {Reason}")]
+    public static partial void Ambiguous(ILogger logger, string sync, string recordKey, string step, string reason);
+
+    [LoggerMessage(2006, LogLevel.Debug, "Sync {Sync}: record {RecordKey} step {Step} attempt {Attempt} failed ({Kind}): {Reason}")]
+    public static partial void StepFailed(ILogger logger, string sync, string recordKey, string step, int attempt, string kind, string reason);
+
+    [LoggerMessage(2007, LogLevel.Information, "Sync {Sync}: dead letter {Id} for record {RecordKey} replayed: {Outcome}")]
+    public static partial void Replayed(ILogger logger, string sync, string id, string recordKey, string outcome);
+
+    [LoggerMessage(2008, LogLevel.Error, "Scheduled run of sync {Sync} failed: {Error}")]
+    public static partial void ScheduledRunFailed(ILogger logger, string sync, string error);
+}

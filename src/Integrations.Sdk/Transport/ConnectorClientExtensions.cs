@@ -1,0 +1,156 @@
+using Integrations.Sdk;
+using Integrations.Sdk.Telemetry;
+using Integrations.Sdk.Transport;
+using Integrations.Sdk.Transport.Internal;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Retry;
+using Refit;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers a connector's typed Refit client with the SDK's transport pipeline. Used by connector packages.</summary>
+public static class ConnectorClientExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="TClient"/> (a Refit interface, built by Refit's source generator) through
+    /// IHttpClientFactory, behind the SDK's pipeline, outermost first: error translation → total timeout → retry
+    /// (backoff with jitter, honouring <c>Retry-After</c>, replaying only what is safe) → circuit breaker →
+    /// rate-limit budget per connector and account → attempt timeout → tracing, platform signals and error mapping
+    /// → auth.
+    /// </summary>
+    /// <typeparam name="TClient">The Refit interface.</typeparam>
+    /// <param name="builder">The integrations builder.</param>
+    /// <param name="connector">The connector's name, for example <c>hubspot</c>. Names its options, budgets and telemetry.</param>
+    /// <param name="configure">Fills the connector's HTTP options (it may read the connector's own options from the provider).</param>
+    /// <param name="refitSettings">Refit settings (serializer); defaults to System.Text.Json with web defaults.</param>
+    /// <returns>The HTTP client builder, for further handlers.</returns>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TClient"/> is already registered for this connector.</exception>
+    public static IHttpClientBuilder AddConnectorClient<TClient>(
+        this IIntegrationsBuilder builder,
+        string connector,
+        Action<IServiceProvider, ConnectorHttpOptions> configure,
+        Func<IServiceProvider, RefitSettings>? refitSettings = null)
+        where TClient : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        var services = builder.Services;
+        var clientName = $"Integrations.{connector}.{typeof(TClient).Name}";
+        if (services.Any(d => d.ImplementationInstance is ConnectorClientRegistration r && r.ClientName == clientName))
+        {
+            throw new InvalidOperationException($"The client {typeof(TClient).Name} of connector '{connector}' is registered twice.");
+        }
+
+        services.AddSingleton(new ConnectorClientRegistration(connector, clientName));
+        services.AddOptions<ConnectorHttpOptions>(connector).Configure<IServiceProvider>((options, sp) => configure(sp, options)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorHttpOptions>, ConnectorHttpOptionsValidator>());
+
+        var http = services
+            .AddRefitGeneratedClient<TClient>(refitSettings ?? (_ => new RefitSettings()), clientName)
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(connector).BaseAddress;
+                client.Timeout = Timeout.InfiniteTimeSpan; // Polly owns timeouts.
+            })
+            .AddHttpMessageHandler(() => new PlatformExceptionHandler(connector));
+
+        http.AddResilienceHandler("integrations", (pipeline, context) =>
+            ConfigurePipeline(pipeline, context.ServiceProvider, connector, clientName));
+
+        http.AddHttpMessageHandler(sp => new PlatformResponseHandler(
+            connector,
+            sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>(),
+            sp.GetRequiredService<RateLimitBudgets>(),
+            sp.GetRequiredService<SecretRedactor>(),
+            sp.GetRequiredService<TimeProvider>()));
+
+        http.AddHttpMessageHandler(sp =>
+        {
+            var auth = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(connector).Auth;
+            if (auth is null)
+            {
+                return new PassThroughHandler();
+            }
+
+            auth.RegisterSecrets(sp.GetRequiredService<SecretRedactor>());
+            return auth.CreateHandler(sp, connector);
+        });
+
+        return http;
+    }
+
+    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, IServiceProvider sp, string connector, string clientName)
+    {
+        var options = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(connector);
+        var budgets = sp.GetRequiredService<RateLimitBudgets>();
+        var metrics = sp.GetRequiredService<IntegrationsMetrics>();
+        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Integrations.Sdk.Transport");
+        var circuit = new CircuitBreakerStateProvider();
+        sp.GetRequiredService<ConnectorCircuits>().Track(clientName, circuit);
+
+        pipeline.AddTimeout(options.TotalTimeout);
+        if (options.MaxRetryAttempts > 0)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.RetryMaxDelay,
+                ShouldHandle = args => ValueTask.FromResult(RetryRules.ShouldRetry(args.Outcome.Exception, args.Context.GetRequestMessage(), options)),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is PlatformException { RetryAfter: { } wait } ? wait : (TimeSpan?)null),
+                OnRetry = args =>
+                {
+                    metrics.Retry(connector);
+                    var request = args.Context.GetRequestMessage();
+                    var reason = args.Outcome.Exception is PlatformException pe
+                        ? (pe.StatusCode is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : pe.ErrorCode ?? "error")
+                        : args.Outcome.Exception?.GetType().Name ?? "error";
+                    Log.Retrying(logger, connector, request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath ?? "?", args.AttemptNumber + 1, args.RetryDelay, reason);
+                    return default;
+                },
+            });
+        }
+
+        pipeline.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        {
+            FailureRatio = options.CircuitFailureRatio,
+            MinimumThroughput = options.CircuitMinimumThroughput,
+            SamplingDuration = options.CircuitSamplingDuration,
+            BreakDuration = options.CircuitBreakDuration,
+            StateProvider = circuit,
+            ShouldHandle = args => ValueTask.FromResult(RetryRules.CountsAsPlatformFailure(args.Outcome.Exception)),
+            OnOpened = args =>
+            {
+                Log.CircuitOpened(logger, connector, args.BreakDuration);
+                return default;
+            },
+            OnClosed = _ =>
+            {
+                Log.CircuitClosed(logger, connector);
+                return default;
+            },
+        });
+
+        pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+        {
+            RateLimiter = args => budgets.AcquireAsync(
+                connector,
+                args.Context.GetRequestMessage()?.GetAccount() ?? IntegrationsRequest.DefaultAccount,
+                args.Context.CancellationToken),
+        });
+
+        pipeline.AddTimeout(options.AttemptTimeout);
+    }
+
+    private sealed class PassThroughHandler : DelegatingHandler;
+}

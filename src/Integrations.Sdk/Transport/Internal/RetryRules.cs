@@ -1,0 +1,34 @@
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Integrations.Sdk.Transport.Internal;
+
+/// <summary>
+/// The one rule for HTTP retries: retry a retryable failure when the platform did not act on the request
+/// (429, refused connection, rejected token) or when the request is safe to replay (a read, or it carries an
+/// idempotency key). A write without a key whose effect is unknown is never resent here.
+/// </summary>
+internal static class RetryRules
+{
+    public static bool ShouldRetry(Exception? exception, HttpRequestMessage? request, ConnectorHttpOptions options) => exception switch
+    {
+        PlatformException { IsRetryable: false } => false,
+        PlatformException { RetryAfter: { } wait } when wait > options.MaxRetryAfter => false,
+        PlatformException { MayHaveBeenApplied: false } => true,
+        PlatformException => IsReplaySafe(request, options),
+        TimeoutRejectedException => IsReplaySafe(request, options),
+        BrokenCircuitException => false,
+        _ => false,
+    };
+
+    public static bool CountsAsPlatformFailure(Exception? exception) => exception switch
+    {
+        PlatformException { StatusCode: null, ErrorCode: not "circuit_open" and not "rate_limited" and not "no_refresh_token" } => true,
+        PlatformException { StatusCode: { } status } => (int)status >= 500,
+        TimeoutRejectedException => true,
+        _ => false,
+    };
+
+    private static bool IsReplaySafe(HttpRequestMessage? request, ConnectorHttpOptions options) =>
+        request is not null && request.IsReplaySafe(options.IdempotencyHeaders.ToArray());
+}

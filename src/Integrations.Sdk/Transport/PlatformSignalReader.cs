@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+namespace Integrations.Sdk.Transport;
+
+/// <summary>A platform's error as read from its response body.</summary>
+/// <param name="Code">The platform's error code, if any.</param>
+/// <param name="Message">The platform's message (redacted before it is shown).</param>
+public readonly record struct PlatformError(string? Code, string Message);
+
+/// <summary>
+/// Reads a platform's signals from its HTTP responses: its error shape, its request id, its rate-limit headers and
+/// errors it hides in successful responses. Connectors derive from it; the defaults understand common conventions.
+/// </summary>
+public class PlatformSignalReader
+{
+    private static readonly string[] RequestIdHeaders = ["X-Request-Id", "Request-Id", "X-Correlation-Id"];
+
+    /// <summary>Returns the platform's request id, for support. Default: <c>X-Request-Id</c>, <c>Request-Id</c>, <c>X-Correlation-Id</c>.</summary>
+    /// <param name="response">The response.</param>
+    public virtual string? ReadRequestId(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        foreach (var name in RequestIdHeaders)
+        {
+            if (response.Headers.TryGetValues(name, out var values))
+            {
+                return values.FirstOrDefault();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Updates the budget from the response's rate-limit headers. Default: <c>X-RateLimit-Remaining</c> with
+    /// <c>X-RateLimit-Reset</c> (seconds until reset).
+    /// </summary>
+    /// <param name="response">Any response, successful or not.</param>
+    /// <param name="budget">The budget of the account the request was made for.</param>
+    public virtual void ObserveBudget(HttpResponseMessage response, RateLimitBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(budget);
+        if (TryReadDouble(response, "X-RateLimit-Remaining", out var remaining))
+        {
+            TimeSpan? reset = TryReadDouble(response, "X-RateLimit-Reset", out var seconds) && seconds is > 0 and < 3600
+                ? TimeSpan.FromSeconds(seconds)
+                : null;
+            budget.Observe(remaining, reset);
+        }
+    }
+
+    /// <summary>
+    /// Returns how long the platform asked to wait. Default: the <c>Retry-After</c> header, as seconds or an HTTP date.
+    /// </summary>
+    /// <param name="response">The response.</param>
+    /// <param name="now">The current time, for HTTP dates.</param>
+    public virtual TimeSpan? ReadRetryAfter(HttpResponseMessage response, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (retryAfter?.Date is { } date)
+        {
+            var wait = date - now;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a status is worth retrying. Default: 408, 429, 500, 502, 503, 504.</summary>
+    /// <param name="status">The status.</param>
+    public virtual bool IsRetryable(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError
+            or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    /// <summary>
+    /// Reads the platform's error code and message from an error body. Default: JSON with <c>error</c> (string or
+    /// object with <c>code</c>/<c>message</c>), <c>message</c>, <c>error_description</c>, <c>code</c>; else the status.
+    /// </summary>
+    /// <param name="response">The error response.</param>
+    /// <param name="body">Its body (possibly truncated).</param>
+    public virtual PlatformError ReadError(HttpResponseMessage response, string body)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var fallback = new PlatformError(null, string.IsNullOrWhiteSpace(response.ReasonPhrase) ? "no error details" : response.ReasonPhrase);
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return fallback;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return fallback;
+            }
+
+            if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                root = error;
+            }
+
+            var code = ReadString(root, "code") ?? ReadString(root, "type") ?? (error.ValueKind == JsonValueKind.String ? error.GetString() : null);
+            var message = ReadString(root, "message") ?? ReadString(root, "error_description") ?? ReadString(root, "detail") ?? code;
+            return message is null ? fallback : new PlatformError(code, message);
+        }
+        catch (JsonException)
+        {
+            return fallback with { Message = body.Length > 200 ? body[..200] + "..." : body };
+        }
+    }
+
+    /// <summary>
+    /// Inspects a successful response for errors the platform reports with a 2xx status (GraphQL errors, for example).
+    /// Default: none. Return an exception to fail the attempt.
+    /// </summary>
+    /// <param name="response">The successful response.</param>
+    /// <param name="budget">The budget of the account the request was made for.</param>
+    /// <param name="cancellationToken">Cancels reading the body.</param>
+    public virtual ValueTask<PlatformException?> InspectSuccessAsync(HttpResponseMessage response, RateLimitBudget budget, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<PlatformException?>(null);
+
+    private static string? ReadString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    private static bool TryReadDouble(HttpResponseMessage response, string header, out double value)
+    {
+        value = 0;
+        return response.Headers.TryGetValues(header, out var values)
+            && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+}
