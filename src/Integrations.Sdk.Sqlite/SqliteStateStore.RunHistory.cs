@@ -1,0 +1,105 @@
+using Integrations.Sdk.State;
+
+namespace Integrations.Sdk.Sqlite;
+
+public sealed partial class SqliteStateStore
+{
+    private const string ListRunsSql = """
+        SELECT run_id, sync, status, dry_run, started_at, finished_at, read, completed, skipped, filtered,
+               dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error
+        FROM run_history
+        WHERE sync = $sync
+        ORDER BY started_at_ticks DESC, run_id DESC
+        LIMIT $limit;
+        """;
+
+    private const string UpsertRunSql = """
+        INSERT INTO run_history
+            (run_id, sync, status, dry_run, started_at, started_at_ticks, finished_at, read, completed, skipped,
+             filtered, dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error)
+        VALUES
+            ($run_id, $sync, $status, $dry_run, $started_at, $started_at_ticks, $finished_at, $read, $completed, $skipped,
+             $filtered, $dead_lettered, $ambiguous, $checkpoint_before, $checkpoint_after, $error)
+        ON CONFLICT (run_id) DO UPDATE SET
+            sync = excluded.sync,
+            status = excluded.status,
+            dry_run = excluded.dry_run,
+            started_at = excluded.started_at,
+            started_at_ticks = excluded.started_at_ticks,
+            finished_at = excluded.finished_at,
+            read = excluded.read,
+            completed = excluded.completed,
+            skipped = excluded.skipped,
+            filtered = excluded.filtered,
+            dead_lettered = excluded.dead_lettered,
+            ambiguous = excluded.ambiguous,
+            checkpoint_before = excluded.checkpoint_before,
+            checkpoint_after = excluded.checkpoint_after,
+            error = excluded.error;
+        """;
+
+    /// <inheritdoc />
+    async ValueTask IRunHistoryStore.SaveAsync(RunSummary summary, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(summary.RunId, nameof(summary));
+        ArgumentNullException.ThrowIfNull(summary.Sync, nameof(summary));
+        await WriteAsync(
+            UpsertRunSql,
+            summary,
+            static (parameters, run) =>
+            {
+                parameters.AddWithValue("$run_id", run.RunId);
+                parameters.AddWithValue("$sync", run.Sync);
+                parameters.AddWithValue("$status", (int)run.Status);
+                parameters.AddWithValue("$dry_run", run.DryRun);
+                parameters.AddWithValue("$started_at", FormatTimestamp(run.StartedAt));
+                parameters.AddWithValue("$started_at_ticks", run.StartedAt.UtcTicks);
+                parameters.AddWithValue("$finished_at", FormatTimestamp(run.FinishedAt));
+                parameters.AddWithValue("$read", run.Read);
+                parameters.AddWithValue("$completed", run.Completed);
+                parameters.AddWithValue("$skipped", run.Skipped);
+                parameters.AddWithValue("$filtered", run.Filtered);
+                parameters.AddWithValue("$dead_lettered", run.DeadLettered);
+                parameters.AddWithValue("$ambiguous", run.Ambiguous);
+                parameters.AddWithValue("$checkpoint_before", DbValue(run.CheckpointBefore));
+                parameters.AddWithValue("$checkpoint_after", DbValue(run.CheckpointAfter));
+                parameters.AddWithValue("$error", DbValue(run.Error));
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    async ValueTask<IReadOnlyList<RunSummary>> IRunHistoryStore.ListAsync(string sync, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return await ReadAsync(
+            ListRunsSql,
+            (sync, limit),
+            static (parameters, query) =>
+            {
+                parameters.AddWithValue("$sync", query.sync);
+                parameters.AddWithValue("$limit", query.limit);
+            },
+            static reader => new RunSummary
+            {
+                RunId = reader.GetString(0),
+                Sync = reader.GetString(1),
+                Status = (RunStatus)reader.GetInt32(2),
+                DryRun = reader.GetBoolean(3),
+                StartedAt = ReadTimestamp(reader, 4),
+                FinishedAt = ReadTimestamp(reader, 5),
+                Read = reader.GetInt32(6),
+                Completed = reader.GetInt32(7),
+                Skipped = reader.GetInt32(8),
+                Filtered = reader.GetInt32(9),
+                DeadLettered = reader.GetInt32(10),
+                Ambiguous = reader.GetInt32(11),
+                CheckpointBefore = ReadNullableString(reader, 12),
+                CheckpointAfter = ReadNullableString(reader, 13),
+                Error = ReadNullableString(reader, 14),
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+}

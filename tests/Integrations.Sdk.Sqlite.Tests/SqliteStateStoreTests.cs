@@ -1,0 +1,252 @@
+using Integrations.Sdk.State;
+using Integrations.Sdk.Tests.State;
+using Microsoft.Data.Sqlite;
+
+namespace Integrations.Sdk.Sqlite.Tests;
+
+public sealed class SqliteStateStoreTests : IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task Every_kind_of_state_survives_reopening_the_file()
+    {
+        var memo = new StepMemo("orders", "k1", "push", StepState.Completed, "{\"id\":7}", 1, 2, StateTestData.Origin);
+        var deadLetter = new DeadLetter
+        {
+            Id = DeadLetter.CreateId("orders", "k2"),
+            Sync = "orders",
+            RecordKey = "k2",
+            Payload = "{}",
+            Reason = "bad email",
+            Step = "push",
+            Kind = DeadLetterKind.Failed,
+            CreatedAt = StateTestData.Origin,
+            UpdatedAt = StateTestData.Origin,
+        };
+        var token = new OAuthToken("access", "refresh", StateTestData.Origin);
+        var run = new RunSummary { RunId = "run-1", Sync = "orders", StartedAt = StateTestData.Origin, Read = 3, CheckpointAfter = "c-9" };
+
+        await using (var store = _database.Open())
+        {
+            await ((IStepMemoStore)store).SaveAsync(memo);
+            await ((ICheckpointStore)store).SetAsync("orders", "c-9");
+            await ((IDeadLetterStore)store).AddAsync(deadLetter);
+            await ((ITokenStore)store).SaveAsync("quickbooks", "realm-1", token);
+            await ((IRunHistoryStore)store).SaveAsync(run);
+        }
+
+        await using var reopened = _database.Open();
+        (await ((IStepMemoStore)reopened).GetRecordAsync("orders", "k1")).Should().Equal(memo);
+        (await ((ICheckpointStore)reopened).GetAsync("orders")).Should().Be("c-9");
+        (await ((IDeadLetterStore)reopened).GetAsync(deadLetter.Id)).Should().Be(deadLetter);
+        TokenStoreContractTests.ShouldMatchExactly(await ((ITokenStore)reopened).GetAsync("quickbooks", "realm-1"), token);
+        (await ((IRunHistoryStore)reopened).ListAsync("orders")).Should().Equal(run);
+    }
+
+    [Fact]
+    public async Task A_rotated_refresh_token_is_what_a_new_instance_reads()
+    {
+        var tokenA = new OAuthToken("access-a", "refresh-a", StateTestData.Origin);
+        var tokenB = new OAuthToken("access-b", "refresh-b", StateTestData.Origin.AddHours(1));
+        await using (var store = _database.Open())
+        {
+            await ((ITokenStore)store).SaveAsync("xero", "tenant-1", tokenA);
+            await ((ITokenStore)store).SaveAsync("xero", "tenant-1", tokenB);
+        }
+
+        await using var reopened = _database.Open();
+
+        TokenStoreContractTests.ShouldMatchExactly(await ((ITokenStore)reopened).GetAsync("xero", "tenant-1"), tokenB);
+    }
+
+    [Fact]
+    public async Task Instances_opening_a_new_file_at_once_migrate_it_once_and_all_work()
+    {
+        // Several rounds on fresh files, each instance on its own thread released by a barrier, so that the
+        // first calls (which migrate) overlap as much as possible.
+        for (var round = 0; round < 5; round++)
+        {
+            using var database = new SqliteTestDatabase();
+            var stores = Enumerable.Range(0, 8).Select(_ => (ICheckpointStore)database.Open()).ToArray();
+            using var start = new Barrier(stores.Length);
+
+            await Task.WhenAll(stores.Select((store, i) => Task.Factory.StartNew(
+                () =>
+                {
+                    start.SignalAndWait();
+                    return store.SetAsync($"sync-{i}", $"c-{i}").AsTask();
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).Unwrap()));
+
+            foreach (var store in stores)
+            {
+                for (var i = 0; i < stores.Length; i++)
+                {
+                    (await store.GetAsync($"sync-{i}")).Should().Be($"c-{i}");
+                }
+            }
+
+            ReadSchemaVersions(database).Should().Equal(Enumerable.Range(1, SqliteSchema.CurrentVersion));
+        }
+    }
+
+    [Fact]
+    public async Task Two_instances_writing_the_same_file_at_once_lose_nothing()
+    {
+        IStepMemoStore first = _database.Open();
+        IStepMemoStore second = _database.Open();
+
+        await StateTestData.RunConcurrently(
+            StateTestData.ConcurrentCalls,
+            i => (i % 2 == 0 ? first : second).SaveAsync(
+                new StepMemo("orders", "k", $"step-{i:D3}", StepState.Completed, null, 0, i, StateTestData.Origin)));
+
+        foreach (var store in new[] { first, second })
+        {
+            var memos = await store.GetRecordAsync("orders", "k");
+            memos.Select(m => m.Attempts).Should().BeEquivalentTo(Enumerable.Range(0, StateTestData.ConcurrentCalls));
+        }
+    }
+
+    [Fact]
+    public async Task The_file_is_created_in_its_directory_and_in_WAL_mode()
+    {
+        File.Exists(_database.Path).Should().BeFalse();
+        await using var store = _database.Open();
+
+        await ((ICheckpointStore)store).SetAsync("orders", "c");
+
+        File.Exists(_database.Path).Should().BeTrue();
+        using var connection = _database.OpenRawConnection();
+        Scalar(connection, "PRAGMA journal_mode;").Should().Be("wal");
+    }
+
+    [Fact]
+    public async Task The_schema_version_is_recorded_and_every_table_exists()
+    {
+        await using var store = _database.Open();
+
+        (await ((ICheckpointStore)store).GetAsync("orders")).Should().BeNull();
+
+        SqliteSchema.CurrentVersion.Should().Be(1);
+        ReadSchemaVersions().Should().Equal(1);
+        using var connection = _database.OpenRawConnection();
+        ReadStrings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;")
+            .Should().Equal("checkpoints", "dead_letters", "run_history", "schema_version", "step_memo", "tokens");
+    }
+
+    [Fact]
+    public async Task Reopening_does_not_apply_migrations_again()
+    {
+        await using (var store = _database.Open())
+        {
+            await ((ICheckpointStore)store).SetAsync("orders", "c");
+        }
+
+        await using var reopened = _database.Open();
+        (await ((ICheckpointStore)reopened).GetAsync("orders")).Should().Be("c");
+
+        ReadSchemaVersions().Should().Equal(Enumerable.Range(1, SqliteSchema.CurrentVersion));
+    }
+
+    [Fact]
+    public async Task A_file_with_a_newer_schema_is_refused_and_left_unchanged()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_database.Path)!);
+        using (var connection = _database.OpenRawConnection())
+        {
+            Execute(connection, "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL);");
+            Execute(connection, $"INSERT INTO schema_version VALUES ({SqliteSchema.CurrentVersion + 1}, 'later');");
+        }
+
+        await using var store = _database.Open();
+
+        var act = async () => await ((ICheckpointStore)store).GetAsync("orders");
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*schema version {SqliteSchema.CurrentVersion + 1}*");
+        using var check = _database.OpenRawConnection();
+        ReadStrings(check, "SELECT name FROM sqlite_master WHERE type = 'table';").Should().Equal("schema_version");
+    }
+
+    [Fact]
+    public async Task Disposing_releases_the_file_and_later_calls_throw()
+    {
+        var store = _database.Open();
+        await ((ICheckpointStore)store).SetAsync("orders", "c");
+        File.Exists(_database.Path + "-wal").Should().BeTrue();
+
+        await store.DisposeAsync();
+        store.Dispose();
+
+        // SQLite deletes the WAL file when the last connection to the database closes.
+        File.Exists(_database.Path + "-wal").Should().BeFalse();
+        await FluentActions.Awaiting(async () => await ((ICheckpointStore)store).GetAsync("orders"))
+            .Should().ThrowAsync<ObjectDisposedException>();
+        await FluentActions.Awaiting(async () => await ((ICheckpointStore)store).SetAsync("orders", "d"))
+            .Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    [Fact]
+    public async Task A_connection_string_can_be_given_instead_of_a_path()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_database.Path)!);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = _database.Path, Pooling = true }.ToString();
+        await using (var store = new SqliteStateStore(new SqliteStateOptions { ConnectionString = connectionString }))
+        {
+            await ((ICheckpointStore)store).SetAsync("orders", "c");
+        }
+
+        await using var reopened = _database.Open();
+        (await ((ICheckpointStore)reopened).GetAsync("orders")).Should().Be("c");
+    }
+
+    private List<int> ReadSchemaVersions() => ReadSchemaVersions(_database);
+
+    private static List<int> ReadSchemaVersions(SqliteTestDatabase database)
+    {
+        using var connection = database.OpenRawConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM schema_version ORDER BY version;";
+        using var reader = command.ExecuteReader();
+        var versions = new List<int>();
+        while (reader.Read())
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
+    }
+
+    private static List<string> ReadStrings(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
