@@ -54,7 +54,7 @@ public static class ConnectorClientExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorHttpOptions>, ConnectorHttpOptionsValidator>());
 
         var http = services
-            .AddRefitGeneratedClient<TClient>(refitSettings ?? (_ => new RefitSettings()), clientName)
+            .AddRefitGeneratedClient<TClient>(sp => WithPlatformExceptions(refitSettings?.Invoke(sp) ?? new RefitSettings()), clientName)
             .ConfigureHttpClient((sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(connector).BaseAddress;
@@ -85,6 +85,20 @@ public static class ConnectorClientExtensions
         });
 
         return http;
+    }
+
+    /// <summary>Lets <see cref="PlatformException"/> reach the caller as is, instead of wrapped by Refit.</summary>
+    private static RefitSettings WithPlatformExceptions(RefitSettings settings)
+    {
+        var fallback = settings.TransportExceptionFactory;
+        settings.TransportExceptionFactory = (request, exception, cancellationToken) => exception switch
+        {
+            PlatformException => exception,
+            OperationCanceledException when cancellationToken.IsCancellationRequested => exception,
+            _ when fallback is not null => fallback(request, exception, cancellationToken),
+            _ => new ApiRequestException(request, request.Method, settings, exception),
+        };
+        return settings;
     }
 
     private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, IServiceProvider sp, string connector, string clientName)
