@@ -80,7 +80,8 @@ public static class IntegrationsServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-        services.AddHttpClient(OAuth2TokenManagers.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient(OAuth2TokenManagers.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
+            .RemoveAllLoggers();
         services.TryAddSingleton<SecretRedactor>();
         services.TryAddSingleton<IntegrationsMetrics>();
         services.TryAddSingleton<RateLimitBudgets>();

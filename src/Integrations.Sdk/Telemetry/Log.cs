@@ -17,6 +17,12 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Information, "{Connector}: OAuth token refreshed for account {Account}, valid until {ExpiresAt}")]
     public static partial void TokenRefreshed(ILogger logger, string connector, string account, DateTimeOffset expiresAt);
 
+    [LoggerMessage(1005, LogLevel.Debug, "{Connector}: {Method} {Path} answered {Status} in {Elapsed}")]
+    public static partial void HttpAttempt(ILogger logger, string connector, string method, string path, int status, TimeSpan elapsed);
+
+    [LoggerMessage(1006, LogLevel.Debug, "{Connector}: {Method} {Path} failed without a response: {Error}")]
+    public static partial void HttpAttemptFailed(ILogger logger, string connector, string method, string path, string error);
+
     [LoggerMessage(2001, LogLevel.Information, "Sync {Sync}: run {RunId} started (dry run: {DryRun}, checkpoint: {Checkpoint})")]
     public static partial void RunStarted(ILogger logger, string sync, string runId, bool dryRun, string? checkpoint);
 

@@ -60,6 +60,7 @@ public static class ConnectorClientExtensions
                 client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(connector).BaseAddress;
                 client.Timeout = Timeout.InfiniteTimeSpan; // Polly owns timeouts.
             })
+            .RemoveAllLoggers() // The factory's loggers print header values (tokens, keys); the SDK logs each attempt itself.
             .AddHttpMessageHandler(() => new PlatformExceptionHandler(connector));
 
         http.AddResilienceHandler("integrations", (pipeline, context) =>
@@ -70,7 +71,8 @@ public static class ConnectorClientExtensions
             sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>(),
             sp.GetRequiredService<RateLimitBudgets>(),
             sp.GetRequiredService<SecretRedactor>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Integrations.Sdk.Transport")));
 
         http.AddHttpMessageHandler(sp =>
         {

@@ -291,6 +291,7 @@ public sealed class SyncPipelineTests
 
         var failed = await f.Runner.RunAsync(SyncFixture.Sync);
         f.Source.FailAfter = null;
+        f.Time.Advance(TimeSpan.FromMinutes(5));
         var resumed = await f.Runner.RunAsync(SyncFixture.Sync);
 
         failed.Summary.Status.Should().Be(RunStatus.Failed);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Integrations.Sdk.Telemetry;
 using Integrations.Sdk.Transport.Auth;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Sdk.Transport.Internal;
@@ -16,7 +17,8 @@ internal sealed class PlatformResponseHandler(
     IOptionsMonitor<ConnectorHttpOptions> optionsMonitor,
     RateLimitBudgets budgets,
     SecretRedactor redactor,
-    TimeProvider timeProvider) : DelegatingHandler
+    TimeProvider timeProvider,
+    ILogger logger) : DelegatingHandler
 {
     private const int MaxErrorBody = 4096;
 
@@ -30,10 +32,14 @@ internal sealed class PlatformResponseHandler(
         activity?.SetTag("http.request.method", request.Method.Method);
         activity?.SetTag("url.path", request.RequestUri?.AbsolutePath);
 
+        var method = request.Method.Method;
+        var path = request.RequestUri?.AbsolutePath ?? "?";
+        var started = timeProvider.GetTimestamp();
         HttpResponseMessage response;
         try
         {
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            Log.HttpAttempt(logger, connector, method, path, (int)response.StatusCode, timeProvider.GetElapsedTime(started));
         }
         catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -41,6 +47,7 @@ internal sealed class PlatformResponseHandler(
             var notSent = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
                 && ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound };
             activity?.SetStatus(ActivityStatusCode.Error, ex.HttpRequestError.ToString());
+            Log.HttpAttemptFailed(logger, connector, method, path, ex.HttpRequestError.ToString());
             throw new PlatformException(connector, null, "transport_" + ex.HttpRequestError.ToString().ToLowerInvariant(),
                 redactor.Redact(ex.Message), isRetryable: true, mayHaveBeenApplied: !notSent, innerException: null);
         }
