@@ -73,6 +73,8 @@ public sealed class StepContext
             : $"Step '{step}' has not completed for record '{RecordKey}'. Steps can only read the results of steps before them.");
     }
 
+    internal Internal.BatchCoordinator? Batches { get; init; }
+
     internal void SetResult(string step, object? value) => _results[step] = value;
 
     internal bool HasResult(string step) => _results.ContainsKey(step) || _storedResults.ContainsKey(step);

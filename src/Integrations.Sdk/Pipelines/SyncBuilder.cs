@@ -156,6 +156,12 @@ public sealed class SyncBuilder<TSource>
         Map(static r => r).Step(name, operation, input);
 }
 
+/// <summary>One record's input to a batch step, with its own idempotency key.</summary>
+/// <typeparam name="TInput">The input's type.</typeparam>
+/// <param name="Input">The record's input.</param>
+/// <param name="Write">The record's write context (idempotency key, attempt).</param>
+public sealed record BatchItem<TInput>(TInput Input, WriteContext Write);
+
 /// <summary>Declares the named steps of a sync, on the mapped record.</summary>
 /// <typeparam name="TSource">The type of the records read.</typeparam>
 /// <typeparam name="TRecord">The mapped record the steps see.</typeparam>
@@ -240,6 +246,47 @@ public sealed class StepBuilder<TSource, TRecord>
             };
         }));
         return this;
+    }
+
+    /// <summary>
+    /// Adds a step that writes the inputs of several records in one call, for platforms with batch APIs. The runner
+    /// gathers inputs from the records in flight and calls <paramref name="executeBatch"/> when
+    /// <paramref name="maxBatchSize"/> are waiting, or when every record in flight is waiting. Each record keeps its
+    /// own memo, idempotency key (<see cref="BatchItem{TInput}.Write"/>), retries and outcome; a failed call fails
+    /// each record in it, which is then retried (in a later batch) or dead-lettered as usual.
+    /// </summary>
+    /// <typeparam name="TInput">One record's input.</typeparam>
+    /// <typeparam name="TResult">One record's result.</typeparam>
+    /// <param name="name">The step's name.</param>
+    /// <param name="safety">How the batch call can be retried safely (not lookup-then-create).</param>
+    /// <param name="maxBatchSize">The platform's batch limit, for example 100.</param>
+    /// <param name="input">Computes one record's input.</param>
+    /// <param name="executeBatch">Writes a batch; returns one result per input, in order.</param>
+    public StepBuilder<TSource, TRecord> BatchStep<TInput, TResult>(
+        string name,
+        WriteSafety safety,
+        int maxBatchSize,
+        Func<TRecord, StepContext, TInput> input,
+        Func<IReadOnlyList<BatchItem<TInput>>, CancellationToken, Task<IReadOnlyList<TResult>>> executeBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(executeBatch);
+        if (safety == WriteSafety.LookupThenCreate)
+        {
+            throw new ArgumentException($"Step '{name}': a batch step cannot be lookup-then-create.", nameof(safety));
+        }
+
+        var spec = new BatchSpec(maxBatchSize, async (items, ct) =>
+        {
+            var results = await executeBatch([.. items.Select(i => new BatchItem<TInput>((TInput)i.Input!, i.Write))], ct).ConfigureAwait(false);
+            return [.. results.Select(r => (object?)r)];
+        });
+        return Add(new StepDefinition<TRecord>(name, safety, typeof(TResult), static (_, _, _) => Task.FromResult<object?>(null))
+        {
+            Batch = spec,
+            DescribeInput = (r, c) => input(r, c),
+        });
     }
 
     /// <summary>Routes each record to <paramref name="then"/> when <paramref name="predicate"/> holds, else to <paramref name="otherwise"/>.</summary>

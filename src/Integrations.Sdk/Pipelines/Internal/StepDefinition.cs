@@ -36,6 +36,9 @@ internal sealed class StepDefinition<TRecord>(
     /// <summary>For dry runs: computes the input a sink operation would receive.</summary>
     public Func<TRecord, StepContext, object?>? DescribeInput { get; init; }
 
+    /// <summary>For batch steps: how inputs of several records are written in one call.</summary>
+    public BatchSpec? Batch { get; init; }
+
     /// <summary>Whether, after an ambiguous failure of an unsafe write, the step is sent again anyway.</summary>
     public bool AtLeastOnce { get; init; }
 

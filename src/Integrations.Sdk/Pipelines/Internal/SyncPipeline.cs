@@ -32,6 +32,7 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
     private readonly KeyedLocks _keyLocks = new();
     private readonly SemaphoreSlim _runGate = new(1, 1);
     private readonly ResiliencePipeline _stepRetry;
+    private readonly bool _batches;
 
     public SyncPipeline(SyncDefinition<TSource> definition, Func<TSource, TRecord> map, MappingDescription? mapping, List<StepNode<TRecord>> nodes, SyncEngine engine)
     {
@@ -40,6 +41,7 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
         _mapping = mapping;
         _engine = engine;
         _nodes = [.. nodes.Select(n => n.Bind(engine.Services))];
+        _batches = HasBatchStep(_nodes);
         _stepRetry = definition.StepAttempts <= 1
             ? ResiliencePipeline.Empty
             : new ResiliencePipelineBuilder { TimeProvider = engine.Time }
@@ -131,6 +133,13 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
         return report;
     }
 
+    private static bool HasBatchStep(IEnumerable<StepNode<TRecord>> nodes) => nodes.Any(n => n switch
+    {
+        StepDefinition<TRecord> step => step.Batch is not null,
+        BranchDefinition<TRecord> branch => HasBatchStep(branch.Then) || HasBatchStep(branch.Otherwise),
+        _ => false,
+    });
+
     private static async IAsyncEnumerable<SourceRecord<TSource>> Wrap(IEnumerable<TSource> records, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var record in records)
@@ -165,14 +174,14 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
         activity?.SetTag("integrations.run.dry", options.DryRun);
         Log.RunStarted(_engine.Logger, Name, runId, options.DryRun, checkpointBefore);
 
-        var run = new RunState(options);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = Channel.CreateBounded<(long Sequence, TSource Value)>(
+            new BoundedChannelOptions(_definition.Concurrency * 2) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        var run = new RunState(options, _batches ? new BatchCoordinator(_definition.Concurrency, () => channel.Reader.Count, stop.Token) : null);
         var tracker = new CheckpointTracker(checkpointBefore);
         var checkpointGate = new SemaphoreSlim(1, 1);
         var persisted = checkpointBefore;
         var sinceCheckpoint = 0;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateBounded<(long Sequence, TSource Value)>(
-            new BoundedChannelOptions(_definition.Concurrency * 2) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
         async Task PersistCheckpointAsync(bool force)
         {
@@ -219,7 +228,9 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
             {
                 await foreach (var item in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
+                    run.Batches?.Poke();
                     var result = await ProcessRecordAsync(item.Value, run, stop.Token).ConfigureAwait(false);
+                    run.Batches?.Poke();
                     run.Count(result, Name, _engine.Metrics);
                     if (tracker.Finish(item.Sequence))
                     {
@@ -321,8 +332,18 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
             }
 
             var results = memos.Values.Where(m => m.State == StepState.Completed).ToDictionary(m => m.Step, m => m.ResultJson, StringComparer.Ordinal);
-            var context = new StepContext(Name, key, _engine.Services, results, _definition.Json, run.Options.DryRun);
-            var problem = await RunNodesAsync(_nodes, value, mapped, context, memos, run, cancellationToken).ConfigureAwait(false);
+            var context = new StepContext(Name, key, _engine.Services, results, _definition.Json, run.Options.DryRun) { Batches = run.Batches };
+            RecordResult? problem;
+            run.Batches?.Enter();
+            try
+            {
+                problem = await RunNodesAsync(_nodes, value, mapped, context, memos, run, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                run.Batches?.Exit();
+            }
+
             if (problem is not null)
             {
                 return problem;
@@ -461,7 +482,9 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
                 }
             }
 
-            return await step.Execute(record, context, cancellationToken).ConfigureAwait(false);
+            return step.Batch is { } batch
+                ? await context.Batches!.EnqueueAsync(step.Name, batch, step.DescribeInput!(record, context), context.Write).WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await step.Execute(record, context, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -573,7 +596,7 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
     }
 
     /// <summary>Counts and details of one run, updated by concurrent workers.</summary>
-    private sealed class RunState(RunOptions options)
+    private sealed class RunState(RunOptions options, BatchCoordinator? batches)
     {
         private int _read;
         private int _completed;
@@ -583,6 +606,8 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
         private int _ambiguous;
 
         public RunOptions Options { get; } = options;
+
+        public BatchCoordinator? Batches { get; } = batches;
 
         public ConcurrentQueue<RecordResult> Records { get; } = new();
 
