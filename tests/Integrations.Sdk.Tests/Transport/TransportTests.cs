@@ -176,5 +176,13 @@ public sealed class TransportTests : IDisposable
         open.Which.ErrorCode.Should().Be("circuit_open");
         open.Which.MayHaveBeenApplied.Should().BeFalse();
         _server.LogEntries.Should().HaveCount(4, "an open circuit does not hammer a platform that is down");
+        var health = await sp.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>().CheckHealthAsync();
+        health.Entries["integrations-connectors"].Status.Should().Be(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy);
+        health.Entries["integrations-connectors"].Description.Should().Contain("fake");
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+        _server.Reset();
+        _server.Given(Request.Create().WithPath("/items").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{\"items\":[]}"));
+        (await api.ListItemsAsync()).Items.Should().BeEmpty("after the break the circuit lets a probe through and closes");
     }
 }
