@@ -26,8 +26,8 @@ internal sealed class ConnectorCircuitsHealthCheck(ConnectorCircuits circuits) :
     }
 }
 
-/// <summary>Reports each sync's last run: failed is unhealthy; dead-lettered or ambiguous records degrade.</summary>
-internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, IRunHistoryStore history) : IHealthCheck
+/// <summary>Reports each sync's last run and open dead letters: a failed run is unhealthy; records waiting in the dead-letter store degrade.</summary>
+internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, IRunHistoryStore history, IDeadLetterStore deadLetters) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -37,18 +37,14 @@ internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, I
         foreach (var sync in syncs)
         {
             var last = (await history.ListAsync(sync.Name, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-            if (last is null)
-            {
-                data[sync.Name] = "never run";
-                continue;
-            }
-
-            data[sync.Name] = $"{last.Status} at {last.FinishedAt:O}: read={last.Read} completed={last.Completed} dead-lettered={last.DeadLettered} ambiguous={last.Ambiguous}";
-            if (last.Status == RunStatus.Failed)
+            var waiting = (await deadLetters.ListAsync(sync.Name, 1, cancellationToken).ConfigureAwait(false)).Count > 0;
+            data[sync.Name] = (last is null ? "never run" : $"{last.Status} at {last.FinishedAt:O}: read={last.Read} completed={last.Completed} dead-lettered={last.DeadLettered} ambiguous={last.Ambiguous}")
+                + (waiting ? "; dead letters wait for review" : string.Empty);
+            if (last?.Status == RunStatus.Failed)
             {
                 failed.Add(sync.Name);
             }
-            else if (last.DeadLettered > 0 || last.Ambiguous > 0)
+            else if (waiting || last?.DeadLettered > 0 || last?.Ambiguous > 0)
             {
                 degraded.Add(sync.Name);
             }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Integrations.Sdk.DependencyInjection;
 
 /// <summary>The hosted service that runs each sync declared with <c>.Every(interval)</c>, one run at a time per sync.</summary>
-internal sealed class SyncScheduler(SyncRunner runner, TimeProvider timeProvider, ILogger<SyncScheduler> logger) : BackgroundService
+internal sealed class SyncScheduler(SyncRunner runner, TimeProvider timeProvider, SecretRedactor redactor, ILogger<SyncScheduler> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,7 +30,7 @@ internal sealed class SyncScheduler(SyncRunner runner, TimeProvider timeProvider
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // A failed run is reported in the run history and the health check; the schedule goes on.
-                Log.ScheduledRunFailed(logger, pipeline.Name, ex.Message);
+                Log.ScheduledRunFailed(logger, pipeline.Name, redactor.Redact(ex.Message));
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));

@@ -57,7 +57,10 @@ public enum AmbiguousResolution
     /// <summary>No decision: replaying an ambiguous record is refused.</summary>
     None = 0,
 
-    /// <summary>The write did happen (checked on the platform): mark the step done and continue with the next steps.</summary>
+    /// <summary>
+    /// The write did happen (checked on the platform): mark the step done and continue with the next steps. The step's
+    /// result is unknown, so later steps reading it with <see cref="StepContext.Result{T}(string)"/> get <see langword="default"/>.
+    /// </summary>
     AlreadyApplied = 1,
 
     /// <summary>The write did not happen: send it again.</summary>

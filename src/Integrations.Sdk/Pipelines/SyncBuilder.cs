@@ -102,8 +102,11 @@ public sealed class SyncBuilder<TSource>
         return this;
     }
 
-    /// <summary>Runs the sync every <paramref name="interval"/> from the hosted scheduler.</summary>
-    /// <param name="interval">The interval between the end of one run and the start of the next.</param>
+    /// <summary>
+    /// Runs the sync from the hosted scheduler: once when the host starts, then every <paramref name="interval"/>
+    /// (a fixed rate; a run longer than the interval delays the next one, runs never overlap).
+    /// </summary>
+    /// <param name="interval">The interval between the starts of two runs.</param>
     public SyncBuilder<TSource> Every(TimeSpan interval)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
@@ -261,13 +264,13 @@ public sealed class StepBuilder<TSource, TRecord>
     /// <param name="safety">How the batch call can be retried safely (not lookup-then-create).</param>
     /// <param name="maxBatchSize">The platform's batch limit, for example 100.</param>
     /// <param name="input">Computes one record's input.</param>
-    /// <param name="executeBatch">Writes a batch; returns one result per input, in order.</param>
+    /// <param name="executeBatch">Writes a batch, with the host's services; returns one result per input, in order.</param>
     public StepBuilder<TSource, TRecord> BatchStep<TInput, TResult>(
         string name,
         WriteSafety safety,
         int maxBatchSize,
         Func<TRecord, StepContext, TInput> input,
-        Func<IReadOnlyList<BatchItem<TInput>>, CancellationToken, Task<IReadOnlyList<TResult>>> executeBatch)
+        Func<IReadOnlyList<BatchItem<TInput>>, IServiceProvider, CancellationToken, Task<IReadOnlyList<TResult>>> executeBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         ArgumentNullException.ThrowIfNull(input);
@@ -277,9 +280,9 @@ public sealed class StepBuilder<TSource, TRecord>
             throw new ArgumentException($"Step '{name}': a batch step cannot be lookup-then-create.", nameof(safety));
         }
 
-        var spec = new BatchSpec(maxBatchSize, async (items, ct) =>
+        var spec = new BatchSpec(maxBatchSize, async (items, services, ct) =>
         {
-            var results = await executeBatch([.. items.Select(i => new BatchItem<TInput>((TInput)i.Input!, i.Write))], ct).ConfigureAwait(false);
+            var results = await executeBatch([.. items.Select(i => new BatchItem<TInput>((TInput)i.Input!, i.Write))], services, ct).ConfigureAwait(false);
             return [.. results.Select(r => (object?)r)];
         });
         return Add(new StepDefinition<TRecord>(name, safety, typeof(TResult), static (_, _, _) => Task.FromResult<object?>(null))

@@ -53,6 +53,9 @@ public sealed class ConnectorHttpOptions
     /// <summary>Headers that carry an idempotency key on this platform: a request with one may be retried. <value>Default: <c>Idempotency-Key</c>.</value></summary>
     public IList<string> IdempotencyHeaders { get; } = ["Idempotency-Key"];
 
+    /// <summary>Query parameters that carry an idempotency key on this platform (QuickBooks <c>requestid</c>): a request with one may be retried.</summary>
+    public IList<string> IdempotencyQueryParameters { get; } = [];
+
     /// <summary>Reads the platform's errors, request ids and rate-limit signals.</summary>
     public PlatformSignalReader Signals { get; set; } = new();
 

@@ -51,11 +51,13 @@ public static class IntegrationsRequest
 
     /// <summary>
     /// Whether sending the request twice has the same effect as once: GET, HEAD, OPTIONS, PUT and DELETE by HTTP
-    /// semantics, or any request marked replay-safe or carrying one of <paramref name="idempotencyHeaders"/>.
+    /// semantics, or any request marked replay-safe or carrying one of <paramref name="idempotencyHeaders"/> or
+    /// <paramref name="idempotencyQueryParameters"/>.
     /// </summary>
     /// <param name="request">The request.</param>
     /// <param name="idempotencyHeaders">Header names that carry an idempotency key on this platform.</param>
-    public static bool IsReplaySafe(this HttpRequestMessage request, IReadOnlyCollection<string>? idempotencyHeaders = null)
+    /// <param name="idempotencyQueryParameters">Query parameters that carry an idempotency key on this platform.</param>
+    public static bool IsReplaySafe(this HttpRequestMessage request, IReadOnlyCollection<string>? idempotencyHeaders = null, IReadOnlyCollection<string>? idempotencyQueryParameters = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var method = request.Method;
@@ -70,6 +72,18 @@ public static class IntegrationsRequest
             return true;
         }
 
-        return idempotencyHeaders is not null && idempotencyHeaders.Any(request.Headers.Contains);
+        if (idempotencyHeaders is not null && idempotencyHeaders.Any(request.Headers.Contains))
+        {
+            return true;
+        }
+
+        var query = request.RequestUri is { IsAbsoluteUri: true } uri ? uri.Query : string.Empty;
+        return idempotencyQueryParameters is { Count: > 0 } && query.Length > 1
+            && query[1..].Split('&').Any(pair =>
+            {
+                var name = Uri.UnescapeDataString(pair.Split('=', 2)[0]);
+                return idempotencyQueryParameters.Any(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase))
+                    && pair.Length > name.Length + 1;
+            });
     }
 }

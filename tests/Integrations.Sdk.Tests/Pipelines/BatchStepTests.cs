@@ -11,8 +11,9 @@ public sealed class BatchStepTests
     private readonly ConcurrentDictionary<string, string> _written = new();
     private int _failNextBatches;
 
-    private Task<IReadOnlyList<string>> WriteBatch(IReadOnlyList<BatchItem<InvoiceDraft>> items, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<string>> WriteBatch(IReadOnlyList<BatchItem<InvoiceDraft>> items, IServiceProvider services, CancellationToken cancellationToken)
     {
+        services.GetService(typeof(FakeLedger)).Should().NotBeNull("the batch call gets the host's services");
         _batchSizes.Enqueue(items.Count);
         if (Interlocked.Decrement(ref _failNextBatches) >= 0)
         {

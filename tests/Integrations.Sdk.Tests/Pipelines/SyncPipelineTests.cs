@@ -2,6 +2,7 @@ using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Pipelines;
 using Integrations.Sdk.State;
 using Integrations.Sdk.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Sdk.Tests.Pipelines;
 
@@ -267,6 +268,75 @@ public sealed class SyncPipelineTests
         (await f.Get<IDeadLetterStore>().ListAsync()).Should().BeEmpty();
         (await f.Get<ICheckpointStore>().GetAsync(SyncFixture.Sync)).Should().BeNull();
         (await f.Get<IRunHistoryStore>().ListAsync(SyncFixture.Sync)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task DryRun_RunsReadOnlySteps_ButRemembersNothing()
+    {
+        var reads = 0;
+        await using var f = new SyncFixture(SyncFixture.Orders(2), (s, _) => s.Map(SyncFixture.OrderToInvoice)
+            .Step("lookup", WriteSafety.ReadOnly, (d, _, _) => Task.FromResult(Interlocked.Increment(ref reads)))
+            .Step("customer", WriteSafety.NaturalUpsert, (d, c, ct) => c.Get<FakeLedger>().UpsertCustomerAsync(d.Email, ct)));
+
+        await f.Runner.RunAsync(SyncFixture.Sync, new RunOptions { DryRun = true });
+        var real = await f.Runner.RunAsync(SyncFixture.Sync);
+
+        reads.Should().Be(4, "the dry run's reads are not memoized, so the real run reads again");
+        real.Summary.Completed.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task UnknownErrorAfterTheCall_IsTreatedAsMaybeApplied_AndKeepsTheIdempotencyKey()
+    {
+        var calls = 0;
+        await using var f = new SyncFixture(SyncFixture.Orders(1), (s, _) => s.WithStepRetries(1, TimeSpan.Zero).Map(SyncFixture.OrderToInvoice)
+            .Step("invoice", WriteSafety.IdempotencyKey, async (d, c, ct) =>
+            {
+                var id = await c.Get<FakeLedger>().CreateInvoiceAsync(c.IdempotencyKey, "cust", d.Total, ct);
+                return Interlocked.Increment(ref calls) == 1 ? throw new System.Text.Json.JsonException("the response could not be read") : id;
+            }));
+
+        var first = await f.Runner.RunAsync(SyncFixture.Sync);
+        var second = await f.Runner.RunAsync(SyncFixture.Sync, new RunOptions { FullRefresh = true });
+
+        first.Summary.DeadLettered.Should().Be(1);
+        second.Summary.Completed.Should().Be(1);
+        f.Ledger.InvoiceKeysSeen.Distinct().Should().ContainSingle("the write may have happened, so the retry reuses its key");
+        f.Ledger.Invoices.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task UnsafeStep_FailingWithAnUnknownError_EndsAmbiguous()
+    {
+        await using var f = new SyncFixture(SyncFixture.Orders(1), (s, _) => s.Map(SyncFixture.OrderToInvoice)
+            .Step("email", WriteSafety.Unsafe, async (d, c, ct) =>
+            {
+                await c.Get<FakeLedger>().SendEmailAsync(d.Email, ct);
+                return UnexpectedResponse();
+            }));
+
+        var report = await f.Runner.RunAsync(SyncFixture.Sync);
+
+        report.Summary.Ambiguous.Should().Be(1);
+        f.Ledger.Emails.Should().ContainSingle();
+    }
+
+    private static int UnexpectedResponse() => throw new InvalidOperationException("unexpected response");
+
+    [Fact]
+    public async Task SourceThatCannotBeCreated_FailsTheRunInTheReport()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddSingleton(new FakeLedger());
+        services.AddIntegrations(i => i.AddSync<Order>("broken", s => SyncFixture.DefaultSteps(
+            s.FromIncremental(_ => throw new InvalidOperationException("no credentials for the shop")).Key(o => "k"))));
+        await using var sp = services.BuildServiceProvider();
+
+        var report = await sp.GetRequiredService<ISyncRunner>().RunAsync("broken");
+
+        report.Summary.Status.Should().Be(RunStatus.Failed);
+        report.Summary.Error.Should().Contain("no credentials for the shop");
+        report.Summary.Read.Should().Be(0);
     }
 
     [Fact]

@@ -125,6 +125,18 @@ public sealed class TransportTests : IDisposable
         _server.LogEntries.Should().HaveCount(2);
     }
 
+    [Theory]
+    [InlineData("/items?requestid=abc-1", true)]
+    [InlineData("/items?minorversion=75&RequestId=abc-1", true)]
+    [InlineData("/items?requestid=", false)]
+    [InlineData("/items?other=1", false)]
+    public void IsReplaySafe_PostWithAnIdempotencyQueryParameter(string path, bool safe)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("http://127.0.0.1" + path));
+
+        request.IsReplaySafe([], ["requestid"]).Should().Be(safe);
+    }
+
     [Fact]
     public async Task Get_MaxRetriesExhausted_ThrowsRetryableException()
     {

@@ -3,7 +3,7 @@ using Integrations.Sdk.Connectors;
 namespace Integrations.Sdk.Pipelines.Internal;
 
 /// <summary>How a batch step writes: up to <see cref="MaxSize"/> records' inputs in one platform call.</summary>
-internal sealed record BatchSpec(int MaxSize, Func<IReadOnlyList<(object? Input, WriteContext Write)>, CancellationToken, Task<IReadOnlyList<object?>>> Execute);
+internal sealed record BatchSpec(int MaxSize, Func<IReadOnlyList<(object? Input, WriteContext Write)>, IServiceProvider, CancellationToken, Task<IReadOnlyList<object?>>> Execute);
 
 /// <summary>
 /// Gathers the inputs of a batch step from the records running concurrently and sends them together: when a batch
@@ -12,8 +12,9 @@ internal sealed record BatchSpec(int MaxSize, Func<IReadOnlyList<(object? Input,
 /// </summary>
 /// <param name="concurrency">The number of workers.</param>
 /// <param name="queued">How many records are read and waiting for a worker.</param>
+/// <param name="services">The host's services, for the batch calls.</param>
 /// <param name="cancellationToken">The run's token, for the batch calls.</param>
-internal sealed class BatchCoordinator(int concurrency, Func<int> queued, CancellationToken cancellationToken)
+internal sealed class BatchCoordinator(int concurrency, Func<int> queued, IServiceProvider services, CancellationToken cancellationToken)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<Pending>> _batches = new(StringComparer.Ordinal);
@@ -110,7 +111,7 @@ internal sealed class BatchCoordinator(int concurrency, Func<int> queued, Cancel
     {
         try
         {
-            var results = await spec.Execute([.. items.Select(i => (i.Input, i.Write))], cancellationToken).ConfigureAwait(false);
+            var results = await spec.Execute([.. items.Select(i => (i.Input, i.Write))], services, cancellationToken).ConfigureAwait(false);
             if (results.Count != items.Count)
             {
                 throw new InvalidOperationException($"The batch step returned {results.Count} results for {items.Count} inputs; it must return one result per input, in order.");

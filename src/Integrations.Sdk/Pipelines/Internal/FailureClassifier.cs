@@ -1,20 +1,21 @@
-using System.Text.Json;
 using Integrations.Sdk.Mapping;
 using Integrations.Sdk.Transport;
-using Polly.Timeout;
 
 namespace Integrations.Sdk.Pipelines.Internal;
 
 /// <summary>What a step's failure says about its write.</summary>
 internal enum FailureKind
 {
-    /// <summary>Not applied, and trying again will not help (bad data, a refusal, a bug).</summary>
+    /// <summary>Not applied, and trying again will not help (bad data caught before sending, a refusal by the platform).</summary>
     Permanent,
 
     /// <summary>Not applied, and trying again may help (throttled, open circuit, unreachable).</summary>
     Transient,
 
-    /// <summary>May have been applied (a 5xx, a timeout or a reset after the request was sent).</summary>
+    /// <summary>
+    /// May have been applied: a 5xx, a timeout or a reset after the request was sent, or any error the SDK cannot
+    /// place (a response that could not be read, a bug after the call): only a refusal proves a write did not happen.
+    /// </summary>
     Ambiguous,
 }
 
@@ -25,8 +26,7 @@ internal static class FailureClassifier
         PlatformException { MayHaveBeenApplied: true } => FailureKind.Ambiguous,
         PlatformException { IsRetryable: true } => FailureKind.Transient,
         PlatformException => FailureKind.Permanent,
-        MappingValidationException or JsonException or FormatException or ArgumentException => FailureKind.Permanent,
-        TimeoutRejectedException or TimeoutException or HttpRequestException or OperationCanceledException or IOException => FailureKind.Ambiguous,
-        _ => FailureKind.Permanent,
+        MappingValidationException or FormatException or ArgumentException => FailureKind.Permanent,
+        _ => FailureKind.Ambiguous,
     };
 }

@@ -75,10 +75,26 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
         await _runGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var checkpoint = _definition.Incremental ? await _engine.Checkpoints.GetAsync(Name, cancellationToken).ConfigureAwait(false) : null;
-            var source = _definition.Source(_engine.Services);
+            string? checkpoint = null;
+            Exception? notStarted = null;
+            try
+            {
+                checkpoint = _definition.Incremental ? await _engine.Checkpoints.GetAsync(Name, cancellationToken).ConfigureAwait(false) : null;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                notStarted = ex;
+            }
+
+            // Creating the source and reading happen inside the run, so their errors end it as Failed, in the report.
             var from = options.FullRefresh ? null : checkpoint;
-            return await ExecuteAsync(ct => source.ReadAsync(from, ct), options, checkpoint, _definition.Incremental, cancellationToken).ConfigureAwait(false);
+            var source = _definition.Source;
+            return await ExecuteAsync(
+                ct => notStarted is null ? source(_engine.Services).ReadAsync(from, ct) : throw notStarted,
+                options,
+                checkpoint,
+                _definition.Incremental,
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -177,7 +193,7 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateBounded<(long Sequence, TSource Value)>(
             new BoundedChannelOptions(_definition.Concurrency * 2) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        var run = new RunState(options, _batches ? new BatchCoordinator(_definition.Concurrency, () => channel.Reader.Count, stop.Token) : null);
+        var run = new RunState(options, _batches ? new BatchCoordinator(_definition.Concurrency, () => channel.Reader.Count, _engine.Services, stop.Token) : null);
         var tracker = new CheckpointTracker(checkpointBefore);
         var checkpointGate = new SemaphoreSlim(1, 1);
         var persisted = checkpointBefore;
@@ -231,7 +247,7 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
                     run.Batches?.Poke();
                     var result = await ProcessRecordAsync(item.Value, run, stop.Token).ConfigureAwait(false);
                     run.Batches?.Poke();
-                    run.Count(result, Name, _engine.Metrics);
+                    run.Count(result, Name, options.DryRun ? null : _engine.Metrics);
                     if (tracker.Finish(item.Sequence))
                     {
                         await PersistCheckpointAsync(force: false).ConfigureAwait(false);
@@ -435,8 +451,12 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
                 resilience,
                 (Pipeline: this, Step: step, Record: record, Context: context, Attempt: attempt)).ConfigureAwait(false);
 
-            var json = JsonSerializer.Serialize(result, step.ResultType, _definition.Json);
-            await SaveMemoAsync(key, step.Name, StepState.Completed, json, attempt.Generation, attempt.Attempts).ConfigureAwait(false);
+            if (!run.Options.DryRun)
+            {
+                var json = JsonSerializer.Serialize(result, step.ResultType, _definition.Json);
+                await SaveMemoAsync(key, step.Name, StepState.Completed, json, attempt.Generation, attempt.Attempts).ConfigureAwait(false);
+            }
+
             context.SetResult(step.Name, result);
             _engine.Metrics.StepDuration(Name, step.Name, true, _engine.Time.GetElapsedTime(started));
             return null;
@@ -613,7 +633,7 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
 
         public ConcurrentQueue<PlannedWrite> Planned { get; } = new();
 
-        public void Count(RecordResult result, string sync, IntegrationsMetrics metrics)
+        public void Count(RecordResult result, string sync, IntegrationsMetrics? metrics)
         {
             Interlocked.Increment(ref _read);
             switch (result.Outcome)
@@ -630,7 +650,7 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
                 Records.Enqueue(result);
             }
 
-            metrics.RecordOutcome(sync, result.Outcome switch
+            metrics?.RecordOutcome(sync, result.Outcome switch
             {
                 RecordOutcome.Completed => "completed",
                 RecordOutcome.Skipped => "skipped",

@@ -30,5 +30,5 @@ internal static class RetryRules
     };
 
     private static bool IsReplaySafe(HttpRequestMessage? request, ConnectorHttpOptions options) =>
-        request is not null && request.IsReplaySafe(options.IdempotencyHeaders.ToArray());
+        request is not null && request.IsReplaySafe([.. options.IdempotencyHeaders], [.. options.IdempotencyQueryParameters]);
 }
