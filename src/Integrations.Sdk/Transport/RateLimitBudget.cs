@@ -189,24 +189,28 @@ public sealed class RateLimitBudget : IDisposable
         }
     }
 
-    private sealed class Lease(SemaphoreSlim? concurrency) : RateLimitLease
+    private sealed class Lease(SemaphoreSlim? concurrency) : AcquiredLease
     {
         private SemaphoreSlim? _concurrency = concurrency;
-
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
 
         protected override void Dispose(bool disposing)
         {
             Interlocked.Exchange(ref _concurrency, null)?.Release();
             base.Dispose(disposing);
         }
+    }
+}
+
+/// <summary>A granted lease without metadata; disposing it returns what it holds.</summary>
+internal abstract class AcquiredLease : RateLimitLease
+{
+    public override bool IsAcquired => true;
+
+    public override IEnumerable<string> MetadataNames => [];
+
+    public override bool TryGetMetadata(string metadataName, out object? metadata)
+    {
+        metadata = null;
+        return false;
     }
 }

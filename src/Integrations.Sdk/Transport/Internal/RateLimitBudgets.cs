@@ -44,18 +44,8 @@ internal sealed class RateLimitBudgets(IOptionsMonitor<ConnectorHttpOptions> opt
         }
     }
 
-    private sealed class CompositeLease(RateLimitLease first, RateLimitLease second) : RateLimitLease
+    private sealed class CompositeLease(RateLimitLease first, RateLimitLease second) : AcquiredLease
     {
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-
         protected override void Dispose(bool disposing)
         {
             second.Dispose();
