@@ -54,7 +54,7 @@ public static class ConnectorClientExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorHttpOptions>, ConnectorHttpOptionsValidator>());
 
         var http = services
-            .AddRefitGeneratedClient<TClient>(sp => WithPlatformExceptions(refitSettings?.Invoke(sp) ?? new RefitSettings()), clientName)
+            .AddRefitGeneratedClient<TClient>(sp => WithPlatformExceptions(refitSettings?.Invoke(sp) ?? new RefitSettings(), connector, sp.GetRequiredService<SecretRedactor>()), clientName)
             .ConfigureHttpClient((sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(connector).BaseAddress;
@@ -89,9 +89,21 @@ public static class ConnectorClientExtensions
         return http;
     }
 
-    /// <summary>Lets <see cref="PlatformException"/> reach the caller as is, instead of wrapped by Refit.</summary>
-    private static RefitSettings WithPlatformExceptions(RefitSettings settings)
+    /// <summary>
+    /// Lets <see cref="PlatformException"/> reach the caller as is, instead of wrapped by Refit, and turns a response
+    /// body that cannot be read into one too (the request succeeded, so its effect is unknown to the caller).
+    /// </summary>
+    private static RefitSettings WithPlatformExceptions(RefitSettings settings, string connector, SecretRedactor redactor)
     {
+        settings.DeserializationExceptionFactory = (response, exception) => ValueTask.FromResult<Exception?>(new PlatformException(
+            connector,
+            response.StatusCode,
+            "invalid_response",
+            $"the response body could not be read: {redactor.Redact(exception.Message)}",
+            isRetryable: false,
+            mayHaveBeenApplied: true,
+            innerException: exception));
+
         var fallback = settings.TransportExceptionFactory;
         settings.TransportExceptionFactory = (request, exception, cancellationToken) => exception switch
         {

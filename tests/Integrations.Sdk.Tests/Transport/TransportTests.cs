@@ -62,6 +62,21 @@ public sealed class TransportTests : IDisposable
     }
 
     [Fact]
+    public async Task Post_SucceededButBodyUnreadable_ThrowsPlatformExceptionWithUnknownEffect()
+    {
+        _server.Given(Request.Create().WithPath("/items").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"id\": 12, oops"));
+        await using var sp = TestHost.Build(_server.Url!, _time);
+
+        var act = () => sp.GetRequiredService<IFakeApi>().CreateItemAsync(new FakeItem("1", "a"));
+
+        var error = (await act.Should().ThrowAsync<PlatformException>()).Which;
+        error.ErrorCode.Should().Be("invalid_response");
+        error.MayHaveBeenApplied.Should().BeTrue("the platform answered 201: the item exists even though its body is unreadable");
+        error.IsRetryable.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Get_503ThenOk_IsRetried()
     {
         _server.Given(Request.Create().WithPath("/items").UsingGet()).InScenario("flaky").WillSetStateTo("up")
