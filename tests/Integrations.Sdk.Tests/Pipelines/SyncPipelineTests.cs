@@ -236,6 +236,22 @@ public sealed class SyncPipelineTests
     }
 
     [Fact]
+    public async Task RecordWhoseKeyCannotBeComputed_IsDeadLettered_AndReplayableOnceFixed()
+    {
+        await using var f = new SyncFixture([], (s, _) => SyncFixture.DefaultSteps(s.FromEvents().Key(o => o.Email!.Split('@')[0])));
+
+        var first = await f.Runner.ProcessAsync(SyncFixture.Sync, [new Order(5, null, 50, true, 1)]);
+        var entry = (await f.Get<IDeadLetterStore>().ListAsync()).Single();
+        var replay = await f.Runner.ReplayAsync(entry.Id, entry.Payload.Replace("\"email\":null", "\"email\":\"five@example.com\"", StringComparison.Ordinal));
+
+        first.Summary.DeadLettered.Should().Be(1);
+        entry.RecordKey.Should().StartWith("unkeyed:");
+        entry.Step.Should().Be("$key");
+        replay.Summary.Completed.Should().Be(1);
+        (await f.Get<IDeadLetterStore>().ListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task DeadLetterReplay_WithAPayloadOfAnotherRecord_IsRefused()
     {
         await using var f = new SyncFixture([new Order(7, null, 70, true, 1)]);

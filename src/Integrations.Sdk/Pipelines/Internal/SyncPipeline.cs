@@ -145,7 +145,14 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
         }
 
         var report = await ExecuteAsync(ct => Wrap([value], ct), new RunOptions { IncludeAllRecords = true }, null, false, cancellationToken).ConfigureAwait(false);
-        Log.Replayed(_engine.Logger, Name, deadLetter.Id, key, report.Records.FirstOrDefault()?.Outcome.ToString() ?? "none");
+        var outcome = report.Records.FirstOrDefault()?.Outcome;
+        if (outcome is RecordOutcome.Completed or RecordOutcome.Skipped or RecordOutcome.Filtered)
+        {
+            // Usually removed on completion already; an entry filed under an "unkeyed:" key is only removed here.
+            await _engine.DeadLetters.RemoveAsync(deadLetter.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        Log.Replayed(_engine.Logger, Name, deadLetter.Id, key, outcome?.ToString() ?? "none");
         return report;
     }
 
