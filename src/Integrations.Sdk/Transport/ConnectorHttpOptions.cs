@@ -17,6 +17,12 @@ public sealed class ConnectorHttpOptions
     /// <summary>The budget of each account or tenant. <value>Default: 10 per second.</value></summary>
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>
+    /// Further budgets each account must also respect, for platforms with several windows (QuickBooks: 10 per second
+    /// and 500 per minute per realm). Platform signals update the primary <see cref="RateLimit"/> budget.
+    /// </summary>
+    public IList<RateLimitOptions> AdditionalRateLimits { get; } = [];
+
     /// <summary>An optional budget shared by all accounts of the connector (an app-wide limit).</summary>
     public RateLimitOptions? AppRateLimit { get; set; }
 
@@ -74,6 +80,11 @@ public sealed class ConnectorHttpOptions
         if (AppRateLimit is not null && (AppRateLimit.PermitsPerWindow < 1 || AppRateLimit.Window <= TimeSpan.Zero))
         {
             yield return $"{connector}: {nameof(AppRateLimit)} needs PermitsPerWindow >= 1 and a positive Window.";
+        }
+
+        if (AdditionalRateLimits.Any(r => r is null || r.PermitsPerWindow < 1 || r.Window <= TimeSpan.Zero))
+        {
+            yield return $"{connector}: every entry of {nameof(AdditionalRateLimits)} needs PermitsPerWindow >= 1 and a positive Window.";
         }
 
         if (MaxRetryAttempts < 0)

@@ -184,6 +184,29 @@ public sealed class TransportTests : IDisposable
     }
 
     [Fact]
+    public async Task Budget_AdditionalWindow_IsRespectedToo()
+    {
+        _server.Given(Request.Create().WithPath("/items").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{\"items\":[]}"));
+        await using var sp = TestHost.Build(_server.Url!, _time, o =>
+        {
+            o.RateLimit = new RateLimitOptions { PermitsPerWindow = 10, Window = TimeSpan.FromSeconds(1) };
+            o.AdditionalRateLimits.Add(new RateLimitOptions { PermitsPerWindow = 3, Window = TimeSpan.FromMinutes(1) });
+        });
+        var api = sp.GetRequiredService<IFakeApi>();
+        for (var i = 0; i < 3; i++)
+        {
+            await api.ListItemsAsync("realm-1");
+        }
+
+        var fourth = api.ListItemsAsync("realm-1");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        fourth.IsCompleted.Should().BeFalse("the per-minute window is spent although the per-second one is not");
+        _time.Advance(TimeSpan.FromSeconds(15));
+        await fourth;
+        _server.LogEntries.Should().HaveCount(4);
+    }
+
+    [Fact]
     public async Task CircuitBreaker_AfterRepeatedFailures_StopsCallingThePlatform()
     {
         _server.Given(Request.Create().WithPath("/items").UsingGet()).RespondWith(Response.Create().WithStatusCode(500));

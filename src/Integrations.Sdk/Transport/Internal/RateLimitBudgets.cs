@@ -20,18 +20,40 @@ internal sealed class RateLimitBudgets(IOptionsMonitor<ConnectorHttpOptions> opt
         return app is null ? null : _budgets.GetOrAdd((connector, AppAccount), key => new RateLimitBudget(key.Connector, "app", app, timeProvider, metrics));
     }
 
+    /// <summary>Every budget a request of this account must pass: the app-wide one, the account's extra windows, then its primary one.</summary>
+    public IEnumerable<RateLimitBudget> Chain(string connector, string account)
+    {
+        if (GetApp(connector) is { } app)
+        {
+            yield return app;
+        }
+
+        var extra = options.Get(connector).AdditionalRateLimits;
+        for (var i = 0; i < extra.Count; i++)
+        {
+            var limit = extra[i];
+            yield return _budgets.GetOrAdd((connector, $"{account}#{i}"), key => new RateLimitBudget(key.Connector, key.Account, limit, timeProvider, metrics));
+        }
+
+        yield return Get(connector, account);
+    }
+
     public async ValueTask<RateLimitLease> AcquireAsync(string connector, string account, CancellationToken cancellationToken)
     {
-        var app = GetApp(connector);
-        var appLease = app is null ? null : await app.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        RateLimitLease? held = null;
         try
         {
-            var lease = await Get(connector, account).AcquireAsync(cancellationToken).ConfigureAwait(false);
-            return appLease is null ? lease : new CompositeLease(appLease, lease);
+            foreach (var budget in Chain(connector, account))
+            {
+                var lease = await budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
+                held = held is null ? lease : new CompositeLease(held, lease);
+            }
+
+            return held!;
         }
         catch
         {
-            appLease?.Dispose();
+            held?.Dispose();
             throw;
         }
     }
