@@ -15,6 +15,7 @@ public sealed record QboReference
     /// <param name="name">Its display name; optional.</param>
     public QboReference(string value, string? name = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(value);
         Value = value;
         Name = name;
     }

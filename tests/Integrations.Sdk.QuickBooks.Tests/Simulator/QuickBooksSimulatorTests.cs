@@ -273,6 +273,41 @@ public sealed class QuickBooksSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Throttle_CountsEachWindowPerRealm_OnTheSimulatorsClock()
+    {
+        var time = QboHost.Clock();
+        await using var simulator = new QuickBooksSimulator(time, realmId: QboHost.Realm) { RequestsPerMinute = 15 };
+        await simulator.StartAsync();
+        var token = simulator.IssueToken();
+        using var http = new HttpClient { BaseAddress = simulator.BaseAddress };
+
+        async Task<(HttpStatusCode Status, string? RetryAfter)> QueryAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"v3/company/{QboHost.Realm}/query?query=SELECT%20*%20FROM%20Item&minorversion=75");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            (await QueryAsync()).Status.Should().Be(HttpStatusCode.OK);
+        }
+
+        (await QueryAsync()).Should().Be((HttpStatusCode.TooManyRequests, "1"), "the 11th request in the same second");
+        time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 5; i++)
+        {
+            (await QueryAsync()).Status.Should().Be(HttpStatusCode.OK);
+        }
+
+        (await QueryAsync()).Should().Be((HttpStatusCode.TooManyRequests, "3"), "the minute bucket is spent: it refills 0.25 per second, a quarter came back during the second");
+        simulator.SendRetryAfter = false;
+        (await QueryAsync()).Should().Be((HttpStatusCode.TooManyRequests, (string?)null), "like QuickBooks, without Retry-After");
+        simulator.ThrottledCount.Should().Be(3);
+    }
+
+    [Fact]
     public async Task SaveAndLoad_ASecondProcessFindsTheInvoicesAndTheRequestIdMemory()
     {
         var path = Path.Combine(Path.GetTempPath(), $"qbo-simulator-{Guid.NewGuid():N}.json");
