@@ -40,7 +40,7 @@ public sealed class OrderSyncTests
             .ToList();
         var runner = services.GetRequiredService<ISyncRunner>();
 
-        // Authorized up front: the core's token refresh is not retried on purpose (a lost answer may have rotated the token).
+        // Authorized up front, so the random faults hit only API calls: the core treats a 429 from a token endpoint as final.
         await services.GetRequiredService<ITokenStore>().SaveAsync("quickbooks", QboHost.Realm, simulator.IssueToken());
 
         var report = await runner.ProcessAsync("orders-to-quickbooks", orders);
