@@ -1,0 +1,123 @@
+using System.Text.Json.Serialization;
+
+namespace Integrations.Sdk.QuickBooks.Models;
+
+/// <summary>A reference to another QuickBooks entity (<c>{ "value": "42", "name": "Acme" }</c>).</summary>
+public sealed record QboReference
+{
+    /// <summary>Creates an empty reference (for deserialization).</summary>
+    public QboReference()
+    {
+    }
+
+    /// <summary>Creates a reference to the entity with id <paramref name="value"/>.</summary>
+    /// <param name="value">The referenced entity's id (or code, for currencies).</param>
+    /// <param name="name">Its display name; optional.</param>
+    public QboReference(string value, string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        Value = value;
+        Name = name;
+    }
+
+    /// <summary>The referenced entity's id.</summary>
+    [JsonPropertyName("value")]
+    public string? Value { get; init; }
+
+    /// <summary>Its display name, as QuickBooks returns it.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+}
+
+/// <summary>An email address (<c>PrimaryEmailAddr</c>).</summary>
+public sealed record QboEmailAddress
+{
+    /// <summary>The address.</summary>
+    [JsonPropertyName("Address")]
+    public string? Address { get; init; }
+}
+
+/// <summary>A phone number (<c>PrimaryPhone</c>).</summary>
+public sealed record QboPhoneNumber
+{
+    /// <summary>The number, free form.</summary>
+    [JsonPropertyName("FreeFormNumber")]
+    public string? FreeFormNumber { get; init; }
+}
+
+/// <summary>When QuickBooks created and last changed an entity.</summary>
+public sealed record QboMetaData
+{
+    /// <summary>When the entity was created.</summary>
+    [JsonPropertyName("CreateTime")]
+    public DateTimeOffset? CreateTime { get; init; }
+
+    /// <summary>When the entity last changed.</summary>
+    [JsonPropertyName("LastUpdatedTime")]
+    public DateTimeOffset? LastUpdatedTime { get; init; }
+}
+
+/// <summary>The details of a sales line that sells an item.</summary>
+public sealed record QboSalesItemLineDetail
+{
+    /// <summary>The item sold.</summary>
+    [JsonPropertyName("ItemRef")]
+    public QboReference? ItemRef { get; init; }
+
+    /// <summary>The quantity sold.</summary>
+    [JsonPropertyName("Qty")]
+    public decimal? Qty { get; init; }
+
+    /// <summary>The price of one unit.</summary>
+    [JsonPropertyName("UnitPrice")]
+    public decimal? UnitPrice { get; init; }
+
+    /// <summary>The income account the line posts to, when not the item's own (QuickBooks <c>ItemAccountRef</c>).</summary>
+    [JsonPropertyName("ItemAccountRef")]
+    public QboReference? ItemAccountRef { get; init; }
+
+    /// <summary>The line's tax code (<c>TAX</c>, <c>NON</c>, or a tax code id outside the US).</summary>
+    [JsonPropertyName("TaxCodeRef")]
+    public QboReference? TaxCodeRef { get; init; }
+}
+
+/// <summary>
+/// One line of an invoice or sales receipt. QuickBooks returns other kinds too (a <c>SubTotalLineDetail</c> line
+/// carrying the subtotal, discounts); only <see cref="QboLineDetailTypes.SalesItemLine"/> lines sell items.
+/// </summary>
+public sealed record QboLine
+{
+    /// <summary>The line's id within its transaction (responses only).</summary>
+    [JsonPropertyName("Id")]
+    public string? Id { get; init; }
+
+    /// <summary>The line's number (responses only).</summary>
+    [JsonPropertyName("LineNum")]
+    public int? LineNum { get; init; }
+
+    /// <summary>The kind of line, for example <c>SalesItemLineDetail</c> or <c>SubTotalLineDetail</c>.</summary>
+    [JsonPropertyName("DetailType")]
+    public string? DetailType { get; init; }
+
+    /// <summary>The line's amount (quantity times unit price for an item line).</summary>
+    [JsonPropertyName("Amount")]
+    public decimal? Amount { get; init; }
+
+    /// <summary>The line's description.</summary>
+    [JsonPropertyName("Description")]
+    public string? Description { get; init; }
+
+    /// <summary>The item sold, for item lines.</summary>
+    [JsonPropertyName("SalesItemLineDetail")]
+    public QboSalesItemLineDetail? SalesItemLineDetail { get; init; }
+}
+
+/// <summary>The <see cref="QboLine.DetailType"/> values the connector writes or reads.</summary>
+public static class QboLineDetailTypes
+{
+    /// <summary>A line that sells an item.</summary>
+    public const string SalesItemLine = "SalesItemLineDetail";
+
+    /// <summary>The subtotal line QuickBooks adds to responses.</summary>
+    public const string SubTotalLine = "SubTotalLineDetail";
+}

@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Integrations.Sdk.Testing.QuickBooks;
+
+/// <summary>The HTTP side: routing, fault injection, throttling, auth, realm and minorversion checks, requestid replay.</summary>
+public sealed partial class QuickBooksSimulator
+{
+    private readonly Lock _throttleGate = new();
+    private readonly Dictionary<string, RealmThrottle> _throttles = new(StringComparer.Ordinal);
+
+    private Task<IResult> QueryAsync(HttpContext context) =>
+        ServeApiAsync(context, "query", requestId: null, now =>
+        {
+            QboQuery query;
+            try
+            {
+                query = QboQuery.Parse(context.Request.Query["query"].ToString());
+            }
+            catch (QboQueryException ex)
+            {
+                return QboFaults.Validation(now, "4000", "Error parsing query", ex.Message);
+            }
+
+            return Query(query, now);
+        });
+
+    private async Task<IResult> WriteAsync(HttpContext context)
+    {
+        var entity = (context.Request.RouteValues["entity"] as string ?? string.Empty).ToLowerInvariant();
+        JsonNode? body = null;
+        string? invalid = null;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            invalid = ex.Message;
+        }
+
+        var endpoint = entity == "item" ? (body is JsonObject { } o && o.ContainsKey("Id") ? "item.update" : "item.create") : entity + ".create";
+        var requestId = context.Request.Query["requestid"].ToString();
+        return await ServeApiAsync(context, endpoint, string.IsNullOrEmpty(requestId) ? null : requestId, now =>
+        {
+            if (invalid is not null || body is not JsonObject json)
+            {
+                return QboFaults.Validation(now, "2010", "Request has invalid or unsupported property", $"the body is not a JSON object: {invalid ?? "found " + body?.GetValueKind()}");
+            }
+
+            return entity switch
+            {
+                "customer" => CreateCustomer(json, now),
+                "invoice" => CreateSale("Invoice", json, now),
+                "salesreceipt" => CreateSale("SalesReceipt", json, now),
+                "item" when json.ContainsKey("Id") => UpdateItem(json, now),
+                "item" => CreateItem(json, now),
+                _ => QboFaults.Validation(now, "2010", "Request has invalid or unsupported property", $"the simulator does not serve the entity '{entity}'"),
+            };
+        }).ConfigureAwait(false);
+    }
+
+    private Task<IResult> ServeApiAsync(HttpContext context, string endpoint, string? requestId, Func<DateTimeOffset, QboAnswer> apply)
+    {
+        context.Response.Headers["intuit_tid"] = NewSecret("sim-tid-");
+        Interlocked.Increment(ref _requests);
+        return Faults.RunAsync(
+            context,
+            endpoint,
+            () => Task.FromResult(Answer(context, Handle(context, requestId, apply))),
+            status => Answer(context, status == StatusCodes.Status429TooManyRequests
+                ? QboFaults.Throttled(Time.GetUtcNow(), null, "injected throttle")
+                : QboFaults.Server(Time.GetUtcNow(), status)));
+    }
+
+    private QboAnswer Handle(HttpContext context, string? requestId, Func<DateTimeOffset, QboAnswer> apply)
+    {
+        var realm = context.Request.RouteValues["realmId"] as string ?? string.Empty;
+        var now = Time.GetUtcNow();
+        if (!TryAdmit(realm, now, out var retryAfter))
+        {
+            Interlocked.Increment(ref _throttled);
+            return QboFaults.Throttled(now, SendRetryAfter ? retryAfter : null,
+                $"The request limit has been reached for realm {realm} ({RequestsPerSecond}/s, {RequestsPerMinute}/min, {MaxConcurrentRequests} at once)");
+        }
+
+        try
+        {
+            if (Authenticate(context.Request.Headers.Authorization.ToString(), now) is { } refused)
+            {
+                return refused;
+            }
+
+            if (!string.Equals(realm, RealmId, StringComparison.Ordinal))
+            {
+                return QboFaults.Authorization(now, $"the access token does not grant realm {realm}");
+            }
+
+            var minor = context.Request.Query["minorversion"].ToString();
+            if (!int.TryParse(minor, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < MinimumMinorVersion)
+            {
+                return QboFaults.Validation(now, "2010", "Invalid minorversion",
+                    string.IsNullOrEmpty(minor)
+                        ? $"minorversion is required; the lowest accepted is {MinimumMinorVersion}"
+                        : $"minorversion {minor} is not supported; the lowest accepted is {MinimumMinorVersion}",
+                    "minorversion");
+            }
+
+            lock (_gate)
+            {
+                var key = realm + "|" + requestId;
+                if (requestId is not null && _replays.TryGetValue(key, out var original))
+                {
+                    _replayed++;
+                    return original;
+                }
+
+                var answer = apply(now);
+                if (requestId is not null && answer.IsSuccess)
+                {
+                    _replays[key] = answer;
+                }
+
+                return answer;
+            }
+        }
+        finally
+        {
+            Leave(realm);
+        }
+    }
+
+    private static IResult Answer(HttpContext context, QboAnswer answer)
+    {
+        if (answer.RetryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Results.Content(answer.Body, "application/json", Encoding.UTF8, answer.Status);
+    }
+
+    /// <summary>Takes a permit from the realm's per-second and per-minute buckets and a slot in flight, or says how long to wait.</summary>
+    private bool TryAdmit(string realm, DateTimeOffset now, out TimeSpan retryAfter)
+    {
+        lock (_throttleGate)
+        {
+            if (!_throttles.TryGetValue(realm, out var throttle))
+            {
+                throttle = new RealmThrottle { PerSecond = RequestsPerSecond, PerMinute = RequestsPerMinute, Last = now };
+                _throttles[realm] = throttle;
+            }
+
+            if (now > throttle.Last)
+            {
+                var elapsed = now - throttle.Last;
+                throttle.PerSecond = Math.Min(RequestsPerSecond, throttle.PerSecond + (elapsed.TotalSeconds * RequestsPerSecond));
+                throttle.PerMinute = Math.Min(RequestsPerMinute, throttle.PerMinute + (elapsed.TotalMinutes * RequestsPerMinute));
+                throttle.Last = now;
+            }
+
+            var limitSecond = RequestsPerSecond >= 1;
+            var limitMinute = RequestsPerMinute >= 1;
+            if (MaxConcurrentRequests >= 1 && throttle.InFlight >= MaxConcurrentRequests)
+            {
+                retryAfter = TimeSpan.FromSeconds(1);
+                return false;
+            }
+
+            if ((limitSecond && throttle.PerSecond < 1) || (limitMinute && throttle.PerMinute < 1))
+            {
+                var wait = TimeSpan.Zero;
+                if (limitSecond && throttle.PerSecond < 1)
+                {
+                    wait = TimeSpan.FromSeconds((1 - throttle.PerSecond) / RequestsPerSecond);
+                }
+
+                if (limitMinute && throttle.PerMinute < 1)
+                {
+                    var minute = TimeSpan.FromMinutes((1 - throttle.PerMinute) / RequestsPerMinute);
+                    wait = minute > wait ? minute : wait;
+                }
+
+                retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(wait.TotalSeconds)));
+                return false;
+            }
+
+            throttle.PerSecond--;
+            throttle.PerMinute--;
+            throttle.InFlight++;
+            retryAfter = TimeSpan.Zero;
+            return true;
+        }
+    }
+
+    private void Leave(string realm)
+    {
+        lock (_throttleGate)
+        {
+            if (_throttles.TryGetValue(realm, out var throttle) && throttle.InFlight > 0)
+            {
+                throttle.InFlight--;
+            }
+        }
+    }
+
+    private sealed class RealmThrottle
+    {
+        public double PerSecond { get; set; }
+
+        public double PerMinute { get; set; }
+
+        public DateTimeOffset Last { get; set; }
+
+        public int InFlight { get; set; }
+    }
+}

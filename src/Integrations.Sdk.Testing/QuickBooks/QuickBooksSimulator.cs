@@ -1,0 +1,335 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Integrations.Sdk.Connectors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Integrations.Sdk.Testing.QuickBooks;
+
+/// <summary>
+/// A stateful fake of the QuickBooks Online Accounting API and of Intuit's OAuth 2.0 token endpoint, on 127.0.0.1,
+/// for tests and samples. It speaks HTTP and JSON only (it does not use the QuickBooks connector package).
+/// </summary>
+/// <remarks>
+/// <para><b>Endpoints</b>, each served through <see cref="SimulatorHost.Faults"/> under the name in brackets:</para>
+/// <list type="bullet">
+/// <item><c>POST /oauth2/v1/tokens/bearer</c> [<c>token</c>]: <c>grant_type=refresh_token</c> with the client id and
+/// secret in a Basic header (else 401 <c>invalid_client</c>). Answers a new access token valid
+/// <see cref="AccessTokenLifetime"/> on the simulator's clock and a NEW refresh token every time.</item>
+/// <item><c>GET /v3/company/{realmId}/query?query=...</c> [<c>query</c>]:
+/// <c>SELECT * FROM Customer|Item|Invoice|SalesReceipt [WHERE Field = 'value' [AND ...]] [STARTPOSITION n]
+/// [MAXRESULTS m]</c> (default 100, at most 1000 per page); strings compare case-insensitively, <c>PrimaryEmailAddr</c>
+/// by its address and references by their <c>value</c>. Answers
+/// <c>{"QueryResponse":{"Customer":[...],"startPosition":1,"maxResults":n},"time":...}</c>. Anything else is a 400
+/// <c>QueryParserError</c> (code 4000).</item>
+/// <item><c>POST /v3/company/{realmId}/customer</c> [<c>customer.create</c>]: a name is required; a taken
+/// <c>DisplayName</c> is refused with 6240 (Duplicate Name Exists).</item>
+/// <item><c>POST /v3/company/{realmId}/invoice</c> [<c>invoice.create</c>] and <c>/salesreceipt</c>
+/// [<c>salesreceipt.create</c>]: <c>SalesItemLineDetail</c> lines; refused with 2020 when <c>Line</c> or a line's
+/// <c>Amount</c> is missing, 2500 (Invalid Reference Id) for an unknown <c>CustomerRef</c> (required on invoices) or
+/// <c>ItemRef</c>, 6070 when <c>Amount</c> is not <c>Qty × UnitPrice</c>. The answer adds line ids, a
+/// <c>SubTotalLineDetail</c> line, <c>TotalAmt</c>, <c>Balance</c> (the total on invoices, 0 on sales receipts) and a
+/// <c>DocNumber</c> when none was sent. Lines of items with <c>TrackQtyOnHand</c> reduce their <c>QtyOnHand</c>
+/// (it may go negative, as in QuickBooks) and bump their <c>SyncToken</c>; invoices add to the customer's balance.</item>
+/// <item><c>POST /v3/company/{realmId}/item</c>: with an <c>Id</c> [<c>item.update</c>] an update, sparse when
+/// <c>"sparse": true</c> (only the fields sent change), else full; the <c>SyncToken</c> must be current, or it is
+/// refused with 5010 (Stale Object Error). Without an <c>Id</c> [<c>item.create</c>] a create.</item>
+/// </list>
+/// <para><b>Every API call</b> is checked in this order: the realm's throttle (more than
+/// <see cref="RequestsPerSecond"/> per second, <see cref="RequestsPerMinute"/> per minute, both token buckets, or
+/// <see cref="MaxConcurrentRequests"/> in flight answers 429 ThrottleExceeded, code 3001); the bearer token (401,
+/// code 3200, when missing, unknown or expired); the realm (403 for any realm but <see cref="RealmId"/>);
+/// <c>minorversion</c> (400 when missing or below 75: stricter than QuickBooks on purpose, to catch a connector that
+/// forgets it). Every answer carries an <c>intuit_tid</c> header. Unlike QuickBooks, a 429 carries
+/// <c>Retry-After</c> (whole seconds until the bucket has a permit) unless <see cref="SendRetryAfter"/> is off.</para>
+/// <para><b>requestid</b>: a write whose <c>requestid</c> was already answered successfully in the realm gets the
+/// original answer again and changes nothing, whatever its body. Refusals are not remembered, so a corrected request
+/// may reuse its requestid.</para>
+/// <para><b>Refresh-token rule</b>: every refresh answers a new refresh token. The token presented stays valid (a
+/// client that lost the answer can retry with it) until one of the tokens issued for it is itself used; from then on
+/// it is refused with 400 <c>invalid_grant</c>. So the previous refresh token stops working once the new one has been
+/// used. <c>x_refresh_token_expires_in</c> is reported but not enforced.</para>
+/// <para><b>Faults</b>: <see cref="SimulatorHost.Faults"/> applies before anything else; its 5xx and 429 answers
+/// carry a QuickBooks fault body. <see cref="FaultKind.CommitThenDrop"/> applies the write (and remembers its
+/// requestid) before dropping the connection.</para>
+/// </remarks>
+public sealed partial class QuickBooksSimulator : SimulatorHost
+{
+    /// <summary>The realm id used when none is given.</summary>
+    public const string DefaultRealmId = "9341453050298760";
+
+    /// <summary>The lowest <c>minorversion</c> accepted.</summary>
+    public const int MinimumMinorVersion = 75;
+
+    private static readonly string[] EntityNames = ["Customer", "Item", "Invoice", "SalesReceipt"];
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<JsonObject>> _entities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _lastIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QboAnswer> _replays = new(StringComparer.Ordinal);
+    private int _requests;
+    private int _throttled;
+    private int _replayed;
+
+    /// <summary>Creates the simulator (not started).</summary>
+    /// <param name="timeProvider">The platform's clock: token expiry, throttling windows, timestamps. The system clock by default.</param>
+    /// <param name="seed">Seeds random faults.</param>
+    /// <param name="realmId">The one company the simulator serves.</param>
+    public QuickBooksSimulator(TimeProvider? timeProvider = null, int seed = 0, string realmId = DefaultRealmId)
+        : base(timeProvider, seed)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(realmId);
+        RealmId = realmId;
+        foreach (var name in EntityNames)
+        {
+            _entities[name] = [];
+            _lastIds[name] = 0;
+        }
+    }
+
+    /// <summary>The company (realm) served.</summary>
+    public string RealmId { get; }
+
+    /// <summary>The app's client id the token endpoint accepts. <value>Default: <c>sim-client-id</c>.</value></summary>
+    public string ClientId { get; set; } = "sim-client-id";
+
+    /// <summary>The app's client secret the token endpoint accepts. <value>Default: <c>sim-client-secret</c>.</value></summary>
+    public string ClientSecret { get; set; } = "sim-client-secret";
+
+    /// <summary>The verifier token webhooks are signed with. <value>Default: <c>sim-verifier-token</c>.</value></summary>
+    public string WebhookVerifierToken { get; set; } = "sim-verifier-token";
+
+    /// <summary>How long an access token is valid. <value>Default: 3600 seconds.</value></summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromSeconds(3600);
+
+    /// <summary>Requests per second per realm; below 1 for no limit. <value>Default: 10.</value></summary>
+    public int RequestsPerSecond { get; set; } = 10;
+
+    /// <summary>Requests per minute per realm; below 1 for no limit. <value>Default: 500.</value></summary>
+    public int RequestsPerMinute { get; set; } = 500;
+
+    /// <summary>Requests in flight per realm; below 1 for no limit. <value>Default: 10.</value></summary>
+    public int MaxConcurrentRequests { get; set; } = 10;
+
+    /// <summary>Whether a throttled answer carries <c>Retry-After</c> (QuickBooks sends none). <value>Default: true, so tests stay fast.</value></summary>
+    public bool SendRetryAfter { get; set; } = true;
+
+    /// <summary>The token endpoint, once started.</summary>
+    public Uri TokenEndpoint => new(BaseAddress, "oauth2/v1/tokens/bearer");
+
+    /// <summary>API requests received (throttled ones included; token requests excluded).</summary>
+    public int RequestCount => Volatile.Read(ref _requests);
+
+    /// <summary>API requests answered 429 by the simulator's own throttle (injected faults excluded).</summary>
+    public int ThrottledCount => Volatile.Read(ref _throttled);
+
+    /// <summary>Writes answered from the <c>requestid</c> memory instead of being applied.</summary>
+    public int ReplayedCount => Volatile.Read(ref _replayed);
+
+    /// <summary>The customers, in creation order.</summary>
+    public IReadOnlyList<SimulatedCustomer> Customers => Snapshot("Customer", ToCustomer);
+
+    /// <summary>The items, in creation order.</summary>
+    public IReadOnlyList<SimulatedItem> Items => Snapshot("Item", ToItem);
+
+    /// <summary>The invoices, in creation order.</summary>
+    public IReadOnlyList<SimulatedTransaction> Invoices => Snapshot("Invoice", ToTransaction);
+
+    /// <summary>The sales receipts, in creation order.</summary>
+    public IReadOnlyList<SimulatedTransaction> SalesReceipts => Snapshot("SalesReceipt", ToTransaction);
+
+    /// <summary>Invoices beyond the first with the same <c>DocNumber</c>: a correct integration leaves this empty.</summary>
+    public IReadOnlyList<SimulatedTransaction> DuplicateInvoices =>
+        [.. Invoices.Where(i => i.DocNumber is not null).GroupBy(i => i.DocNumber, StringComparer.OrdinalIgnoreCase).SelectMany(g => g.Skip(1))];
+
+    /// <summary>Customers beyond the first with the same email: a correct integration leaves this empty.</summary>
+    public IReadOnlyList<SimulatedCustomer> DuplicateCustomers =>
+        [.. Customers.Where(c => !string.IsNullOrEmpty(c.Email)).GroupBy(c => c.Email, StringComparer.OrdinalIgnoreCase).SelectMany(g => g.Skip(1))];
+
+    /// <summary>Adds an item, as if created in QuickBooks. With <paramref name="trackQtyOnHand"/> it is an inventory item.</summary>
+    /// <param name="sku">Its SKU.</param>
+    /// <param name="name">Its name, unique.</param>
+    /// <param name="quantityOnHand">Its quantity on hand.</param>
+    /// <param name="unitPrice">Its sales price.</param>
+    /// <param name="incomeAccountId">Its income account id; optional.</param>
+    /// <param name="trackQtyOnHand">Whether it is an inventory item (sales reduce its quantity).</param>
+    /// <returns>The item, with its id.</returns>
+    /// <exception cref="InvalidOperationException">The name is taken.</exception>
+    public SimulatedItem AddItem(string sku, string name, decimal quantityOnHand, decimal unitPrice, string? incomeAccountId = null, bool trackQtyOnHand = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sku);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var body = new JsonObject
+        {
+            ["Name"] = name,
+            ["Sku"] = sku,
+            ["UnitPrice"] = unitPrice,
+            ["TrackQtyOnHand"] = trackQtyOnHand,
+        };
+        if (trackQtyOnHand)
+        {
+            body["QtyOnHand"] = quantityOnHand;
+        }
+
+        if (incomeAccountId is not null)
+        {
+            body["IncomeAccountRef"] = new JsonObject { ["value"] = incomeAccountId };
+        }
+
+        lock (_gate)
+        {
+            var answer = CreateItem(body, Time.GetUtcNow());
+            return answer.IsSuccess ? ToItem(Last("Item")) : throw new InvalidOperationException($"The item could not be added: {answer.Body}");
+        }
+    }
+
+    /// <summary>Adds a customer, as if created in QuickBooks.</summary>
+    /// <param name="displayName">Its display name, unique.</param>
+    /// <param name="email">Its email; optional.</param>
+    /// <returns>The customer, with its id.</returns>
+    /// <exception cref="InvalidOperationException">The display name is taken.</exception>
+    public SimulatedCustomer AddCustomer(string displayName, string? email = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(displayName);
+        var body = new JsonObject { ["DisplayName"] = displayName };
+        if (email is not null)
+        {
+            body["PrimaryEmailAddr"] = new JsonObject { ["Address"] = email };
+        }
+
+        lock (_gate)
+        {
+            var answer = CreateCustomer(body, Time.GetUtcNow());
+            return answer.IsSuccess ? ToCustomer(Last("Customer")) : throw new InvalidOperationException($"The customer could not be added: {answer.Body}");
+        }
+    }
+
+    /// <summary>
+    /// Creates a legacy-format webhook (<c>eventNotifications</c>) about one entity of this realm, signed with
+    /// <see cref="WebhookVerifierToken"/> in <c>intuit-signature</c>, as QuickBooks would post it.
+    /// </summary>
+    /// <param name="entity">The entity, for example <c>Invoice</c>.</param>
+    /// <param name="entityId">Its id.</param>
+    /// <param name="operation"><c>Create</c>, <c>Update</c>, <c>Delete</c>, <c>Merge</c>, <c>Void</c> or <c>Emailed</c>.</param>
+    /// <param name="lastUpdated">When it changed. <value>Default: now on the simulator's clock.</value></param>
+    public SignedWebhook CreateWebhook(string entity, string entityId, string operation = "Create", DateTimeOffset? lastUpdated = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(entity);
+        ArgumentException.ThrowIfNullOrEmpty(entityId);
+        ArgumentException.ThrowIfNullOrEmpty(operation);
+        var body = new JsonObject
+        {
+            ["eventNotifications"] = new JsonArray(new JsonObject
+            {
+                ["realmId"] = RealmId,
+                ["dataChangeEvent"] = new JsonObject
+                {
+                    ["entities"] = new JsonArray(new JsonObject
+                    {
+                        ["name"] = entity,
+                        ["id"] = entityId,
+                        ["operation"] = operation,
+                        ["lastUpdated"] = (lastUpdated ?? Time.GetUtcNow()).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                    }),
+                },
+            }),
+        };
+        return Sign(body);
+    }
+
+    /// <summary>Creates a CloudEvents-format webhook (an array of one event) about one entity of this realm, signed like <see cref="CreateWebhook"/>.</summary>
+    /// <param name="entity">The entity, for example <c>invoice</c>.</param>
+    /// <param name="entityId">Its id.</param>
+    /// <param name="operation">For example <c>created</c> or <c>updated</c>.</param>
+    /// <param name="eventId">The event's id. <value>Default: a new one.</value></param>
+    /// <param name="time">When it happened. <value>Default: now on the simulator's clock.</value></param>
+    public SignedWebhook CreateCloudEventsWebhook(string entity, string entityId, string operation = "created", string? eventId = null, DateTimeOffset? time = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(entity);
+        ArgumentException.ThrowIfNullOrEmpty(entityId);
+        ArgumentException.ThrowIfNullOrEmpty(operation);
+        var type = entity.ToLowerInvariant();
+        var body = new JsonArray(new JsonObject
+        {
+            ["specversion"] = "1.0",
+            ["id"] = eventId ?? $"{Guid.NewGuid()}-{entity}-{entityId}",
+            ["source"] = "intuit.simulator",
+            ["type"] = $"qbo.{type}.{operation.ToLowerInvariant()}.v1",
+            ["datacontenttype"] = "application/json",
+            ["time"] = (time ?? Time.GetUtcNow()).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["intuitentityid"] = entityId,
+            ["intuitaccountid"] = RealmId,
+            ["data"] = new JsonObject(),
+        });
+        return Sign(body);
+    }
+
+    /// <inheritdoc />
+    protected override void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        // Typed as Func so the Delegate overloads are used and the IResult is written (a RequestDelegate would drop it).
+        endpoints.MapPost("/oauth2/v1/tokens/bearer", (Func<HttpContext, Task<IResult>>)TokenAsync);
+        endpoints.MapGet("/v3/company/{realmId}/query", (Func<HttpContext, Task<IResult>>)QueryAsync);
+        endpoints.MapPost("/v3/company/{realmId}/{entity}", (Func<HttpContext, Task<IResult>>)WriteAsync);
+    }
+
+    private SignedWebhook Sign(JsonNode body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var signature = Convert.ToBase64String(WebhookSignature.HmacSha256(WebhookVerifierToken, bytes));
+        return new SignedWebhook(bytes, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["intuit-signature"] = signature });
+    }
+
+    private List<T> Snapshot<T>(string entity, Func<JsonObject, T> project)
+    {
+        lock (_gate)
+        {
+            return [.. _entities[entity].Select(project)];
+        }
+    }
+
+    private JsonObject Last(string entity) => _entities[entity][^1];
+
+    private static SimulatedCustomer ToCustomer(JsonObject c) =>
+        new(Str(c["Id"])!, Str(c["DisplayName"]) ?? string.Empty, Str(c["PrimaryEmailAddr"]?["Address"]), Dec(c["Balance"]) ?? 0, Str(c["SyncToken"]) ?? "0");
+
+    private static SimulatedItem ToItem(JsonObject i) =>
+        new(Str(i["Id"])!, Str(i["Name"]) ?? string.Empty, Str(i["Sku"]), Dec(i["QtyOnHand"]) ?? 0, Dec(i["UnitPrice"]) ?? 0,
+            Bool(i["TrackQtyOnHand"]), Str(i["IncomeAccountRef"]?["value"]), Str(i["SyncToken"]) ?? "0");
+
+    private static SimulatedTransaction ToTransaction(JsonObject t) =>
+        new(Str(t["Id"])!, Str(t["DocNumber"]), Str(t["CustomerRef"]?["value"]), Str(t["TxnDate"]), Dec(t["TotalAmt"]) ?? 0, Str(t["PrivateNote"]),
+            [.. (t["Line"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(l => Str(l["DetailType"]) == SalesItemLine)
+                .Select(l => new SimulatedLine(
+                    Str(l["SalesItemLineDetail"]?["ItemRef"]?["value"]) ?? string.Empty,
+                    Dec(l["SalesItemLineDetail"]?["Qty"]) ?? 0,
+                    Dec(l["SalesItemLineDetail"]?["UnitPrice"]) ?? 0,
+                    Dec(l["Amount"]) ?? 0,
+                    Str(l["Description"])))]);
+
+    private static string NewSecret(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    internal static string? Str(JsonNode? node) => node is JsonValue value
+        ? value.TryGetValue<string>(out var s) ? s : value.ToJsonString()
+        : null;
+
+    internal static decimal? Dec(JsonNode? node)
+    {
+        if (node is not JsonValue value)
+        {
+            return null;
+        }
+
+        if (value.TryGetValue<decimal>(out var number))
+        {
+            return number;
+        }
+
+        return value.TryGetValue<string>(out var text) && decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out number) ? number : null;
+    }
+
+    internal static bool Bool(JsonNode? node) => node is JsonValue value && value.TryGetValue<bool>(out var b) && b;
+}
