@@ -3,6 +3,7 @@ using Integrations.Sdk.Tests.Support;
 using Integrations.Sdk.Transport;
 using Integrations.Sdk.Transport.Auth;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -78,6 +79,25 @@ public sealed class OAuth2Tests : IDisposable
         error.ErrorCode.Should().Be("invalid_grant");
         error.Message.Should().NotContain("refresh-1");
         _server.LogEntries.Should().ContainSingle("a refused refresh is not retried: the token may already be spent");
+    }
+
+    [Fact]
+    public async Task RefreshThrottled_IsRetriedAfterRetryAfter_ThenTheRequestGoesThrough()
+    {
+        _server.Given(Request.Create().WithPath("/oauth/token").UsingPost()).InScenario("token").WillSetStateTo("ok")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "7"));
+        _server.Given(Request.Create().WithPath("/oauth/token").UsingPost()).InScenario("token").WhenStateIs("ok")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("{\"access_token\":\"access-2\",\"refresh_token\":\"refresh-2\",\"expires_in\":3600}"));
+        _server.Given(Request.Create().WithPath("/items").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{\"items\":[]}"));
+        await using var sp = TestHost.Build(_server.Url!, _time, o => o.Auth = OAuthPlatform.Auth(_server.Url!, initialRefresh: "refresh-1"));
+        var logs = sp.GetFakeLogCollector();
+
+        var call = sp.GetRequiredService<IFakeApi>().ListItemsAsync("acme");
+        await TestHost.Until(() => logs.GetSnapshot().Any(r => r.Id.Id == 1001), "the retry is scheduled");
+        _time.Advance(TimeSpan.FromSeconds(7));
+        await call;
+
+        _server.LogEntries.Select(e => e.RequestMessage!.Path).Should().Equal("/oauth/token", "/oauth/token", "/items");
     }
 
     [Fact]

@@ -132,10 +132,13 @@ internal sealed class OAuth2TokenManager(
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var error = new PlatformSignalReader().ReadError(response, body);
+                // The API request itself was never sent: a throttled or failing token endpoint is worth another try.
+                var reader = new PlatformSignalReader();
+                var error = reader.ReadError(response, body);
                 throw new PlatformException(connector, response.StatusCode, error.Code ?? "token_refresh_failed",
                     $"token refresh for account '{account}' was refused: {redactor.Redact(error.Message)}",
-                    isRetryable: response.StatusCode >= HttpStatusCode.InternalServerError);
+                    isRetryable: response.StatusCode >= HttpStatusCode.InternalServerError || response.StatusCode == HttpStatusCode.TooManyRequests,
+                    retryAfter: reader.ReadRetryAfter(response, timeProvider.GetUtcNow()));
             }
 
             try
