@@ -50,7 +50,7 @@ internal sealed class ShopifyOrderSource(ShopifyGraphQlClient client, ShopifyOpt
     }
 
     /// <summary>The checkpoint of an order: its <c>updatedAt</c> in UTC, ISO 8601 round-trip.</summary>
-    internal static string FormatCheckpoint(DateTimeOffset updatedAt) => updatedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    internal static string FormatCheckpoint(DateTimeOffset updatedAt) => updatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset ParseCheckpoint(string checkpoint) =>
         DateTimeOffset.TryParse(checkpoint, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
