@@ -15,6 +15,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Adds the Shopify connector: <c>services.AddIntegrations().AddShopify(o =&gt; ...)</c>.</summary>
 public static class ShopifyIntegrationsBuilderExtensions
 {
+    /// <summary>System.Text.Json with the connector's source-generated metadata, shared (its metadata cache is per instance).</summary>
+    private static readonly SystemTextJsonContentSerializer Serializer =
+        new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = ShopifyJsonContext.Default });
+
     /// <summary>
     /// Registers the Shopify connector for one shop: <see cref="ShopifyOptions"/> (validated at start), the GraphQL
     /// client <see cref="IShopifyGraphQl"/> behind the SDK's transport under the connector name <c>shopify</c>
@@ -56,7 +60,7 @@ public static class ShopifyIntegrationsBuilderExtensions
                 };
                 http.Signals = new ShopifySignalReader();
             },
-            _ => new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = ShopifyJsonContext.Default })));
+            _ => new RefitSettings(Serializer)); // a new RefitSettings each time: the transport sets its exception factories on it
 
         services.TryAddSingleton(sp => new ShopifyConnector(sp.GetRequiredService<IShopifyGraphQl>(), sp.GetRequiredService<IOptions<ShopifyOptions>>().Value));
         services.TryAddSingleton(sp => new ShopifyWebhookSource(sp.GetRequiredService<IOptions<ShopifyOptions>>()));
