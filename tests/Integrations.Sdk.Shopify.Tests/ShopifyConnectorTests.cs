@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Shopify.GraphQl;
 using Integrations.Sdk.Shopify.Tests.Support;
 using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
@@ -155,6 +156,59 @@ public sealed class ShopifyConnectorTests : IDisposable
         Text(followUp["query"]).Should().Contain("order(id: $id)").And.Contain("lineItems(first: $first, after: $after)");
         Text(followUp["variables"]!["id"]).Should().Be("gid://shopify/Order/5001");
         followUp["variables"]!["first"]!.GetValue<int>().Should().Be(100);
+    }
+
+    private void AnswerInTurn(params string[] bodies)
+    {
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            var step = _server.Given(GraphQl("OrdersUpdatedSince")).InScenario("turns");
+            step = i == 0 ? step : step.WhenStateIs($"turn-{i}");
+            step.WillSetStateTo($"turn-{i + 1}").RespondWith(Response.Create().WithStatusCode(200).WithBody(bodies[i]));
+        }
+    }
+
+    private async Task<List<SourceRecord<ShopifyOrder>>> ReadRestartingAfterTwo(ServiceProvider sp)
+    {
+        var source = new Internal.ShopifyOrderSource(new ShopifyGraphQlClient(sp.GetRequiredService<IShopifyGraphQl>(), "2026-10"), new ShopifyOptions()) { RestartAfter = 2 };
+        return await ShopifyTestHost.ToListAsync(source.ReadAsync(null));
+    }
+
+    [Fact]
+    public async Task Orders_DeepRead_RestartsFromTheLastUpdatedAtBeforeShopifysPagingLimit()
+    {
+        AnswerInTurn(
+            OrdersPage(true, "c1", Order(5001, "2026-11-27T10:00:00Z"), Order(5002, "2026-11-27T10:05:00Z")),
+            OrdersPage(true, "c2", Order(5002, "2026-11-27T10:05:00Z"), Order(5003, "2026-11-27T10:07:00Z")),
+            OrdersPage(false, null, Order(5003, "2026-11-27T10:07:00Z")));
+        await using var sp = Build();
+
+        var records = await ReadRestartingAfterTwo(sp);
+
+        records.Select(r => r.Value.Id[^4..]).Should().Equal("5001", "5002", "5002", "5003", "5003");
+        records.Select(r => r.Value.UpdatedAt).Should().BeInAscendingOrder();
+        _server.LogEntries.Select(e => (Text(Variables(e)["after"]), Text(Variables(e)["query"]))).Should().Equal(
+            ("null", "null"),
+            ("null", "updated_at:>='2026-11-27T10:05:00Z'"),
+            ("null", "updated_at:>='2026-11-27T10:07:00Z'"));
+    }
+
+    [Fact]
+    public async Task Orders_DeepReadWithinOneSecond_KeepsFollowingTheCursor()
+    {
+        AnswerInTurn(
+            OrdersPage(true, "c1", Order(5001, "2026-11-27T10:00:00Z"), Order(5002, "2026-11-27T10:05:00Z")),
+            OrdersPage(true, "c2", Order(5002, "2026-11-27T10:05:00Z"), Order(5004, "2026-11-27T10:05:00Z")),
+            OrdersPage(false, null, Order(5003, "2026-11-27T10:07:00Z")));
+        await using var sp = Build();
+
+        var records = await ReadRestartingAfterTwo(sp);
+
+        records.Select(r => r.Value.Id[^4..]).Should().Equal("5001", "5002", "5002", "5004", "5003");
+        _server.LogEntries.Select(e => (Text(Variables(e)["after"]), Text(Variables(e)["query"]))).Should().Equal(
+            ("null", "null"),
+            ("null", "updated_at:>='2026-11-27T10:05:00Z'"),
+            ("c2", "updated_at:>='2026-11-27T10:05:00Z'"));
     }
 
     [Fact]

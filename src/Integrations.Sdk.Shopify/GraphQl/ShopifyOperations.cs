@@ -96,10 +96,13 @@ internal static class ShopifyOperations
         field + ":\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The orders filter from a watermark: <c>updated_at:&gt;='2026-11-28T01:55:00Z'</c> (whole seconds, rounded down).</summary>
-    public static string UpdatedSince(DateTimeOffset watermark)
+    public static string UpdatedSince(DateTimeOffset watermark) =>
+        "updated_at:>='" + WholeSeconds(watermark).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + "'";
+
+    /// <summary>The instant in UTC, rounded down to the second (Shopify's search precision).</summary>
+    public static DateTimeOffset WholeSeconds(DateTimeOffset value)
     {
-        var utc = watermark.ToUniversalTime();
-        var seconds = new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        return "updated_at:>='" + seconds.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + "'";
+        var utc = value.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
     }
 }

@@ -11,12 +11,22 @@ namespace Integrations.Sdk.Shopify.Internal;
 /// </summary>
 internal sealed class ShopifyOrderSource(ShopifyGraphQlClient client, ShopifyOptions options) : IRecordSource<ShopifyOrder>
 {
+    /// <summary>
+    /// Orders read through one cursor before the read starts a new query from the last <c>updatedAt</c> seen: Shopify
+    /// stops paging a connection after 25,000 objects.
+    /// </summary>
+    internal int RestartAfter { get; init; } = 20_000;
+
     public async IAsyncEnumerable<SourceRecord<ShopifyOrder>> ReadAsync(string? checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var filter = checkpoint is null ? null : ShopifyOperations.UpdatedSince(ParseCheckpoint(checkpoint) - options.UpdatedAtOverlap);
+        DateTimeOffset? since = checkpoint is null ? null : ParseCheckpoint(checkpoint) - options.UpdatedAtOverlap;
         string? after = null;
+        var throughCursor = 0;
+        DateTimeOffset? lastUpdatedAt = null;
+        bool more;
         do
         {
+            var filter = since is { } from ? ShopifyOperations.UpdatedSince(from) : null;
             var data = await client.SendAsync(
                 ShopifyOperations.Orders,
                 ShopifyOperations.OrdersDocument,
@@ -41,12 +51,25 @@ internal sealed class ShopifyOrderSource(ShopifyGraphQlClient client, ShopifyOpt
 
                 var lineItems = await ReadLineItemsAsync(node, cancellationToken).ConfigureAwait(false);
                 var order = ShopifyMapping.ToOrder(node, lineItems);
+                throughCursor++;
+                lastUpdatedAt = order.UpdatedAt;
                 yield return new SourceRecord<ShopifyOrder>(order, FormatCheckpoint(order.UpdatedAt));
             }
 
             after = NextCursor(orders.PageInfo, ShopifyOperations.Orders);
+            more = after is not null;
+
+            // Deep reads restart from the last updatedAt seen (orders of that second are read again, harmlessly),
+            // as long as that moves the window forward; otherwise they keep following the cursor.
+            if (after is not null && throughCursor >= RestartAfter && lastUpdatedAt is { } last
+                && (since is null || ShopifyOperations.WholeSeconds(last) > ShopifyOperations.WholeSeconds(since.Value)))
+            {
+                since = last;
+                after = null;
+                throughCursor = 0;
+            }
         }
-        while (after is not null);
+        while (more);
     }
 
     /// <summary>The checkpoint of an order: its <c>updatedAt</c> in UTC, ISO 8601 round-trip.</summary>
