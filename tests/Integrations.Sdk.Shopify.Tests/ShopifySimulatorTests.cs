@@ -375,7 +375,12 @@ public sealed class ShopifySimulatorTests : IAsyncLifetime
 
         var location = _shop.DefaultLocationId;
         _shop.Faults.SetRandom(0.3, seed: 7, FaultKind.CommitThenDrop, FaultKind.ServerError, FaultKind.ConnectionReset);
-        await using var sp = Connect(integrations: i => i.AddSync<ShopifyOrder>("orders-to-stock", s => s
+        // Random faults hit every operation; enough transport retries make a read that fails 9 times in a row (0.3^9) the only way to fail.
+        await using var sp = Connect(http: o =>
+        {
+            ShopifyTestHost.FastTransport(o);
+            o.MaxRetryAttempts = 8;
+        }, integrations: i => i.AddSync<ShopifyOrder>("orders-to-stock", s => s
             .FromIncremental<ShopifyConnector>(c => c.Orders)
             .Key(o => $"shopify:order:{o.Id}")
             .Where(o => o.DisplayFinancialStatus == "PAID")
