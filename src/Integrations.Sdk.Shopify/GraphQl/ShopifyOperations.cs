@@ -1,0 +1,108 @@
+using System.Globalization;
+
+namespace Integrations.Sdk.Shopify.GraphQl;
+
+/// <summary>The GraphQL documents the connector sends. Each names its operation; simulators dispatch on the name.</summary>
+internal static class ShopifyOperations
+{
+    public const string Orders = "OrdersUpdatedSince";
+    public const string OrderLineItems = "OrderLineItems";
+    public const string CustomerByEmail = "CustomerByEmail";
+    public const string VariantBySku = "VariantBySku";
+    public const string AdjustInventory = "AdjustInventory";
+
+    /// <summary>Line items per follow-up query for orders with more lines than the orders page carries (cost 504).</summary>
+    public const int LineItemsFollowUpPageSize = 100;
+
+    /// <summary>Candidates fetched by a search lookup; the exact match is picked locally (Shopify's search is not exact).</summary>
+    public const int LookupCandidates = 5;
+
+    private const string LineItemFields = """
+        fragment LineItemFields on LineItem {
+          sku
+          title
+          quantity
+          originalUnitPriceSet { shopMoney { amount currencyCode } }
+          variant { id inventoryItem { id } }
+        }
+        """;
+
+    public const string OrdersDocument = """
+        query OrdersUpdatedSince($first: Int!, $after: String, $query: String, $lineItemsFirst: Int!) {
+          orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
+            pageInfo { hasNextPage endCursor }
+            nodes {
+              id
+              name
+              email
+              createdAt
+              updatedAt
+              displayFinancialStatus
+              currencyCode
+              totalPriceSet { shopMoney { amount currencyCode } }
+              customer { id firstName lastName defaultEmailAddress { emailAddress } }
+              lineItems(first: $lineItemsFirst) {
+                pageInfo { hasNextPage endCursor }
+                nodes { ...LineItemFields }
+              }
+            }
+          }
+        }
+        """ + "\n" + LineItemFields;
+
+    public const string OrderLineItemsDocument = """
+        query OrderLineItems($id: ID!, $first: Int!, $after: String) {
+          order(id: $id) {
+            lineItems(first: $first, after: $after) {
+              pageInfo { hasNextPage endCursor }
+              nodes { ...LineItemFields }
+            }
+          }
+        }
+        """ + "\n" + LineItemFields;
+
+    public const string CustomerByEmailDocument = """
+        query CustomerByEmail($first: Int!, $query: String!) {
+          customers(first: $first, query: $query) {
+            nodes { id firstName lastName defaultEmailAddress { emailAddress } }
+          }
+        }
+        """;
+
+    public const string VariantBySkuDocument = """
+        query VariantBySku($first: Int!, $query: String!) {
+          productVariants(first: $first, query: $query) {
+            nodes { id sku title price inventoryItem { id } }
+          }
+        }
+        """;
+
+    public const string AdjustInventoryDocument = """
+        mutation AdjustInventory($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+          inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
+            inventoryAdjustmentGroup {
+              id
+              createdAt
+              reason
+              changes { name delta quantityAfterChange item { id } location { id } }
+            }
+            userErrors { field message code }
+          }
+        }
+        """;
+
+    /// <summary>Formats a search term <c>field:"value"</c>, escaping quotes and backslashes (Shopify search syntax).</summary>
+    public static string SearchTerm(string field, string value) =>
+        field + ":\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>The orders filter from a watermark: <c>updated_at:&gt;='2026-11-28T01:55:00Z'</c> (whole seconds, rounded down).</summary>
+    public static string UpdatedSince(DateTimeOffset watermark) =>
+        "updated_at:>='" + WholeSeconds(watermark).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + "'";
+
+    /// <summary>The instant in UTC, rounded down to the second (Shopify's search precision).</summary>
+    public static DateTimeOffset WholeSeconds(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    }
+}

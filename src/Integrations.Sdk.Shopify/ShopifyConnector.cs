@@ -1,0 +1,81 @@
+using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Shopify.GraphQl;
+using Integrations.Sdk.Shopify.Internal;
+using Integrations.Sdk.Transport;
+
+namespace Integrations.Sdk.Shopify;
+
+/// <summary>
+/// One Shopify shop, on the GraphQL Admin API: its orders as an incremental source, customer and variant lookups,
+/// and inventory adjustments as an idempotent sink. Registered by <c>AddShopify(...)</c>; resolve it from the services.
+/// </summary>
+public sealed class ShopifyConnector
+{
+    private readonly ShopifyGraphQlClient _client;
+
+    internal ShopifyConnector(IShopifyGraphQl api, ShopifyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(options);
+        _client = new ShopifyGraphQlClient(api, options.ApiVersion);
+        Orders = new ShopifyOrderSource(_client, options);
+        AdjustInventory = new InventoryAdjustOperation(_client);
+    }
+
+    /// <summary>
+    /// Orders, oldest change first, by <c>updated_at</c>. Each order's checkpoint is its <c>updatedAt</c> (UTC, ISO
+    /// 8601); a resumed read asks for <c>updated_at &gt;= checkpoint - UpdatedAtOverlap</c>, so a few orders are read
+    /// again (the step memo skips them). Orders with more line items than a page carries are completed with follow-up
+    /// queries. Without the <c>read_all_orders</c> scope Shopify only returns the last 60 days of orders.
+    /// </summary>
+    public IRecordSource<ShopifyOrder> Orders { get; }
+
+    /// <summary>
+    /// Adjusts the <c>available</c> quantity of an inventory item at a location (<c>inventoryAdjustQuantities</c>),
+    /// with <c>@idempotent(key:)</c> set to the step's idempotency key: retried with the same key, Shopify answers with
+    /// the first result and applies the change once. A refusal (<c>userErrors</c>) throws a non-retryable
+    /// <see cref="PlatformException"/> whose <see cref="PlatformException.ErrorCode"/> is Shopify's code.
+    /// </summary>
+    public ISinkOperation<InventoryAdjustment, InventoryAdjustmentResult> AdjustInventory { get; }
+
+    /// <summary>Finds the customer whose default email address is <paramref name="email"/> (case-insensitive).</summary>
+    /// <param name="email">The email address.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The customer, or <see langword="null"/> when none has that email.</returns>
+    public async Task<ShopifyCustomer?> FindCustomerByEmailAsync(string email, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        var data = await _client.SendAsync(
+            ShopifyOperations.CustomerByEmail,
+            ShopifyOperations.CustomerByEmailDocument,
+            new SearchVariables(ShopifyOperations.LookupCandidates, ShopifyOperations.SearchTerm("email", email.Trim())),
+            ShopifyJsonContext.Default.SearchVariables,
+            ShopifyJsonContext.Default.CustomersData,
+            replaySafe: true,
+            cancellationToken).ConfigureAwait(false);
+
+        var match = (data.Customers?.Nodes ?? []).FirstOrDefault(c =>
+            c?.Id is not null && string.Equals(c.DefaultEmailAddress?.EmailAddress?.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase));
+        return match is null ? null : ShopifyMapping.ToCustomer(match);
+    }
+
+    /// <summary>Finds the product variant whose SKU is exactly <paramref name="sku"/>.</summary>
+    /// <param name="sku">The SKU.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The variant, or <see langword="null"/> when none has that SKU.</returns>
+    public async Task<ShopifyVariant?> FindVariantBySkuAsync(string sku, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sku);
+        var data = await _client.SendAsync(
+            ShopifyOperations.VariantBySku,
+            ShopifyOperations.VariantBySkuDocument,
+            new SearchVariables(ShopifyOperations.LookupCandidates, ShopifyOperations.SearchTerm("sku", sku)),
+            ShopifyJsonContext.Default.SearchVariables,
+            ShopifyJsonContext.Default.VariantsData,
+            replaySafe: true,
+            cancellationToken).ConfigureAwait(false);
+
+        var match = (data.ProductVariants?.Nodes ?? []).FirstOrDefault(v => v?.Id is not null && string.Equals(v.Sku, sku, StringComparison.Ordinal));
+        return match is null ? null : ShopifyMapping.ToVariant(match);
+    }
+}

@@ -1,0 +1,406 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Integrations.Sdk.Testing.Shopify;
+
+public sealed partial class ShopifySimulator
+{
+    private static readonly HashSet<string> Reasons = new(StringComparer.Ordinal)
+    {
+        "correction", "cycle_count_available", "damaged", "movement_canceled", "movement_created", "movement_received",
+        "movement_updated", "other", "promotion", "quality_control", "received", "reservation_created",
+        "reservation_deleted", "reservation_updated", "restock", "safety_stock", "shrinkage",
+    };
+
+    private Plan PlanOrders(string document, JsonObject variables)
+    {
+        var first = Int(variables, "first");
+        var lineItemsFirst = Int(variables, "lineItemsFirst");
+        if ((CheckFirst(first, "first") ?? CheckFirst(lineItemsFirst, "lineItemsFirst")) is { } invalid)
+        {
+            return Plan.Refuse(invalid);
+        }
+
+        (long Ticks, long Id)? position = null;
+        if (Str(variables, "after") is { } after)
+        {
+            if (!TryDecodeCursor(after, "order", out var ticks, out var id))
+            {
+                return Plan.Refuse(Error($"Invalid cursor for current pagination sort: '{after}'.", "BAD_REQUEST"));
+            }
+
+            position = (ticks, id);
+        }
+
+        var terms = ShopifySearchQuery.Parse(Str(variables, "query"));
+        if (ShopifySearchQuery.CheckDates(terms) is { } badDate)
+        {
+            return Plan.Refuse(Error(badDate, "BAD_REQUEST"));
+        }
+
+        var byUpdatedAt = SortByUpdatedAt().IsMatch(document);
+        var pageSize = first!.Value;
+        var lines = lineItemsFirst!.Value;
+        return new Plan(null, 3 + (pageSize * (8 + (5 * lines))), () =>
+        {
+            var sorted = _orders.Values
+                .Where(o => ShopifySearchQuery.MatchesUpdatedAt(terms, o.UpdatedAt, out _))
+                .Select(o => (Order: o, Key: (Ticks: byUpdatedAt ? o.UpdatedAt.UtcTicks : 0L, Id: o.LegacyId)))
+                .OrderBy(x => x.Key.Ticks).ThenBy(x => x.Key.Id)
+                .Where(x => position is not { } p || x.Key.Ticks > p.Ticks || (x.Key.Ticks == p.Ticks && x.Key.Id > p.Id))
+                .Take(pageSize + 1)
+                .ToList();
+            var page = sorted.Take(pageSize).ToList();
+            var nodes = new JsonArray();
+            var actual = 3;
+            foreach (var (order, _) in page)
+            {
+                nodes.Add(OrderNode(order, lines));
+                actual += 8 + (5 * Math.Min(lines, order.LineItems.Count));
+            }
+
+            var connection = new JsonObject
+            {
+                ["pageInfo"] = PageInfo(sorted.Count > pageSize, page.Count == 0 ? null : Cursor("order", page[^1].Key.Ticks, page[^1].Key.Id)),
+                ["nodes"] = nodes,
+            };
+            return (new JsonObject { ["orders"] = connection }, actual);
+        });
+    }
+
+    private Plan PlanOrderLineItems(JsonObject variables)
+    {
+        var id = Str(variables, "id");
+        var first = Int(variables, "first");
+        if (string.IsNullOrEmpty(id))
+        {
+            return Plan.Refuse(Error("Variable $id of type ID! was provided invalid value", "INVALID_VARIABLE"));
+        }
+
+        if (CheckFirst(first, "first") is { } invalid)
+        {
+            return Plan.Refuse(invalid);
+        }
+
+        var start = 0;
+        if (Str(variables, "after") is { } after)
+        {
+            if (!TryDecodeCursor(after, "line", out _, out var index))
+            {
+                return Plan.Refuse(Error($"Invalid cursor: '{after}'.", "BAD_REQUEST"));
+            }
+
+            start = (int)index + 1;
+        }
+
+        var pageSize = first!.Value;
+        return new Plan(null, 4 + (5 * pageSize), () =>
+        {
+            if (!_orders.TryGetValue(id, out var order))
+            {
+                return (new JsonObject { ["order"] = null }, 1);
+            }
+
+            var connection = LineItems(order, start, pageSize);
+            var returned = Math.Max(0, Math.Min(pageSize, order.LineItems.Count - start));
+            return (new JsonObject { ["order"] = new JsonObject { ["lineItems"] = connection } }, 4 + (5 * returned));
+        });
+    }
+
+    private Plan PlanCustomers(JsonObject variables)
+    {
+        var first = Int(variables, "first");
+        if (CheckFirst(first, "first") is { } invalid)
+        {
+            return Plan.Refuse(invalid);
+        }
+
+        var email = ShopifySearchQuery.Value(Str(variables, "query"), "email");
+        var pageSize = first!.Value;
+        return new Plan(null, 3 + (2 * pageSize), () =>
+        {
+            var nodes = new JsonArray();
+            foreach (var customer in _customers.Where(c => email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase)).Take(pageSize))
+            {
+                nodes.Add(CustomerNode(customer));
+            }
+
+            return (new JsonObject { ["customers"] = new JsonObject { ["nodes"] = nodes } }, 3 + (2 * nodes.Count));
+        });
+    }
+
+    private Plan PlanVariants(JsonObject variables)
+    {
+        var first = Int(variables, "first");
+        if (CheckFirst(first, "first") is { } invalid)
+        {
+            return Plan.Refuse(invalid);
+        }
+
+        var sku = ShopifySearchQuery.Value(Str(variables, "query"), "sku");
+        var pageSize = first!.Value;
+        return new Plan(null, 3 + (2 * pageSize), () =>
+        {
+            var nodes = new JsonArray();
+            foreach (var variant in _variants.Where(v => sku is not null && string.Equals(v.Sku, sku, StringComparison.Ordinal)).Take(pageSize))
+            {
+                nodes.Add(new JsonObject
+                {
+                    ["id"] = variant.Id,
+                    ["sku"] = variant.Sku,
+                    ["title"] = variant.Title,
+                    ["price"] = Amount(variant.Price),
+                    ["inventoryItem"] = new JsonObject { ["id"] = variant.InventoryItemId },
+                });
+            }
+
+            return (new JsonObject { ["productVariants"] = new JsonObject { ["nodes"] = nodes } }, 3 + (2 * nodes.Count));
+        });
+    }
+
+    private Plan PlanAdjust(string document, JsonObject variables)
+    {
+        var directive = IdempotentDirective().Match(document);
+        var key = !directive.Success ? null
+            : directive.Groups["var"].Success ? Str(variables, directive.Groups["var"].Value)
+            : directive.Groups["literal"].Value;
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            return Plan.Refuse(Error(
+                "inventoryAdjustQuantities requires an idempotency key: add @idempotent(key: \"...\") to the mutation (mandatory since API version 2026-04).",
+                "BAD_REQUEST"));
+        }
+
+        if (variables["input"] is not JsonObject input)
+        {
+            return Plan.Refuse(Error("Variable $input of type InventoryAdjustQuantitiesInput! was provided invalid value", "INVALID_VARIABLE"));
+        }
+
+        return new Plan(null, 10, () => (new JsonObject { ["inventoryAdjustQuantities"] = AdjustOnce(key, input) }, 10));
+    }
+
+    /// <summary>Applies an adjustment once per key: a known key answers its first result (or a mismatch for other input).</summary>
+    private JsonNode AdjustOnce(string key, JsonObject input)
+    {
+        var parameters = input.ToJsonString();
+        var now = Time.GetUtcNow();
+        var known = _idempotency.GetValueOrDefault(key);
+        if (known is not null && now - known.At < Options.IdempotencyKeyRetention)
+        {
+            if (!string.Equals(known.Parameters, parameters, StringComparison.Ordinal))
+            {
+                return AdjustPayload(null, [UserError(null, "The same idempotency key cannot be used with different operation parameters.", "IDEMPOTENCY_KEY_PARAMETER_MISMATCH")]);
+            }
+
+            _replays++;
+            return JsonNode.Parse(known.Data)!;
+        }
+
+        var (payload, applied) = Adjust(key, input, now);
+        if (applied && known is { Applied: true })
+        {
+            _duplicates++; // The key expired and the same change was applied a second time.
+        }
+
+        _idempotency[key] = new IdempotencyEntry(key, parameters, payload.ToJsonString(), now, applied);
+        return payload;
+    }
+
+    private (JsonObject Payload, bool Applied) Adjust(string key, JsonObject input, DateTimeOffset now)
+    {
+        var errors = new List<JsonObject>();
+        var name = Str(input, "name");
+        var reason = Str(input, "reason");
+        if (!string.Equals(name, "available", StringComparison.Ordinal))
+        {
+            errors.Add(UserError(["input", "name"], $"The quantity name '{name}' is invalid: the simulator adjusts 'available' only.", "INVALID_QUANTITY_NAME"));
+        }
+
+        if (reason is null || !Reasons.Contains(reason))
+        {
+            errors.Add(UserError(["input", "reason"], $"The specified reason '{reason}' is invalid.", "INVALID_REASON"));
+        }
+
+        var changes = input["changes"] as JsonArray;
+        if (changes is null || changes.Count == 0)
+        {
+            errors.Add(UserError(["input", "changes"], "At least one change is required.", null));
+        }
+
+        var planned = new List<(string Item, string Location, int Delta, int After)>();
+        for (var i = 0; changes is not null && i < changes.Count; i++)
+        {
+            var index = i.ToString(CultureInfo.InvariantCulture);
+            var change = changes[i] as JsonObject;
+            var item = Str(change, "inventoryItemId");
+            var location = Str(change, "locationId");
+            var delta = change?["delta"] is JsonValue d && d.TryGetValue<int>(out var value) ? value : (int?)null;
+            if (change is null || !change.ContainsKey("changeFromQuantity"))
+            {
+                errors.Add(UserError(["input", "changes", index, "changeFromQuantity"], "changeFromQuantity is required: pass the quantity expected before the change, or null to skip the check.", null));
+                continue;
+            }
+
+            if (delta is null)
+            {
+                errors.Add(UserError(["input", "changes", index, "delta"], "delta is required.", null));
+                continue;
+            }
+
+            if (item is null || !_variants.Any(v => v.InventoryItemId == item))
+            {
+                errors.Add(UserError(["input", "changes", index, "inventoryItemId"], "The specified inventory item could not be found.", "INVALID_INVENTORY_ITEM"));
+                continue;
+            }
+
+            if (location is null || !_locations.Contains(location))
+            {
+                errors.Add(UserError(["input", "changes", index, "locationId"], "The specified location could not be found.", "INVALID_LOCATION"));
+                continue;
+            }
+
+            if (!_inventory.TryGetValue((item, location), out var stock))
+            {
+                errors.Add(UserError(["input", "changes", index, "locationId"], "The inventory item is not stocked at the location.", "ITEM_NOT_STOCKED_AT_LOCATION"));
+                continue;
+            }
+
+            var current = stock + planned.Where(p => p.Item == item && p.Location == location).Sum(p => p.Delta);
+            if (change["changeFromQuantity"] is JsonValue expected && expected.TryGetValue<int>(out var from) && from != current)
+            {
+                errors.Add(UserError(["input", "changes", index, "changeFromQuantity"], "The changeFromQuantity argument no longer matches the persisted quantity.", "CHANGE_FROM_QUANTITY_STALE"));
+                continue;
+            }
+
+            var after = (long)current + delta.Value;
+            if (after > 2_000_000_000)
+            {
+                errors.Add(UserError(["input", "changes", index, "delta"], "The quantity can't be higher than 2,000,000,000.", "INVALID_QUANTITY_TOO_HIGH"));
+                continue;
+            }
+
+            if (after < -2_000_000_000)
+            {
+                errors.Add(UserError(["input", "changes", index, "delta"], "The quantity can't be lower than -2,000,000,000.", "INVALID_QUANTITY_TOO_LOW"));
+                continue;
+            }
+
+            planned.Add((item, location, delta.Value, (int)after));
+        }
+
+        if (errors.Count > 0)
+        {
+            return (AdjustPayload(null, errors), false);
+        }
+
+        var groupId = NewId("InventoryAdjustmentGroup");
+        var nodes = new JsonArray();
+        foreach (var (item, location, delta, after) in planned)
+        {
+            _inventory[(item, location)] = after;
+            _adjustments.Add(new SimulatedAdjustment(groupId, key, item, location, delta, after, reason!, now));
+            nodes.Add(new JsonObject
+            {
+                ["name"] = "available",
+                ["delta"] = delta,
+                ["quantityAfterChange"] = after,
+                ["item"] = new JsonObject { ["id"] = item },
+                ["location"] = new JsonObject { ["id"] = location },
+            });
+        }
+
+        var group = new JsonObject { ["id"] = groupId, ["createdAt"] = Timestamp(now), ["reason"] = reason, ["changes"] = nodes };
+        return (AdjustPayload(group, []), true);
+    }
+
+    private static JsonObject AdjustPayload(JsonObject? group, IEnumerable<JsonObject> userErrors) =>
+        new() { ["inventoryAdjustmentGroup"] = group, ["userErrors"] = new JsonArray([.. userErrors]) };
+
+    private static JsonObject UserError(string[]? field, string message, string? code) => new()
+    {
+        ["field"] = field is null ? null : new JsonArray([.. field.Select(f => (JsonNode)f)]),
+        ["message"] = message,
+        ["code"] = code,
+    };
+
+    private JsonObject OrderNode(SimulatedOrder order, int lineItemsFirst)
+    {
+        var customer = order.CustomerId is null ? null : _customers.FirstOrDefault(c => c.Id == order.CustomerId);
+        return new JsonObject
+        {
+            ["id"] = order.Id,
+            ["name"] = order.Name,
+            ["email"] = order.Email,
+            ["createdAt"] = Timestamp(order.CreatedAt),
+            ["updatedAt"] = Timestamp(order.UpdatedAt),
+            ["displayFinancialStatus"] = order.FinancialStatus,
+            ["currencyCode"] = order.CurrencyCode,
+            ["totalPriceSet"] = MoneyBag(order.TotalPrice, order.CurrencyCode),
+            ["customer"] = customer is null ? null : CustomerNode(customer),
+            ["lineItems"] = LineItems(order, 0, lineItemsFirst),
+        };
+    }
+
+    private static JsonObject LineItems(SimulatedOrder order, int start, int first)
+    {
+        var nodes = new JsonArray();
+        var end = Math.Min(order.LineItems.Count, start + first);
+        for (var i = start; i < end; i++)
+        {
+            var line = order.LineItems[i];
+            nodes.Add(new JsonObject
+            {
+                ["sku"] = line.Sku,
+                ["title"] = line.Title,
+                ["quantity"] = line.Quantity,
+                ["originalUnitPriceSet"] = MoneyBag(line.UnitPrice, order.CurrencyCode),
+                ["variant"] = line.VariantId is null ? null : new JsonObject
+                {
+                    ["id"] = line.VariantId,
+                    ["inventoryItem"] = line.InventoryItemId is null ? null : new JsonObject { ["id"] = line.InventoryItemId },
+                },
+            });
+        }
+
+        return new JsonObject
+        {
+            ["pageInfo"] = PageInfo(end < order.LineItems.Count, end > start ? Cursor("line", 0, end - 1) : null),
+            ["nodes"] = nodes,
+        };
+    }
+
+    private static JsonObject CustomerNode(SimulatedCustomer customer) => new()
+    {
+        ["id"] = customer.Id,
+        ["firstName"] = customer.FirstName,
+        ["lastName"] = customer.LastName,
+        ["defaultEmailAddress"] = new JsonObject { ["emailAddress"] = customer.Email },
+    };
+
+    private static JsonObject MoneyBag(decimal amount, string currency) =>
+        new() { ["shopMoney"] = new JsonObject { ["amount"] = Amount(amount), ["currencyCode"] = currency } };
+
+    private static JsonObject PageInfo(bool hasNextPage, string? endCursor) =>
+        new() { ["hasNextPage"] = hasNextPage, ["endCursor"] = endCursor };
+
+    /// <summary>An opaque cursor: Base64 of <c>kind:ticks:id</c>.</summary>
+    private static string Cursor(string kind, long ticks, long id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{kind}:{ticks}:{id}")));
+
+    private static bool TryDecodeCursor(string cursor, string kind, out long ticks, out long id)
+    {
+        ticks = 0;
+        id = 0;
+        Span<byte> bytes = stackalloc byte[128];
+        if (!Convert.TryFromBase64String(cursor, bytes, out var written))
+        {
+            return false;
+        }
+
+        var parts = Encoding.UTF8.GetString(bytes[..written]).Split(':');
+        return parts.Length == 3 && parts[0] == kind
+            && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out ticks)
+            && long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out id);
+    }
+}

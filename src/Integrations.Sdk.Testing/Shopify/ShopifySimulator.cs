@@ -1,0 +1,327 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Integrations.Sdk.Testing.Shopify;
+
+/// <summary>
+/// A stateful fake of the Shopify GraphQL Admin API operations the Shopify connector uses, on 127.0.0.1.
+/// </summary>
+/// <remarks>
+/// <para>
+/// One endpoint, <c>POST /admin/api/{version}/graphql.json</c>. It answers 401 without the right
+/// <c>X-Shopify-Access-Token</c> and 404 for another version than <see cref="ShopifySimulatorOptions.ApiVersion"/>,
+/// then dispatches on the body's <c>operationName</c> (the document itself is not parsed, except for the
+/// <c>@idempotent</c> directive and the sort key). Each operation goes through the fault injector under its
+/// endpoint name:
+/// </para>
+/// <list type="table">
+/// <listheader><term>operationName</term><description>fault endpoint name and behaviour</description></listheader>
+/// <item><term><c>OrdersUpdatedSince</c></term><description><c>orders</c>: <c>orders(first, after, sortKey: UPDATED_AT, query)</c>
+/// with variables <c>first</c> (1–250), <c>after</c> (an opaque cursor), <c>query</c> (<c>updated_at</c> comparisons) and
+/// <c>lineItemsFirst</c>; ordered by updatedAt then id; real cursors: an order updated while paging moves to the end.</description></item>
+/// <item><term><c>OrderLineItems</c></term><description><c>orderLineItems</c>: the remaining line items of one order
+/// (<c>id</c>, <c>first</c>, <c>after</c>).</description></item>
+/// <item><term><c>CustomerByEmail</c></term><description><c>customer</c>: <c>customers(first, query: "email:...")</c>, case-insensitive.</description></item>
+/// <item><term><c>VariantBySku</c></term><description><c>variant</c>: <c>productVariants(first, query: "sku:...")</c>, exact.</description></item>
+/// <item><term><c>AdjustInventory</c></term><description><c>inventoryAdjust</c>: <c>inventoryAdjustQuantities</c> on <c>available</c>.
+/// Requires <c>@idempotent(key:)</c> (a literal or a variable) and <c>changeFromQuantity</c> on every change (null
+/// skips the check). The same key with the same input answers the first result without applying again; with
+/// another input it answers <c>IDEMPOTENCY_KEY_PARAMETER_MISMATCH</c>. Refusals come as <c>userErrors</c> with
+/// Shopify's codes (<c>INVALID_INVENTORY_ITEM</c>, <c>INVALID_LOCATION</c>, <c>INVALID_REASON</c>,
+/// <c>CHANGE_FROM_QUANTITY_STALE</c>...).</description></item>
+/// </list>
+/// <para>
+/// Costs follow Shopify's rule (objects 1, connections 2 plus their items, mutations 10) and are charged to a
+/// leaky bucket (<see cref="ShopifySimulatorOptions.MaximumAvailable"/>, <see cref="ShopifySimulatorOptions.RestoreRate"/>)
+/// on the simulator's clock: every answer carries <c>extensions.cost</c>; a query whose requested cost exceeds the
+/// points available gets HTTP 200 with <c>errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }]</c>;
+/// one above <see cref="ShopifySimulatorOptions.MaxQueryCost"/> gets <c>MAX_COST_EXCEEDED</c>. Unused requested points
+/// are refunded after execution.
+/// </para>
+/// <para>
+/// Seed with <see cref="AddProduct"/>, <see cref="AddCustomer"/>, <see cref="AddOrder"/>, <see cref="SeedOrders"/>;
+/// inspect with <see cref="Orders"/>, <see cref="InventoryLevel"/>, <see cref="AdjustmentsApplied"/>,
+/// <see cref="DuplicateAdjustments"/>, <see cref="ThrottledResponses"/>; deliver webhooks built by
+/// <see cref="CreateOrderWebhook(string, SimulatedOrder)"/>; persist with <see cref="SaveAsync"/> and <see cref="LoadAsync"/>.
+/// </para>
+/// </remarks>
+public sealed partial class ShopifySimulator : SimulatorHost
+{
+    /// <summary>The fault endpoint name of <c>OrdersUpdatedSince</c>.</summary>
+    public const string OrdersEndpoint = "orders";
+
+    /// <summary>The fault endpoint name of <c>OrderLineItems</c>.</summary>
+    public const string OrderLineItemsEndpoint = "orderLineItems";
+
+    /// <summary>The fault endpoint name of <c>CustomerByEmail</c>.</summary>
+    public const string CustomerEndpoint = "customer";
+
+    /// <summary>The fault endpoint name of <c>VariantBySku</c>.</summary>
+    public const string VariantEndpoint = "variant";
+
+    /// <summary>The fault endpoint name of <c>AdjustInventory</c>.</summary>
+    public const string InventoryAdjustEndpoint = "inventoryAdjust";
+
+    private static readonly Dictionary<string, string> Endpoints = new(StringComparer.Ordinal)
+    {
+        ["OrdersUpdatedSince"] = OrdersEndpoint,
+        ["OrderLineItems"] = OrderLineItemsEndpoint,
+        ["CustomerByEmail"] = CustomerEndpoint,
+        ["VariantBySku"] = VariantEndpoint,
+        ["AdjustInventory"] = InventoryAdjustEndpoint,
+    };
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _operationCounts = new(StringComparer.Ordinal);
+    private double _available;
+    private DateTimeOffset _refilledAt;
+    private int _throttled;
+    private int _replays;
+
+    /// <summary>Creates a simulated shop (not started), with one location and an empty catalogue.</summary>
+    /// <param name="options">Credentials, version and rate limit; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The shop's clock (bucket restore, timestamps, key retention); the system clock by default.</param>
+    /// <param name="seed">Seeds random faults and <see cref="SeedOrders"/>.</param>
+    public ShopifySimulator(ShopifySimulatorOptions? options = null, TimeProvider? timeProvider = null, int seed = 0)
+        : base(timeProvider, seed)
+    {
+        Options = options?.Clone() ?? new ShopifySimulatorOptions();
+        _random = new Random(seed);
+        _available = Options.MaximumAvailable;
+        _refilledAt = Time.GetUtcNow();
+        DefaultLocationId = AddLocation("Main warehouse");
+    }
+
+    /// <summary>The simulated shop's settings.</summary>
+    public ShopifySimulatorOptions Options { get; }
+
+    /// <summary>The location created with the shop; products are stocked there.</summary>
+    public string DefaultLocationId { get; private set; }
+
+    /// <summary>How many queries were answered <c>THROTTLED</c>.</summary>
+    public int ThrottledResponses
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _throttled;
+            }
+        }
+    }
+
+    /// <summary>How many <c>AdjustInventory</c> calls were answered from a remembered idempotency key, without applying.</summary>
+    public int IdempotentReplays
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _replays;
+            }
+        }
+    }
+
+    /// <summary>The points in the bucket now.</summary>
+    public double AvailablePoints
+    {
+        get
+        {
+            lock (_gate)
+            {
+                Refill();
+                return _available;
+            }
+        }
+    }
+
+    /// <summary>Requests that reached each operation (after auth and version checks), by operation name.</summary>
+    public IReadOnlyDictionary<string, int> OperationCounts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, int>(_operationCounts, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Sets the points in the bucket, as if other calls of the same app had spent them.</summary>
+    /// <param name="points">From 0 to <see cref="ShopifySimulatorOptions.MaximumAvailable"/>.</param>
+    public void SetAvailablePoints(double points)
+    {
+        lock (_gate)
+        {
+            Refill();
+            _available = Math.Clamp(points, 0, Options.MaximumAvailable);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void MapEndpoints(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost("/admin/api/{version}/graphql.json", HandleAsync);
+
+    private static IResult Json(JsonNode body, int status = StatusCodes.Status200OK) =>
+        Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, status);
+
+    private static JsonObject Error(string message, string? code = null)
+    {
+        var error = new JsonObject { ["message"] = message };
+        if (code is not null)
+        {
+            error["extensions"] = new JsonObject { ["code"] = code };
+        }
+
+        return error;
+    }
+
+    private static IResult Errors(JsonObject error, int status = StatusCodes.Status200OK) =>
+        Json(new JsonObject { ["errors"] = new JsonArray(error) }, status);
+
+    private async Task<IResult> HandleAsync(HttpContext context, string version)
+    {
+        context.Response.Headers["X-Request-Id"] = Guid.NewGuid().ToString();
+        if (!string.Equals(context.Request.Headers["X-Shopify-Access-Token"].ToString(), Options.AccessToken, StringComparison.Ordinal))
+        {
+            return Json(new JsonObject { ["errors"] = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, StatusCodes.Status401Unauthorized);
+        }
+
+        if (!string.Equals(version, Options.ApiVersion, StringComparison.Ordinal))
+        {
+            return Json(new JsonObject { ["errors"] = $"Not Found: API version {version} is not served by this simulator (it serves {Options.ApiVersion})" }, StatusCodes.Status404NotFound);
+        }
+
+        JsonObject body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as JsonObject
+                ?? throw new JsonException("the body is not a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            return Errors(Error($"Invalid JSON body: {ex.Message}"), StatusCodes.Status400BadRequest);
+        }
+
+        var document = body["query"]?.GetValueKind() == JsonValueKind.String ? body["query"]!.GetValue<string>() : null;
+        var operation = body["operationName"]?.GetValueKind() == JsonValueKind.String ? body["operationName"]!.GetValue<string>() : null;
+        var variables = body["variables"] as JsonObject ?? [];
+        if (string.IsNullOrWhiteSpace(document))
+        {
+            return Errors(Error("No query string was present"), StatusCodes.Status400BadRequest);
+        }
+
+        if (operation is null || !Endpoints.TryGetValue(operation, out var endpoint))
+        {
+            return Errors(Error($"The simulator dispatches on operationName; '{operation}' is not one it serves ({string.Join(", ", Endpoints.Keys)})."));
+        }
+
+        return await Faults.RunAsync(
+            context,
+            endpoint,
+            () => Task.FromResult(Execute(operation, document, variables)),
+            status => Json(new JsonObject { ["errors"] = status == StatusCodes.Status429TooManyRequests ? "Exceeded API rate limit" : "Internal error, please retry" }, status))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Validates, charges the bucket, runs the operation and refunds unused points, atomically.</summary>
+    private IResult Execute(string operation, string document, JsonObject variables)
+    {
+        lock (_gate)
+        {
+            _operationCounts[operation] = _operationCounts.GetValueOrDefault(operation) + 1;
+            var plan = operation switch
+            {
+                "OrdersUpdatedSince" => PlanOrders(document, variables),
+                "OrderLineItems" => PlanOrderLineItems(variables),
+                "CustomerByEmail" => PlanCustomers(variables),
+                "VariantBySku" => PlanVariants(variables),
+                _ => PlanAdjust(document, variables),
+            };
+
+            if (plan.Error is { } invalid)
+            {
+                return Errors(invalid);
+            }
+
+            Refill();
+            if (plan.Cost > Options.MaxQueryCost)
+            {
+                var error = Error($"Query cost is {plan.Cost}, which exceeds the single query max cost limit ({Options.MaxQueryCost}).", "MAX_COST_EXCEEDED");
+                return Json(new JsonObject { ["errors"] = new JsonArray(error), ["extensions"] = CostNode(plan.Cost, null) });
+            }
+
+            if (_available < plan.Cost)
+            {
+                _throttled++;
+                var error = Error("Throttled", "THROTTLED");
+                ((JsonObject)error["extensions"]!)["documentation"] = "https://shopify.dev/api/usage/rate-limits";
+                return Json(new JsonObject { ["errors"] = new JsonArray(error), ["extensions"] = CostNode(plan.Cost, null) });
+            }
+
+            _available -= plan.Cost;
+            var (data, actual) = plan.Run!();
+            _available = Math.Min(Options.MaximumAvailable, _available + Math.Max(0, plan.Cost - actual));
+            return Json(new JsonObject { ["data"] = data, ["extensions"] = CostNode(plan.Cost, actual) });
+        }
+    }
+
+    private JsonObject CostNode(int requested, int? actual) => new()
+    {
+        ["cost"] = new JsonObject
+        {
+            ["requestedQueryCost"] = requested,
+            ["actualQueryCost"] = actual,
+            ["throttleStatus"] = new JsonObject
+            {
+                ["maximumAvailable"] = Options.MaximumAvailable,
+                ["currentlyAvailable"] = Math.Floor(_available),
+                ["restoreRate"] = Options.RestoreRate,
+            },
+        },
+    };
+
+    private void Refill()
+    {
+        var now = Time.GetUtcNow();
+        var elapsed = now - _refilledAt;
+        _refilledAt = now;
+        if (elapsed > TimeSpan.Zero)
+        {
+            _available = Math.Min(Options.MaximumAvailable, _available + (elapsed.TotalSeconds * Options.RestoreRate));
+        }
+    }
+
+    private static string Timestamp(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Amount(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static int? Int(JsonObject variables, string name) =>
+        variables[name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<int>(out var number) ? number : null;
+
+    private static string? Str(JsonNode? node, string name) =>
+        node is JsonObject o && o[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    private static JsonObject? CheckFirst(int? first, string name) =>
+        first is null ? Error($"Variable ${name} of type Int! was provided invalid value", "INVALID_VARIABLE")
+        : first is < 1 or > 250 ? Error($"The {name} argument must be between 1 and 250 (got {first}).", "BAD_REQUEST")
+        : null;
+
+    [GeneratedRegex("""@idempotent\s*\(\s*key\s*:\s*(?:\$(?<var>\w+)|"(?<literal>(?:[^"\\]|\\.)*)")\s*\)""", RegexOptions.CultureInvariant)]
+    private static partial Regex IdempotentDirective();
+
+    [GeneratedRegex(@"sortKey\s*:\s*UPDATED_AT", RegexOptions.CultureInvariant)]
+    private static partial Regex SortByUpdatedAt();
+
+    /// <summary>An operation, checked: its requested cost and how to run it, or why it is refused before execution.</summary>
+    private readonly record struct Plan(JsonObject? Error, int Cost, Func<(JsonNode Data, int ActualCost)>? Run)
+    {
+        public static Plan Refuse(JsonObject error) => new(error, 0, null);
+    }
+}
