@@ -65,7 +65,8 @@ internal sealed class PlatformResponseHandler(
 
             response.Dispose();
             activity?.SetStatus(ActivityStatusCode.Error, hidden.ErrorCode);
-            throw hidden;
+            throw new PlatformException(hidden.Platform, hidden.StatusCode, hidden.ErrorCode, redactor.Redact(hidden.PlatformMessage), hidden.RequestId,
+                hidden.IsRetryable, hidden.MayHaveBeenApplied, hidden.RetryAfter, hidden.InnerException);
         }
 
         using (response)
