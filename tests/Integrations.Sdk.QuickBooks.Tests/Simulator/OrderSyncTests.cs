@@ -40,7 +40,7 @@ public sealed class OrderSyncTests
             .ToList();
         var runner = services.GetRequiredService<ISyncRunner>();
 
-        // Authorized up front, so the random faults hit only API calls: the core treats a 429 from a token endpoint as final.
+        // Authorized up front, so the random faults hit the API calls this test is about, not the token endpoint.
         await services.GetRequiredService<ITokenStore>().SaveAsync("quickbooks", QboHost.Realm, simulator.IssueToken());
 
         var report = await runner.ProcessAsync("orders-to-quickbooks", orders);
