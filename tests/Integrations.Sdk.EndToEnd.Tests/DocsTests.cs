@@ -6,17 +6,21 @@ namespace Integrations.Sdk.EndToEnd.Tests;
 public sealed class DocsTests
 {
     [Theory]
-    [InlineData("Header")]
-    [InlineData("Line")]
-    public void SamplesPage_ShowsTheMappingExactlyAsTheMapperDescribesIt(string mapper)
+    [InlineData("samples.md", "Header")]
+    [InlineData("samples.md", "Line")]
+    [InlineData("connectors/quickbooks.md", "Header")]
+    [InlineData("connectors/quickbooks.md", "Line")]
+    [InlineData("connectors/shopify.md", "Header")]
+    [InlineData("connectors/shopify.md", "Line")]
+    public void DocsPage_ShowsTheMappingExactlyAsTheMapperDescribesIt(string file, string mapper)
     {
         var expected = mapper == "Header" ? OrdersToInvoices.Header.Description.ToMarkdown() : OrdersToInvoices.Line.Description.ToMarkdown();
-        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "samples.md")).ReplaceLineEndings("\n");
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", file)).ReplaceLineEndings("\n");
 
         var start = page.IndexOf($"<!-- mapping:{mapper} -->", StringComparison.Ordinal);
         var end = page.IndexOf($"<!-- /mapping:{mapper} -->", StringComparison.Ordinal);
 
-        start.Should().BeGreaterThan(0, "docs/samples.md marks the table");
+        start.Should().BeGreaterThan(0, $"docs/{file} marks the table");
         page[start..end].Should().Contain(expected.ReplaceLineEndings("\n"));
     }
 
