@@ -57,7 +57,13 @@ public static class SqliteIntegrationsBuilderExtensions
 
         var services = builder.Services;
         services.RemoveAll<SqliteStateStore>();
-        services.AddSingleton(_ => new SqliteStateStore(snapshot));
+        services.AddSingleton(sp => new SqliteStateStore(new SqliteStateOptions
+        {
+            Path = snapshot.Path,
+            ConnectionString = snapshot.ConnectionString,
+            BusyTimeout = snapshot.BusyTimeout,
+            TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System,
+        }));
         Replace<IStepMemoStore>(services);
         Replace<ICheckpointStore>(services);
         Replace<IDeadLetterStore>(services);

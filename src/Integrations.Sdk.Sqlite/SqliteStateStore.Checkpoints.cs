@@ -34,12 +34,12 @@ public sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(checkpoint);
         await WriteAsync(
             UpsertCheckpointSql,
-            (sync, checkpoint),
+            (sync, checkpoint, now: Now()),
             static (parameters, value) =>
             {
                 parameters.AddWithValue("$sync", value.sync);
                 parameters.AddWithValue("$checkpoint", value.checkpoint);
-                parameters.AddWithValue("$updated_at", FormatTimestamp(DateTimeOffset.UtcNow));
+                parameters.AddWithValue("$updated_at", value.now);
             },
             cancellationToken).ConfigureAwait(false);
     }

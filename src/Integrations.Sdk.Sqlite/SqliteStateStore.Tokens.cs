@@ -46,7 +46,7 @@ public sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(token);
         await WriteAsync(
             UpsertTokenSql,
-            (connector, account, token),
+            (connector, account, token, now: Now()),
             static (parameters, value) =>
             {
                 parameters.AddWithValue("$connector", value.connector);
@@ -54,7 +54,7 @@ public sealed partial class SqliteStateStore
                 parameters.AddWithValue("$access_token", value.token.AccessToken);
                 parameters.AddWithValue("$refresh_token", DbValue(value.token.RefreshToken));
                 parameters.AddWithValue("$expires_at", FormatTimestamp(value.token.ExpiresAt));
-                parameters.AddWithValue("$updated_at", FormatTimestamp(DateTimeOffset.UtcNow));
+                parameters.AddWithValue("$updated_at", value.now);
             },
             cancellationToken).ConfigureAwait(false);
     }

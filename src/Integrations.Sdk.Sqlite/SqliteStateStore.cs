@@ -36,6 +36,7 @@ public sealed partial class SqliteStateStore
 {
     private readonly SqliteStateSettings _settings;
     private readonly string _connectionPragmas;
+    private readonly TimeProvider _time;
 
     // Neither semaphore exposes a wait handle, so neither needs disposing; leaving them undisposed also lets
     // operations still in flight at disposal release them safely.
@@ -61,6 +62,7 @@ public sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(options);
         _settings = options.Resolve();
+        _time = options.TimeProvider ?? TimeProvider.System;
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {_settings.BusyTimeoutMs}; PRAGMA synchronous = NORMAL;");
@@ -178,7 +180,7 @@ public sealed partial class SqliteStateStore
 
             using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await EnableWriteAheadLogAsync(connection, cancellationToken).ConfigureAwait(false);
-            while (await ApplyNextMigrationAsync(connection, cancellationToken).ConfigureAwait(false))
+            while (await ApplyNextMigrationAsync(connection, Now(), cancellationToken).ConfigureAwait(false))
             {
             }
 
@@ -207,7 +209,7 @@ public sealed partial class SqliteStateStore
     /// Applies the migration after the recorded version, if any, in one immediate transaction. Returns whether
     /// one was applied. The version is read under the write lock, so a concurrent opener never applies it twice.
     /// </summary>
-    private static async ValueTask<bool> ApplyNextMigrationAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private static async ValueTask<bool> ApplyNextMigrationAsync(SqliteConnection connection, string appliedAt, CancellationToken cancellationToken)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         using var command = connection.CreateCommand();
@@ -236,12 +238,14 @@ public sealed partial class SqliteStateStore
 
         command.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($version, $applied_at);";
         command.Parameters.AddWithValue("$version", version + 1);
-        command.Parameters.AddWithValue("$applied_at", FormatTimestamp(DateTimeOffset.UtcNow));
+        command.Parameters.AddWithValue("$applied_at", appliedAt);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
         transaction.Commit();
         return true;
     }
+
+    private string Now() => FormatTimestamp(_time.GetUtcNow());
 
     private static string FormatTimestamp(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
 

@@ -73,6 +73,7 @@ public static class IntegrationsServiceCollectionExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore, InMemoryDeadLetterStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore, InMemoryTokenStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IRunHistoryStore, InMemoryRunHistoryStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookInbox, InMemoryWebhookInbox>());
         return builder;
     }
 
@@ -93,6 +94,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IDeadLetterStore, InMemoryDeadLetterStore>();
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
         services.TryAddSingleton<IRunHistoryStore, InMemoryRunHistoryStore>();
+        services.TryAddSingleton<IWebhookInbox, InMemoryWebhookInbox>();
 
         services.TryAddSingleton(sp => new SyncEngine(
             sp,
