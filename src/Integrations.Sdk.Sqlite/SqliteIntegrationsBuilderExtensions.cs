@@ -29,7 +29,7 @@ public static class SqliteIntegrationsBuilderExtensions
     /// <summary>
     /// Keeps all state in a SQLite file configured by <paramref name="configure"/>: registers one
     /// <see cref="SqliteStateStore"/> singleton and makes <see cref="IStepMemoStore"/>, <see cref="ICheckpointStore"/>,
-    /// <see cref="IDeadLetterStore"/>, <see cref="ITokenStore"/> and <see cref="IRunHistoryStore"/> resolve to it,
+    /// <see cref="IDeadLetterStore"/>, <see cref="ITokenStore"/>, <see cref="IRunHistoryStore"/> and <see cref="IWebhookInbox"/> resolve to it,
     /// replacing any earlier registrations of them (such as the in-memory defaults).
     /// </summary>
     /// <param name="builder">The integrations builder.</param>
@@ -69,6 +69,7 @@ public static class SqliteIntegrationsBuilderExtensions
         Replace<IDeadLetterStore>(services);
         Replace<ITokenStore>(services);
         Replace<IRunHistoryStore>(services);
+        Replace<IWebhookInbox>(services);
         return builder;
     }
 

@@ -89,6 +89,24 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_run_history_sync_started_at ON run_history (sync, started_at_ticks, run_id);
         """,
+        """
+        CREATE TABLE inbox (
+            id                TEXT    NOT NULL PRIMARY KEY,
+            source            TEXT    NOT NULL,
+            event_id          TEXT    NOT NULL,
+            event_type        TEXT    NOT NULL,
+            payload           TEXT    NOT NULL,
+            occurred_at       TEXT    NULL,
+            received_at       TEXT    NOT NULL,
+            received_at_ticks INTEGER NOT NULL,
+            state             INTEGER NOT NULL,
+            attempts          INTEGER NOT NULL,
+            due_at            TEXT    NOT NULL,
+            due_at_ticks      INTEGER NOT NULL,
+            error             TEXT    NULL
+        );
+        CREATE INDEX ix_inbox_state_due ON inbox (state, due_at_ticks, received_at_ticks, id);
+        """,
     ];
 
     /// <summary>The version a database has once every migration is applied.</summary>

@@ -32,7 +32,7 @@ namespace Integrations.Sdk.Sqlite;
 /// </para>
 /// </remarks>
 public sealed partial class SqliteStateStore
-    : IStepMemoStore, ICheckpointStore, IDeadLetterStore, ITokenStore, IRunHistoryStore, IAsyncDisposable, IDisposable
+    : IStepMemoStore, ICheckpointStore, IDeadLetterStore, ITokenStore, IRunHistoryStore, IWebhookInbox, IAsyncDisposable, IDisposable
 {
     private readonly SqliteStateSettings _settings;
     private readonly string _connectionPragmas;

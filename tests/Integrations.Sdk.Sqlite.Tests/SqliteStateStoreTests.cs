@@ -133,11 +133,31 @@ public sealed class SqliteStateStoreTests : IDisposable
 
         (await ((ICheckpointStore)store).GetAsync("orders")).Should().BeNull();
 
-        SqliteSchema.CurrentVersion.Should().Be(1);
-        ReadSchemaVersions().Should().Equal(1);
+        SqliteSchema.CurrentVersion.Should().Be(2);
+        ReadSchemaVersions().Should().Equal(1, 2);
         using var connection = _database.OpenRawConnection();
         ReadStrings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;")
-            .Should().Equal("checkpoints", "dead_letters", "run_history", "schema_version", "step_memo", "tokens");
+            .Should().Equal("checkpoints", "dead_letters", "inbox", "run_history", "schema_version", "step_memo", "tokens");
+    }
+
+    [Fact]
+    public async Task A_database_of_the_first_version_is_migrated_and_keeps_its_data()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_database.Path)!);
+        using (var connection = _database.OpenRawConnection())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = SqliteSchema.CreateVersionTable + SqliteSchema.Migrations[0]
+                + "INSERT INTO schema_version (version, applied_at) VALUES (1, '2026-01-01T00:00:00.0000000+00:00');"
+                + "INSERT INTO checkpoints (sync, checkpoint, updated_at) VALUES ('orders', '2026-01-01', '2026-01-01T00:00:00.0000000+00:00');";
+            command.ExecuteNonQuery();
+        }
+
+        await using var store = _database.Open();
+
+        (await ((ICheckpointStore)store).GetAsync("orders")).Should().Be("2026-01-01");
+        (await ((IWebhookInbox)store).CountAsync()).Should().Be(new InboxCounts(0, 0, 0, 0));
+        ReadSchemaVersions().Should().Equal(1, 2);
     }
 
     [Fact]

@@ -47,3 +47,12 @@ public sealed class SqliteRunHistoryStoreTests : RunHistoryStoreContractTests, I
 
     public void Dispose() => _database.Dispose();
 }
+
+public sealed class SqliteWebhookInboxTests : WebhookInboxContractTests, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    protected override IWebhookInbox CreateInbox() => _database.Open();
+}

@@ -27,3 +27,8 @@ public sealed class InMemoryRunHistoryStoreTests : RunHistoryStoreContractTests
 {
     protected override IRunHistoryStore CreateStore() => new InMemoryRunHistoryStore();
 }
+
+public sealed class InMemoryWebhookInboxTests : WebhookInboxContractTests
+{
+    protected override IWebhookInbox CreateInbox() => new InMemoryWebhookInbox();
+}

@@ -1,0 +1,158 @@
+using Integrations.Sdk.State;
+using Microsoft.Data.Sqlite;
+
+namespace Integrations.Sdk.Sqlite;
+
+public sealed partial class SqliteStateStore : IWebhookInbox
+{
+    private const string InboxColumns = "id, source, event_id, event_type, payload, occurred_at, received_at, state, attempts, due_at, error";
+
+    private const string InsertInboxSql = """
+        INSERT INTO inbox (id, source, event_id, event_type, payload, occurred_at, received_at, received_at_ticks, state, attempts, due_at, due_at_ticks, error)
+        VALUES ($id, $source, $event_id, $event_type, $payload, $occurred_at, $received_at, $received_at_ticks, $state, $attempts, $due_at, $due_at_ticks, $error)
+        ON CONFLICT (id) DO NOTHING;
+        """;
+
+    // One statement: the claim is atomic, and concurrent claimers (instances, processes) never share a message.
+    private const string ClaimInboxSql = $"""
+        UPDATE inbox
+        SET state = 1, attempts = attempts + 1, due_at = $lease, due_at_ticks = $lease_ticks
+        WHERE id IN (
+            SELECT id FROM inbox
+            WHERE state IN (0, 1) AND due_at_ticks <= $now_ticks
+            ORDER BY due_at_ticks, received_at_ticks, id
+            LIMIT $max)
+        RETURNING {InboxColumns};
+        """;
+
+    private const string SelectInboxSql = $"SELECT {InboxColumns} FROM inbox WHERE id = $id;";
+
+    private const string CountInboxSql = "SELECT state, COUNT(*) FROM inbox GROUP BY state;";
+
+    /// <inheritdoc />
+    async ValueTask<bool> IWebhookInbox.TryAddAsync(InboxMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var added = await WriteAsync(
+            InsertInboxSql,
+            message,
+            static (parameters, m) =>
+            {
+                parameters.AddWithValue("$id", m.Id);
+                parameters.AddWithValue("$source", m.Source);
+                parameters.AddWithValue("$event_id", m.EventId);
+                parameters.AddWithValue("$event_type", m.EventType);
+                parameters.AddWithValue("$payload", m.Payload);
+                parameters.AddWithValue("$occurred_at", m.OccurredAt is { } occurred ? FormatTimestamp(occurred) : DBNull.Value);
+                parameters.AddWithValue("$received_at", FormatTimestamp(m.ReceivedAt));
+                parameters.AddWithValue("$received_at_ticks", m.ReceivedAt.UtcTicks);
+                parameters.AddWithValue("$state", (int)m.State);
+                parameters.AddWithValue("$attempts", m.Attempts);
+                parameters.AddWithValue("$due_at", FormatTimestamp(m.DueAt));
+                parameters.AddWithValue("$due_at_ticks", m.DueAt.UtcTicks);
+                parameters.AddWithValue("$error", DbValue(m.Error));
+            },
+            cancellationToken).ConfigureAwait(false);
+        return added == 1;
+    }
+
+    /// <inheritdoc />
+    async ValueTask<IReadOnlyList<InboxMessage>> IWebhookInbox.ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = ClaimInboxSql;
+            command.Parameters.AddWithValue("$lease", FormatTimestamp(leaseUntil));
+            command.Parameters.AddWithValue("$lease_ticks", leaseUntil.UtcTicks);
+            command.Parameters.AddWithValue("$now_ticks", now.UtcTicks);
+            command.Parameters.AddWithValue("$max", max);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var claimed = new List<InboxMessage>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                claimed.Add(ReadInboxMessage(reader));
+            }
+
+            return [.. claimed.OrderBy(m => m.ReceivedAt).ThenBy(m => m.Id, StringComparer.Ordinal)];
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    ValueTask IWebhookInbox.CompleteAsync(string id, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(id, "UPDATE inbox SET state = 2, error = NULL WHERE id = $id;", null, null, cancellationToken);
+
+    /// <inheritdoc />
+    ValueTask IWebhookInbox.RetryAsync(string id, DateTimeOffset dueAt, string error, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(id, "UPDATE inbox SET state = 0, due_at = $due_at, due_at_ticks = $due_at_ticks, error = $error WHERE id = $id;", dueAt, error ?? string.Empty, cancellationToken);
+
+    /// <inheritdoc />
+    ValueTask IWebhookInbox.DeadLetterAsync(string id, string reason, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(id, "UPDATE inbox SET state = 3, error = $error WHERE id = $id;", null, reason ?? string.Empty, cancellationToken);
+
+    /// <inheritdoc />
+    async ValueTask<InboxMessage?> IWebhookInbox.GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var rows = await ReadAsync(SelectInboxSql, id, static (p, id) => p.AddWithValue("$id", id), ReadInboxMessage, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    async ValueTask<InboxCounts> IWebhookInbox.CountAsync(CancellationToken cancellationToken)
+    {
+        var rows = await ReadAsync(CountInboxSql, 0, static (_, _) => { }, static r => (State: (InboxState)r.GetInt32(0), Count: r.GetInt32(1)), cancellationToken).ConfigureAwait(false);
+        int Count(InboxState state) => rows.Where(r => r.State == state).Sum(r => r.Count);
+        return new InboxCounts(Count(InboxState.Pending), Count(InboxState.Processing), Count(InboxState.Completed), Count(InboxState.DeadLettered));
+    }
+
+    private async ValueTask UpdateInboxAsync(string id, string sql, DateTimeOffset? dueAt, string? error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var changed = await WriteAsync(
+            sql,
+            (id, dueAt, error),
+            static (parameters, value) =>
+            {
+                parameters.AddWithValue("$id", value.id);
+                if (value.dueAt is { } due)
+                {
+                    parameters.AddWithValue("$due_at", FormatTimestamp(due));
+                    parameters.AddWithValue("$due_at_ticks", due.UtcTicks);
+                }
+
+                if (value.error is not null)
+                {
+                    parameters.AddWithValue("$error", value.error);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (changed == 0)
+        {
+            throw new KeyNotFoundException($"No inbox message has the id '{id}'.");
+        }
+    }
+
+    private static InboxMessage ReadInboxMessage(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Source = reader.GetString(1),
+        EventId = reader.GetString(2),
+        EventType = reader.GetString(3),
+        Payload = reader.GetString(4),
+        OccurredAt = reader.IsDBNull(5) ? null : ReadTimestamp(reader, 5),
+        ReceivedAt = ReadTimestamp(reader, 6),
+        State = (InboxState)reader.GetInt32(7),
+        Attempts = reader.GetInt32(8),
+        DueAt = ReadTimestamp(reader, 9),
+        Error = ReadNullableString(reader, 10),
+    };
+}
