@@ -106,6 +106,12 @@ public static class IntegrationsServiceCollectionExtensions
             sp.GetRequiredService<IntegrationsMetrics>(),
             sp.GetRequiredService<SecretRedactor>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<Integrations.Sdk.Webhooks.WebhookReceiver>();
+        services.AddOptions<Integrations.Sdk.Webhooks.WebhookOptions>()
+            .Validate(o => o.MaxBodyBytes > 0 && o.Concurrency > 0 && o.MaxAttempts > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
+                && o.RetryBaseDelay >= TimeSpan.Zero && o.RetryMaxDelay >= o.RetryBaseDelay,
+                "WebhookOptions: MaxBodyBytes, Concurrency, MaxAttempts, Lease and PollInterval must be positive, and RetryMaxDelay at least RetryBaseDelay.")
+            .ValidateOnStart();
         services.TryAddSingleton<SyncRunner>();
         services.TryAddSingleton<ISyncRunner>(sp => sp.GetRequiredService<SyncRunner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SyncScheduler>());

@@ -6,7 +6,7 @@ namespace Integrations.Sdk.Telemetry;
 /// <summary>
 /// The SDK's metrics, on the meter named <see cref="IntegrationsTelemetry.Name"/>:
 /// <c>integrations.records</c> (by sync and outcome), <c>integrations.http.retries</c>,
-/// <c>integrations.ratelimit.waits</c> and the <c>integrations.step.duration</c> histogram (seconds).
+/// <c>integrations.ratelimit.waits</c>, <c>integrations.webhooks</c> and the <c>integrations.step.duration</c> histogram (seconds).
 /// </summary>
 public sealed class IntegrationsMetrics
 {
@@ -14,6 +14,7 @@ public sealed class IntegrationsMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _rateLimitWaits;
     private readonly Histogram<double> _stepDuration;
+    private readonly Counter<long> _webhooks;
 
     /// <summary>Creates the instruments through the host's meter factory.</summary>
     /// <param name="meterFactory">The meter factory.</param>
@@ -24,11 +25,15 @@ public sealed class IntegrationsMetrics
         _records = meter.CreateCounter<long>("integrations.records", "{record}", "Records that reached an outcome, by sync and outcome.");
         _retries = meter.CreateCounter<long>("integrations.http.retries", "{retry}", "HTTP requests retried, by connector.");
         _rateLimitWaits = meter.CreateCounter<long>("integrations.ratelimit.waits", "{wait}", "Requests that waited for a rate-limit budget, by connector.");
+        _webhooks = meter.CreateCounter<long>("integrations.webhooks", "{request}", "Webhook deliveries by source and outcome (accepted, duplicate, rejected, dead_lettered, handshake).");
         _stepDuration = meter.CreateHistogram<double>("integrations.step.duration", "s", "Duration of pipeline steps that ran, by sync, step and result.");
     }
 
     internal void RecordOutcome(string sync, string outcome) =>
         _records.Add(1, new TagList { { "integrations.sync", sync }, { "integrations.outcome", outcome } });
+
+    internal void Webhook(string source, string outcome) =>
+        _webhooks.Add(1, new TagList { { "integrations.webhook.source", source }, { "integrations.outcome", outcome } });
 
     internal void Retry(string connector) => _retries.Add(1, new KeyValuePair<string, object?>("integrations.connector", connector));
 

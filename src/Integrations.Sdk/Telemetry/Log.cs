@@ -23,6 +23,18 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Debug, "{Connector}: {Method} {Path} failed without a response: {Error}")]
     public static partial void HttpAttemptFailed(ILogger logger, string connector, string method, string path, string error);
 
+    [LoggerMessage(3001, LogLevel.Warning, "Webhook from {Source} rejected: {Reason}")]
+    public static partial void WebhookRejected(ILogger logger, string source, string? reason);
+
+    [LoggerMessage(3002, LogLevel.Error, "Webhook from {Source} is signed but unreadable; stored as dead-lettered: {Reason}")]
+    public static partial void WebhookUnreadable(ILogger logger, string source, string reason);
+
+    [LoggerMessage(3003, LogLevel.Warning, "Inbox message {Id} ({Source} {EventType}) failed attempt {Attempt}; retrying at {DueAt}: {Error}")]
+    public static partial void InboxRetry(ILogger logger, string id, string source, string eventType, int attempt, DateTimeOffset dueAt, string error);
+
+    [LoggerMessage(3004, LogLevel.Error, "Inbox message {Id} ({Source} {EventType}) dead-lettered after {Attempts} attempt(s): {Reason}")]
+    public static partial void InboxDeadLettered(ILogger logger, string id, string source, string eventType, int attempts, string reason);
+
     [LoggerMessage(2001, LogLevel.Information, "Sync {Sync}: run {RunId} started (dry run: {DryRun}, checkpoint: {Checkpoint})")]
     public static partial void RunStarted(ILogger logger, string sync, string runId, bool dryRun, string? checkpoint);
 

@@ -1,0 +1,166 @@
+using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Pipelines;
+using Integrations.Sdk.State;
+using Integrations.Sdk.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Sdk.Webhooks;
+
+/// <summary>
+/// Drains the webhook inbox through the routed syncs: claims due messages with a lease, converts each event to its
+/// sync's record type and processes it with the same pipeline, step memo and outcomes as polling. A failed attempt
+/// is retried later with a growing delay; after <see cref="WebhookOptions.MaxAttempts"/> it is dead-lettered.
+/// </summary>
+internal sealed class WebhookProcessor : BackgroundService
+{
+    private readonly IWebhookInbox _inbox;
+    private readonly IReadOnlyList<WebhookRoute> _routes;
+    private readonly ISyncRunner _runner;
+    private readonly WebhookOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SecretRedactor _redactor;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private CancellationTokenSource _wake = new();
+
+    public WebhookProcessor(
+        IWebhookInbox inbox,
+        IEnumerable<WebhookRoute> routes,
+        ISyncRunner runner,
+        WebhookReceiver receiver,
+        IOptions<WebhookOptions> options,
+        TimeProvider timeProvider,
+        SecretRedactor redactor,
+        ILogger<WebhookProcessor> logger)
+    {
+        _inbox = inbox;
+        _routes = [.. routes];
+        _runner = runner;
+        _options = options.Value;
+        _time = timeProvider;
+        _redactor = redactor;
+        _logger = logger;
+        receiver.Stored += Wake;
+    }
+
+    /// <summary>Claims and processes one batch of due messages; returns how many it processed.</summary>
+    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var batch = await _inbox.ClaimAsync(now, now + _options.Lease, _options.Concurrency, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(batch.Select(m => ProcessAsync(m, cancellationToken))).ConfigureAwait(false);
+        return batch.Count;
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            CancellationTokenSource wake;
+            lock (_gate)
+            {
+                wake = _wake;
+            }
+
+            int processed;
+            try
+            {
+                processed = await DrainOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The inbox itself failed (a locked file, a full disk): messages stay where they are; try again.
+                Log.ScheduledRunFailed(_logger, "webhook inbox", _redactor.Redact(ex.Message));
+                processed = 0;
+            }
+
+            if (processed > 0)
+            {
+                continue;
+            }
+
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, wake.Token);
+            try
+            {
+                await Task.Delay(_options.PollInterval, _time, idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Woken by a new delivery.
+            }
+        }
+    }
+
+    private void Wake()
+    {
+        lock (_gate)
+        {
+            var woken = _wake;
+            _wake = new CancellationTokenSource();
+            woken.Cancel();
+            woken.Dispose();
+        }
+    }
+
+    private async Task ProcessAsync(InboxMessage message, CancellationToken cancellationToken)
+    {
+        var e = new WebhookEvent(message.EventId, message.EventType, message.Payload, message.OccurredAt);
+        try
+        {
+            foreach (var route in _routes.Where(r => r.Matches(message.Source, message.EventType)))
+            {
+                object? record;
+                try
+                {
+                    record = route.Convert(e);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    var reason = $"the event could not be read as the record of sync '{route.Sync}': {_redactor.Redact(ex.Message)}";
+                    await _inbox.DeadLetterAsync(message.Id, reason, CancellationToken.None).ConfigureAwait(false);
+                    Log.InboxDeadLettered(_logger, message.Id, message.Source, message.EventType, message.Attempts, reason);
+                    return;
+                }
+
+                if (record is null)
+                {
+                    continue; // the route chose to ignore this event
+                }
+
+                var report = await route.Process(_runner, record, cancellationToken).ConfigureAwait(false);
+                if (report.Summary.Status != RunStatus.Succeeded)
+                {
+                    throw new InvalidOperationException($"sync '{route.Sync}' ended {report.Summary.Status}: {report.Summary.Error}");
+                }
+
+                // A record that failed inside the sync is dead-lettered (or ambiguous) there, with its payload:
+                // the event itself is done.
+            }
+
+            await _inbox.CompleteAsync(message.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var error = _redactor.Redact(ex.Message);
+            if (message.Attempts >= _options.MaxAttempts)
+            {
+                await _inbox.DeadLetterAsync(message.Id, $"gave up after {message.Attempts} attempt(s): {error}", CancellationToken.None).ConfigureAwait(false);
+                Log.InboxDeadLettered(_logger, message.Id, message.Source, message.EventType, message.Attempts, error);
+                return;
+            }
+
+            var delay = TimeSpan.FromTicks(Math.Min(_options.RetryMaxDelay.Ticks, _options.RetryBaseDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
+            var due = _time.GetUtcNow() + delay;
+            await _inbox.RetryAsync(message.Id, due, error, CancellationToken.None).ConfigureAwait(false);
+            Log.InboxRetry(_logger, message.Id, message.Source, message.EventType, message.Attempts, due, error);
+        }
+    }
+}
