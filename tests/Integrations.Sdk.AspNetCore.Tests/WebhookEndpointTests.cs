@@ -86,11 +86,13 @@ public sealed class WebhookEndpointTests : IDisposable
 
     private static string Event(string id, string type = "customer.flagged") => $"{{\"id\":\"{id}\",\"type\":\"{type}\",\"customer\":\"cus_{id}\"}}";
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Waits for work on other threads; <paramref name="pump"/> moves the fake clock a little each turn, so timers a worker sets late still fire.</summary>
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, Action? pump = null)
     {
         var deadline = Environment.TickCount64 + 10_000;
         while (!await condition())
         {
+            pump?.Invoke();
             if (Environment.TickCount64 > deadline)
             {
                 throw new TimeoutException($"timed out waiting until {what}");
@@ -212,8 +214,7 @@ public sealed class WebhookEndpointTests : IDisposable
         await PostAsync(app, Event("evt_retry"));
         await UntilAsync(async () => (await inbox.GetAsync(InboxMessage.CreateId("acme", "evt_retry")))?.Error is not null, "the first attempt failed");
         _sideEffects.Should().BeEmpty();
-        _time.Advance(TimeSpan.FromSeconds(10));
-        await UntilDrainedAsync(app, 1);
+        await UntilAsync(async () => (await inbox.CountAsync()).Completed == 1, "the retry completed", () => _time.Advance(TimeSpan.FromSeconds(1)));
 
         _sideEffects.Should().Equal("evt_retry");
         (await inbox.GetAsync(InboxMessage.CreateId("acme", "evt_retry")))!.Attempts.Should().Be(2);
@@ -228,13 +229,9 @@ public sealed class WebhookEndpointTests : IDisposable
         var id = InboxMessage.CreateId("acme", "evt_doomed");
 
         await PostAsync(app, Event("evt_doomed"));
-        for (var attempt = 1; attempt <= 3; attempt++)
-        {
-            await UntilAsync(async () => (await inbox.GetAsync(id)) is { Attempts: var a, State: not InboxState.Processing } && a == attempt, $"attempt {attempt} ended");
-            _time.Advance(TimeSpan.FromMinutes(5));
-        }
+        await UntilAsync(async () => (await inbox.GetAsync(id))!.State == InboxState.DeadLettered, "the message is dead-lettered", () => _time.Advance(TimeSpan.FromSeconds(5)));
 
-        await UntilAsync(async () => (await inbox.GetAsync(id))!.State == InboxState.DeadLettered, "the message is dead-lettered");
+        (await inbox.GetAsync(id))!.Attempts.Should().Be(3);
         (await inbox.GetAsync(id))!.Error.Should().Contain("the state store is unavailable");
     }
 

@@ -35,7 +35,7 @@ public static class TestHost
         return collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    public static FakeTimeProvider Clock() => new(Start);
+    public static TestClock Clock() => new(Start);
 
     /// <summary>Waits (bounded) for a condition driven by other threads, without sleeping on a fixed delay.</summary>
     public static async Task Until(Func<bool> condition, string what)

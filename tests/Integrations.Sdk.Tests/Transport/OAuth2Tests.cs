@@ -14,7 +14,7 @@ namespace Integrations.Sdk.Tests.Transport;
 public sealed class OAuth2Tests : IDisposable
 {
     private readonly WireMockServer _server = WireMockServer.Start();
-    private readonly FakeTimeProvider _time = TestHost.Clock();
+    private readonly TestClock _time = TestHost.Clock();
 
     public void Dispose() => _server.Stop();
 
@@ -94,6 +94,7 @@ public sealed class OAuth2Tests : IDisposable
 
         var call = sp.GetRequiredService<IFakeApi>().ListItemsAsync("acme");
         await TestHost.Until(() => logs.GetSnapshot().Any(r => r.Id.Id == 1001), "the retry is scheduled");
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(7));
         _time.Advance(TimeSpan.FromSeconds(7));
         await call;
 

@@ -12,7 +12,7 @@ namespace Integrations.Sdk.Tests.Transport;
 public sealed class TransportTests : IDisposable
 {
     private readonly WireMockServer _server = WireMockServer.Start();
-    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = TestHost.Clock();
+    private readonly TestClock _time = TestHost.Clock();
 
     public void Dispose() => _server.Stop();
 
@@ -30,6 +30,7 @@ public sealed class TransportTests : IDisposable
         await TestHost.Until(() => logs.GetSnapshot().Any(r => r.Id.Id == 1001), "the retry is scheduled");
 
         logs.GetSnapshot().Single(r => r.Id.Id == 1001).Message.Should().Contain("00:00:20");
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(20));
         _time.Advance(TimeSpan.FromSeconds(19));
         call.IsCompleted.Should().BeFalse("Retry-After asked for 20 seconds");
         _server.LogEntries.Should().HaveCount(1);
@@ -134,6 +135,7 @@ public sealed class TransportTests : IDisposable
         var logs = sp.GetFakeLogCollector();
         var call = sp.GetRequiredService<IFakeApi>().CreateItemAsync(new FakeItem("1", "a"));
         await TestHost.Until(() => logs.GetSnapshot().Any(r => r.Id.Id == 1001), "the retry is scheduled");
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
         _time.Advance(TimeSpan.FromSeconds(1));
 
         (await call).Id.Should().Be("1");
