@@ -1,0 +1,352 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Integrations.Sdk.Connectors;
+
+namespace Integrations.Sdk.Testing.Stripe;
+
+public sealed partial class StripeSimulator
+{
+    private const int SnapshotFormat = 1;
+
+    /// <summary>Adds a customer, as if created in the Dashboard (no event is recorded).</summary>
+    /// <param name="email">The email.</param>
+    /// <param name="name">The name.</param>
+    /// <param name="metadata">Metadata.</param>
+    /// <returns>The customer's id, <c>cus_...</c>.</returns>
+    public string AddCustomer(string? email, string? name = null, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        lock (_gate)
+        {
+            var customer = NewCustomer(email, name);
+            foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+            {
+                ((JsonObject)customer["metadata"]!)[key] = value;
+            }
+
+            var id = Text(customer, "id")!;
+            _customers[id] = new Stored(++_sequence, customer);
+            return id;
+        }
+    }
+
+    /// <summary>Adds a subscription of a customer (no event is recorded).</summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="status">Its status. <value>Default: <c>active</c>.</value></param>
+    /// <param name="currency">Its currency. <value>Default: <c>usd</c>.</value></param>
+    /// <returns>The subscription's id, <c>sub_...</c>.</returns>
+    /// <exception cref="KeyNotFoundException">No customer has the id.</exception>
+    public string AddSubscription(string customerId, string status = "active", string currency = "usd")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(status);
+        lock (_gate)
+        {
+            RequireCustomer(customerId);
+            var id = NewId("sub");
+            _subscriptions[id] = new Stored(++_sequence, new JsonObject
+            {
+                ["id"] = id,
+                ["object"] = "subscription",
+                ["cancel_at_period_end"] = false,
+                ["canceled_at"] = status == "canceled" ? Now() : null,
+                ["created"] = Now(),
+                ["currency"] = currency,
+                ["customer"] = customerId,
+                ["items"] = new JsonObject { ["object"] = "list", ["data"] = new JsonArray(), ["has_more"] = false },
+                ["latest_invoice"] = null,
+                ["livemode"] = false,
+                ["metadata"] = new JsonObject(),
+                ["status"] = status,
+            });
+            return id;
+        }
+    }
+
+    /// <summary>Adds a finalized invoice of a customer, optionally billing a subscription (no event is recorded).</summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="amountDue">The amount due, in the minor unit.</param>
+    /// <param name="currency">The currency. <value>Default: <c>usd</c>.</value></param>
+    /// <param name="subscriptionId">The subscription it bills, if any (it becomes the subscription's latest invoice).</param>
+    /// <param name="status">Its status. <value>Default: <c>open</c>.</value></param>
+    /// <returns>The invoice's id, <c>in_...</c>.</returns>
+    /// <exception cref="KeyNotFoundException">No customer or subscription has the id.</exception>
+    public string AddInvoice(string customerId, long amountDue, string currency = "usd", string? subscriptionId = null, string status = "open")
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amountDue);
+        ArgumentException.ThrowIfNullOrWhiteSpace(status);
+        lock (_gate)
+        {
+            var customer = RequireCustomer(customerId);
+            Stored? subscription = null;
+            if (subscriptionId is not null && !_subscriptions.TryGetValue(subscriptionId, out subscription))
+            {
+                throw new KeyNotFoundException($"No subscription has id '{subscriptionId}'.");
+            }
+
+            var id = NewId("in");
+            var paid = status == "paid";
+            _invoices[id] = new Stored(++_sequence, new JsonObject
+            {
+                ["id"] = id,
+                ["object"] = "invoice",
+                ["amount_due"] = amountDue,
+                ["amount_paid"] = paid ? amountDue : 0,
+                ["amount_remaining"] = paid ? 0 : amountDue,
+                ["attempt_count"] = 0,
+                ["attempted"] = false,
+                ["created"] = Now(),
+                ["currency"] = currency,
+                ["customer"] = customerId,
+                ["customer_email"] = Text(customer.Json, "email"),
+                ["due_date"] = null,
+                ["hosted_invoice_url"] = $"https://invoice.stripe.com/i/acct_simulator/test_{id}",
+                ["livemode"] = false,
+                ["metadata"] = new JsonObject(),
+                ["next_payment_attempt"] = null,
+                ["number"] = string.Create(CultureInfo.InvariantCulture, $"SIM-{_invoices.Count + 1:D4}"),
+                ["parent"] = subscriptionId is null ? null : new JsonObject
+                {
+                    ["type"] = "subscription_details",
+                    ["quote_details"] = null,
+                    ["subscription_details"] = new JsonObject { ["metadata"] = new JsonObject(), ["subscription"] = subscriptionId },
+                },
+                ["status"] = status,
+            });
+            if (subscription is not null)
+            {
+                subscription.Json["latest_invoice"] = id;
+            }
+
+            return id;
+        }
+    }
+
+    /// <summary>
+    /// Fails a payment attempt of an open invoice, as a declined card does: the invoice's <c>attempt_count</c> grows,
+    /// <c>attempted</c> becomes true, <c>next_payment_attempt</c> is set (or cleared on the final attempt); the
+    /// customer becomes delinquent and its subscription <c>past_due</c>; an <c>invoice.payment_failed</c> event is recorded.
+    /// </summary>
+    /// <param name="invoiceId">The invoice.</param>
+    /// <param name="finalAttempt">Whether Stripe stops retrying (<c>next_payment_attempt</c> null).</param>
+    /// <returns>The event's id, <c>evt_...</c>.</returns>
+    /// <exception cref="KeyNotFoundException">No invoice has the id.</exception>
+    /// <exception cref="InvalidOperationException">The invoice is not open.</exception>
+    public string FailPayment(string invoiceId, bool finalAttempt = false)
+    {
+        lock (_gate)
+        {
+            if (!_invoices.TryGetValue(invoiceId, out var stored))
+            {
+                throw new KeyNotFoundException($"No invoice has id '{invoiceId}'.");
+            }
+
+            var invoice = stored.Json;
+            if (Text(invoice, "status") != "open")
+            {
+                throw new InvalidOperationException($"Invoice {invoiceId} is {Text(invoice, "status")}; only an open invoice can fail a payment.");
+            }
+
+            invoice["attempt_count"] = invoice["attempt_count"]!.GetValue<int>() + 1;
+            invoice["attempted"] = true;
+            invoice["next_payment_attempt"] = finalAttempt ? null : Time.GetUtcNow().AddDays(3).ToUnixTimeSeconds();
+            if (Text(invoice, "customer") is { } customerId && _customers.TryGetValue(customerId, out var customer))
+            {
+                customer.Json["delinquent"] = true;
+            }
+
+            if (SubscriptionOf(invoice) is { } subscriptionId && _subscriptions.TryGetValue(subscriptionId, out var subscription))
+            {
+                subscription.Json["status"] = "past_due";
+            }
+
+            return RecordEvent("invoice.payment_failed", invoice, null, null);
+        }
+    }
+
+    /// <summary>Returns a customer as Stripe would render it, or <see langword="null"/>.</summary>
+    /// <param name="id">The id.</param>
+    public JsonObject? Customer(string id) => Snapshot(_customers, id);
+
+    /// <summary>Returns an invoice as Stripe would render it, or <see langword="null"/>.</summary>
+    /// <param name="id">The id.</param>
+    public JsonObject? Invoice(string id) => Snapshot(_invoices, id);
+
+    /// <summary>Returns a subscription as Stripe would render it, or <see langword="null"/>.</summary>
+    /// <param name="id">The id.</param>
+    public JsonObject? Subscription(string id) => Snapshot(_subscriptions, id);
+
+    /// <summary>Returns an event, or <see langword="null"/>.</summary>
+    /// <param name="id">The id.</param>
+    public JsonObject? Event(string id) => Snapshot(_events, id);
+
+    /// <summary>The ids of all customers, oldest first.</summary>
+    public IReadOnlyList<string> CustomerIds => Ids(_customers);
+
+    /// <summary>The ids of all events, oldest first.</summary>
+    public IReadOnlyList<string> EventIds => Ids(_events);
+
+    /// <summary>
+    /// Builds the webhook Stripe would deliver for a recorded event: the event's JSON as body and
+    /// <c>Stripe-Signature: t={timestamp},v1={hex HMAC-SHA256 of "{t}.{body}"}</c>.
+    /// </summary>
+    /// <param name="eventId">The event.</param>
+    /// <param name="secret">Signs with another secret (a forgery); <see cref="WebhookSecret"/> by default.</param>
+    /// <param name="timestamp">The signed timestamp (a stale one for replay tests); now by default.</param>
+    /// <returns>The signed webhook.</returns>
+    /// <exception cref="KeyNotFoundException">No event has the id.</exception>
+    public SignedWebhook CreateWebhook(string eventId, string? secret = null, DateTimeOffset? timestamp = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
+        var stripeEvent = Event(eventId) ?? throw new KeyNotFoundException($"No event has id '{eventId}'.");
+        return CreateWebhook(stripeEvent, secret, timestamp);
+    }
+
+    /// <summary>Builds and signs a webhook carrying any event JSON. See <see cref="CreateWebhook(string, string?, DateTimeOffset?)"/>.</summary>
+    /// <param name="stripeEvent">The event.</param>
+    /// <param name="secret">Signs with another secret; <see cref="WebhookSecret"/> by default.</param>
+    /// <param name="timestamp">The signed timestamp; now by default.</param>
+    /// <returns>The signed webhook.</returns>
+    public SignedWebhook CreateWebhook(JsonObject stripeEvent, string? secret = null, DateTimeOffset? timestamp = null)
+    {
+        ArgumentNullException.ThrowIfNull(stripeEvent);
+        var body = Encoding.UTF8.GetBytes(stripeEvent.ToJsonString());
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Stripe-Signature"] = Sign(body, secret ?? WebhookSecret, timestamp ?? Time.GetUtcNow()),
+            ["User-Agent"] = "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+        };
+        return new SignedWebhook(body, headers);
+    }
+
+    /// <summary>Computes a <c>Stripe-Signature</c> header value for a body, as Stripe does.</summary>
+    /// <param name="body">The raw body.</param>
+    /// <param name="secret">The signing secret.</param>
+    /// <param name="timestamp">The timestamp to sign.</param>
+    /// <returns><c>t={unix},v1={hex}</c>.</returns>
+    public static string Sign(ReadOnlySpan<byte> body, string secret, DateTimeOffset timestamp)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        var t = timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var prefix = Encoding.UTF8.GetBytes(t + ".");
+        var signed = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(signed, 0);
+        body.CopyTo(signed.AsSpan(prefix.Length));
+        return $"t={t},v1={Convert.ToHexStringLower(WebhookSignature.HmacSha256(secret, signed))}";
+    }
+
+    /// <summary>Saves the account (keys, customers, subscriptions, invoices, events, idempotency keys) as JSON, so another process can load it.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task SaveAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        JsonObject snapshot;
+        lock (_gate)
+        {
+            snapshot = new JsonObject
+            {
+                ["format"] = SnapshotFormat,
+                ["api_key"] = ApiKey,
+                ["webhook_secret"] = WebhookSecret,
+                ["api_version"] = ApiVersion,
+                ["sequence"] = _sequence,
+                ["next_id"] = _nextId,
+                ["customers"] = Dump(_customers),
+                ["subscriptions"] = Dump(_subscriptions),
+                ["invoices"] = Dump(_invoices),
+                ["events"] = Dump(_events),
+                ["idempotency"] = new JsonArray([.. _idempotency.Values.Select(a => (JsonNode)new JsonObject
+                {
+                    ["key"] = a.Key,
+                    ["fingerprint"] = a.Fingerprint,
+                    ["status"] = a.Status,
+                    ["body"] = a.Body,
+                    ["request_id"] = a.RequestId,
+                })]),
+            };
+        }
+
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, snapshot.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Loads an account saved by <see cref="SaveAsync"/>, not started.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="timeProvider">The new simulator's clock; the system clock by default.</param>
+    /// <param name="seed">Seeds random faults.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The simulator, with the saved data.</returns>
+    /// <exception cref="FormatException">The file is not a saved Stripe simulator.</exception>
+    public static async Task<StripeSimulator> LoadAsync(string path, TimeProvider? timeProvider = null, int seed = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var root = JsonNode.Parse(text) as JsonObject ?? throw new FormatException($"{path} does not hold a JSON object.");
+            if (root["format"]?.GetValue<int>() != SnapshotFormat)
+            {
+                throw new FormatException($"{path} is not a saved Stripe simulator (format {SnapshotFormat}).");
+            }
+
+            var simulator = new StripeSimulator(Text(root, "api_key"), Text(root, "webhook_secret"), timeProvider, seed)
+            {
+                ApiVersion = Text(root, "api_version") ?? DefaultApiVersion,
+            };
+            simulator._sequence = root["sequence"]!.GetValue<long>();
+            simulator._nextId = root["next_id"]!.GetValue<long>();
+            Restore(root, "customers", simulator._customers);
+            Restore(root, "subscriptions", simulator._subscriptions);
+            Restore(root, "invoices", simulator._invoices);
+            Restore(root, "events", simulator._events);
+            foreach (var node in root["idempotency"]?.AsArray() ?? [])
+            {
+                var key = Text(node, "key") ?? throw new FormatException($"{path}: an idempotency entry has no key.");
+                simulator._idempotency[key] = new IdempotentAnswer(key, Text(node, "fingerprint")!, node!["status"]!.GetValue<int>(), Text(node, "body")!, Text(node, "request_id") ?? string.Empty);
+            }
+
+            return simulator;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
+        {
+            throw new FormatException($"{path} is not a saved Stripe simulator: {ex.Message}", ex);
+        }
+    }
+
+    private static JsonArray Dump(Dictionary<string, Stored> store) =>
+        new([.. store.Values.OrderBy(s => s.Sequence).Select(s => (JsonNode)new JsonObject { ["sequence"] = s.Sequence, ["object"] = s.Json.DeepClone() })]);
+
+    private static void Restore(JsonObject root, string name, Dictionary<string, Stored> store)
+    {
+        foreach (var node in root[name]?.AsArray() ?? [])
+        {
+            var json = (JsonObject)node!["object"]!.DeepClone();
+            store[Text(json, "id")!] = new Stored(node["sequence"]!.GetValue<long>(), json);
+        }
+    }
+
+    private Stored RequireCustomer(string customerId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        return _customers.TryGetValue(customerId, out var customer) ? customer : throw new KeyNotFoundException($"No customer has id '{customerId}'.");
+    }
+
+    private JsonObject? Snapshot(Dictionary<string, Stored> store, string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        lock (_gate)
+        {
+            return store.TryGetValue(id, out var stored) ? (JsonObject)stored.Json.DeepClone() : null;
+        }
+    }
+
+    private List<string> Ids(Dictionary<string, Stored> store)
+    {
+        lock (_gate)
+        {
+            return [.. store.Values.OrderBy(s => s.Sequence).Select(s => Text(s.Json, "id")!)];
+        }
+    }
+}

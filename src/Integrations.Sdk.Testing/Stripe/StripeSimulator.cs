@@ -1,0 +1,571 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Integrations.Sdk.Testing.Stripe;
+
+/// <summary>One request the Stripe simulator received, for inspection.</summary>
+/// <param name="Method">The HTTP method.</param>
+/// <param name="Path">The path.</param>
+/// <param name="Endpoint">The fault endpoint name it was served under.</param>
+/// <param name="IdempotencyKey">Its <c>Idempotency-Key</c>, if any.</param>
+/// <param name="StripeVersion">Its <c>Stripe-Version</c>, if any.</param>
+/// <param name="Form">Its parameters, flattened and sorted (<c>metadata[a]=1&amp;name=x</c>).</param>
+public sealed record SimulatedStripeRequest(string Method, string Path, string Endpoint, string? IdempotencyKey, string? StripeVersion, string Form);
+
+/// <summary>
+/// A stateful fake of the Stripe v1 API endpoints the Stripe connector uses, on 127.0.0.1. It does not depend on the
+/// connector.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every request needs <c>Authorization: Bearer {ApiKey}</c> (or Basic with the key as user), else 401 with Stripe's
+/// error body. Parameters are read from the query (GET) or the <c>application/x-www-form-urlencoded</c> body (POST),
+/// with bracket nesting; unknown parameters are refused with 400 naming the parameter, as Stripe does. Every answer
+/// carries <c>Request-Id: req_...</c>; errors are <c>{"error":{"type","code","message","param"}}</c>. Each endpoint
+/// goes through <see cref="SimulatorHost.Faults"/> under its name:
+/// </para>
+/// <list type="table">
+/// <listheader><term>endpoint name</term><description>request</description></listheader>
+/// <item><term><c>customers.retrieve</c></term><description><c>GET /v1/customers/{id}</c></description></item>
+/// <item><term><c>customers.list</c></term><description><c>GET /v1/customers</c> (<c>email</c>)</description></item>
+/// <item><term><c>customers.create</c></term><description><c>POST /v1/customers</c> (<c>email</c>, <c>name</c>, <c>description</c>, <c>phone</c>, <c>metadata</c>); records <c>customer.created</c></description></item>
+/// <item><term><c>customers.update</c></term><description><c>POST /v1/customers/{id}</c> (same fields; metadata merges, an empty value removes a key); records <c>customer.updated</c></description></item>
+/// <item><term><c>invoices.retrieve</c></term><description><c>GET /v1/invoices/{id}</c></description></item>
+/// <item><term><c>invoices.list</c></term><description><c>GET /v1/invoices</c> (<c>customer</c>, <c>status</c>, <c>subscription</c>)</description></item>
+/// <item><term><c>subscriptions.retrieve</c></term><description><c>GET /v1/subscriptions/{id}</c></description></item>
+/// <item><term><c>subscriptions.list</c></term><description><c>GET /v1/subscriptions</c> (<c>customer</c>, <c>status</c>; canceled ones only with <c>status=canceled</c> or <c>all</c>)</description></item>
+/// <item><term><c>events.retrieve</c></term><description><c>GET /v1/events/{id}</c></description></item>
+/// <item><term><c>events.list</c></term><description><c>GET /v1/events</c> (<c>type</c>, with a trailing <c>*</c> wildcard)</description></item>
+/// </list>
+/// <para>
+/// Lists are newest first, with <c>limit</c> (1–100, default 10), <c>starting_after</c> (older than the cursor),
+/// <c>ending_before</c> (the items just newer than the cursor) and <c>has_more</c>. POSTs honour
+/// <c>Idempotency-Key</c>: the first answer of a request that started executing (including a 4xx it produced) is
+/// kept; the same key with the same parameters replays it with <c>Idempotent-Replayed: true</c> without executing
+/// again; with other parameters or another path it answers 400 <c>idempotency_error</c>. Requests refused before
+/// executing (auth, unknown parameters, an injected 5xx or 429) keep nothing. Keys do not expire.
+/// </para>
+/// <para>
+/// Seed with <see cref="AddCustomer"/>, <see cref="AddSubscription"/>, <see cref="AddInvoice"/> (seeding records no
+/// events); fail a payment with <see cref="FailPayment"/>; inspect with <see cref="Customer"/>, <see cref="Invoice"/>,
+/// <see cref="Subscription"/>, <see cref="Event"/>, <see cref="EventIds"/>, <see cref="Requests"/>,
+/// <see cref="Executions"/>, <see cref="IdempotentReplays"/>; deliver webhooks built by <see cref="CreateWebhook(string, string?, DateTimeOffset?)"/>;
+/// persist with <see cref="SaveAsync"/> and <see cref="LoadAsync"/>.
+/// </para>
+/// </remarks>
+public sealed partial class StripeSimulator : SimulatorHost
+{
+    /// <summary>The simulator's default secret key.</summary>
+    public const string DefaultApiKey = "sk_test_51SimulatorKey0000000000000000";
+
+    /// <summary>The simulator's default webhook signing secret.</summary>
+    public const string DefaultWebhookSecret = "whsec_simulator0000000000000000000000";
+
+    /// <summary>The API version events are rendered in by default.</summary>
+    public const string DefaultApiVersion = "2026-07-29.dahlia";
+
+    private const int MaxKeyLength = 255;
+
+    private static readonly string[] CustomerFields = ["email", "name", "description", "phone", "metadata"];
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Stored> _customers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stored> _invoices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stored> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stored> _events = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IdempotentAnswer> _idempotency = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _executions = new(StringComparer.Ordinal);
+    private readonly List<SimulatedStripeRequest> _requests = [];
+    private long _sequence;
+    private long _nextId;
+    private int _replays;
+
+    /// <summary>Creates a simulated Stripe account (not started), empty.</summary>
+    /// <param name="apiKey">The secret key requests must carry; <see cref="DefaultApiKey"/> by default.</param>
+    /// <param name="webhookSecret">The secret webhooks are signed with; <see cref="DefaultWebhookSecret"/> by default.</param>
+    /// <param name="timeProvider">The account's clock (<c>created</c>, webhook timestamps); the system clock by default.</param>
+    /// <param name="seed">Seeds random faults.</param>
+    public StripeSimulator(string? apiKey = null, string? webhookSecret = null, TimeProvider? timeProvider = null, int seed = 0)
+        : base(timeProvider, seed)
+    {
+        ApiKey = string.IsNullOrEmpty(apiKey) ? DefaultApiKey : apiKey;
+        WebhookSecret = string.IsNullOrEmpty(webhookSecret) ? DefaultWebhookSecret : webhookSecret;
+    }
+
+    /// <summary>The secret key requests must carry.</summary>
+    public string ApiKey { get; }
+
+    /// <summary>The secret webhooks are signed with.</summary>
+    public string WebhookSecret { get; }
+
+    /// <summary>The API version events say they are rendered in. <value>Default: <see cref="DefaultApiVersion"/>.</value></summary>
+    public string ApiVersion { get; set; } = DefaultApiVersion;
+
+    /// <summary>How many POSTs were answered from a kept idempotency key, without executing.</summary>
+    public int IdempotentReplays
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _replays;
+            }
+        }
+    }
+
+    /// <summary>How many times each endpoint executed (after auth, parameter checks and faults; replays excluded).</summary>
+    public IReadOnlyDictionary<string, int> Executions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, int>(_executions, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Every request received that passed the key check, in order.</summary>
+    public IReadOnlyList<SimulatedStripeRequest> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/v1/customers/{id}", (HttpContext c, string id) => ServeAsync(c, "customers.retrieve", [], p => Retrieve(_customers, "customer", id)));
+        endpoints.MapGet("/v1/customers", Handler(c => ServeAsync(c, "customers.list", ["email"], p => List(_customers, "/v1/customers", p, o => Matches(o, "email", p)))));
+        endpoints.MapPost("/v1/customers", Handler(c => ServeAsync(c, "customers.create", CustomerFields, p => CreateCustomer(p, c))));
+        endpoints.MapPost("/v1/customers/{id}", (HttpContext c, string id) => ServeAsync(c, "customers.update", CustomerFields, p => UpdateCustomer(id, p, c)));
+        endpoints.MapGet("/v1/invoices/{id}", (HttpContext c, string id) => ServeAsync(c, "invoices.retrieve", [], p => Retrieve(_invoices, "invoice", id)));
+        endpoints.MapGet("/v1/invoices", Handler(c => ServeAsync(c, "invoices.list", ["customer", "status", "subscription"], p =>
+            List(_invoices, "/v1/invoices", p, o => Matches(o, "customer", p) && Matches(o, "status", p)
+                && (Text(p, "subscription") is not { } sub || string.Equals(SubscriptionOf(o), sub, StringComparison.Ordinal))))));
+        endpoints.MapGet("/v1/subscriptions/{id}", (HttpContext c, string id) => ServeAsync(c, "subscriptions.retrieve", [], p => Retrieve(_subscriptions, "subscription", id)));
+        endpoints.MapGet("/v1/subscriptions", Handler(c => ServeAsync(c, "subscriptions.list", ["customer", "status"], p =>
+            List(_subscriptions, "/v1/subscriptions", p, o => Matches(o, "customer", p) && Text(p, "status") switch
+            {
+                null => Text(o, "status") != "canceled",
+                "all" => true,
+                var status => Text(o, "status") == status,
+            }))));
+        endpoints.MapGet("/v1/events/{id}", (HttpContext c, string id) => ServeAsync(c, "events.retrieve", [], p => Retrieve(_events, "event", id)));
+        endpoints.MapGet("/v1/events", Handler(c => ServeAsync(c, "events.list", ["type"], p =>
+            List(_events, "/v1/events", p, o => Text(p, "type") is not { } type
+                || (type.EndsWith('*') ? Text(o, "type")!.StartsWith(type[..^1], StringComparison.Ordinal) : Text(o, "type") == type)))));
+    }
+
+    private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
+
+    private static bool Matches(JsonObject resource, string field, JsonObject parameters) =>
+        Text(parameters, field) is not { } wanted || string.Equals(Text(resource, field), wanted, StringComparison.Ordinal);
+
+    private static string? SubscriptionOf(JsonObject invoice) => Text(invoice["parent"]?["subscription_details"], "subscription");
+
+    private static string? Text(JsonNode? node, string name) =>
+        node is JsonObject o && o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static IResult Json(int status, JsonNode body) =>
+        Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, status);
+
+    private static Answer Error(int status, string type, string message, string? code = null, string? param = null)
+    {
+        var error = new JsonObject { ["type"] = type, ["message"] = message };
+        if (code is not null)
+        {
+            error["code"] = code;
+            error["doc_url"] = "https://stripe.com/docs/error-codes/" + code.Replace('_', '-');
+        }
+
+        if (param is not null)
+        {
+            error["param"] = param;
+        }
+
+        return new Answer(status, new JsonObject { ["error"] = error });
+    }
+
+    private async Task<IResult> ServeAsync(HttpContext context, string endpoint, string[] allowed, Func<JsonObject, Answer> execute)
+    {
+        context.Response.Headers["Request-Id"] = "req_" + Guid.NewGuid().ToString("N")[..14];
+        if (!Authorized(context.Request, out var failure))
+        {
+            var answer = Error(StatusCodes.Status401Unauthorized, "invalid_request_error", failure);
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"Stripe\"";
+            return Json(answer.Status, answer.Body);
+        }
+
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var (name, values) in context.Request.Query)
+        {
+            pairs.AddRange(values.Select(v => new KeyValuePair<string, string>(name, v ?? string.Empty)));
+        }
+
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            foreach (var (name, values) in form)
+            {
+                pairs.AddRange(values.Select(v => new KeyValuePair<string, string>(name, v ?? string.Empty)));
+            }
+        }
+
+        var parameters = StripeFormParser.Parse(pairs, out var malformed);
+        var key = context.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        var version = context.Request.Headers["Stripe-Version"].FirstOrDefault();
+        var canonical = StripeFormParser.Canonical(parameters);
+        lock (_gate)
+        {
+            _requests.Add(new SimulatedStripeRequest(context.Request.Method, context.Request.Path.Value ?? "/", endpoint, key, version, canonical));
+        }
+
+        return await Faults.RunAsync(
+            context,
+            endpoint,
+            () => Task.FromResult(Respond(context, endpoint, allowed, parameters, malformed, key, canonical, execute)),
+            status => Json(status, Error(
+                status,
+                status == StatusCodes.Status429TooManyRequests ? "invalid_request_error" : "api_error",
+                status == StatusCodes.Status429TooManyRequests ? "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits." : "An unknown error occurred",
+                status == StatusCodes.Status429TooManyRequests ? "rate_limit" : null).Body))
+            .ConfigureAwait(false);
+    }
+
+    private IResult Respond(HttpContext context, string endpoint, string[] allowed, JsonObject parameters, string? malformed, string? key, string canonical, Func<JsonObject, Answer> execute)
+    {
+        var isPost = HttpMethods.IsPost(context.Request.Method);
+        var fingerprint = $"{context.Request.Method} {context.Request.Path.Value}?{canonical}";
+        lock (_gate)
+        {
+            if (isPost && key is not null)
+            {
+                if (key.Length is 0 or > MaxKeyLength)
+                {
+                    var invalid = Error(StatusCodes.Status400BadRequest, "idempotency_error", $"Idempotency-Key must be 1 to {MaxKeyLength} characters.");
+                    return Json(invalid.Status, invalid.Body);
+                }
+
+                if (_idempotency.TryGetValue(key, out var kept))
+                {
+                    if (!string.Equals(kept.Fingerprint, fingerprint, StringComparison.Ordinal))
+                    {
+                        var mismatch = Error(StatusCodes.Status400BadRequest, "idempotency_error",
+                            $"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request.");
+                        return Json(mismatch.Status, mismatch.Body);
+                    }
+
+                    _replays++;
+                    context.Response.Headers["Idempotent-Replayed"] = "true";
+                    context.Response.Headers["Original-Request"] = kept.RequestId;
+                    return Results.Text(kept.Body, "application/json", Encoding.UTF8, kept.Status);
+                }
+            }
+
+            if (malformed is not null)
+            {
+                var bad = Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"Invalid parameter: '{malformed}' is malformed or conflicts with another parameter.", "parameter_invalid_string", malformed);
+                return Json(bad.Status, bad.Body);
+            }
+
+            var common = new[] { "limit", "starting_after", "ending_before", "expand" };
+            foreach (var (name, _) in parameters)
+            {
+                if (!allowed.Contains(name, StringComparer.Ordinal) && (isPost || !common.Contains(name, StringComparer.Ordinal)))
+                {
+                    var unknown = Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"Received unknown parameter: {name}", "parameter_unknown", name);
+                    return Json(unknown.Status, unknown.Body);
+                }
+            }
+
+            // The endpoint starts executing: from here on, its answer is kept under the key.
+            _executions[endpoint] = _executions.GetValueOrDefault(endpoint) + 1;
+            var answer = execute(parameters);
+            var body = answer.Body.ToJsonString();
+            if (isPost && key is not null)
+            {
+                _idempotency[key] = new IdempotentAnswer(key, fingerprint, answer.Status, body, context.Response.Headers["Request-Id"].ToString());
+            }
+
+            return Results.Text(body, "application/json", Encoding.UTF8, answer.Status);
+        }
+    }
+
+    private bool Authorized(HttpRequest request, out string failure)
+    {
+        var header = request.Headers.Authorization.ToString();
+        string? key = null;
+        if (header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            key = header["Bearer ".Length..].Trim();
+        }
+        else if (header.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+                key = decoded.Split(':')[0];
+            }
+            catch (FormatException)
+            {
+                key = null;
+            }
+        }
+
+        if (string.IsNullOrEmpty(key))
+        {
+            failure = "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').";
+            return false;
+        }
+
+        if (!string.Equals(key, ApiKey, StringComparison.Ordinal))
+        {
+            failure = $"Invalid API Key provided: {(key.Length > 8 ? key[..8] : key)}{new string('*', Math.Max(0, Math.Min(key.Length - 12, 20)))}{(key.Length > 12 ? key[^4..] : string.Empty)}";
+            return false;
+        }
+
+        failure = string.Empty;
+        return true;
+    }
+
+    private static Answer Retrieve(Dictionary<string, Stored> store, string kind, string id) =>
+        store.TryGetValue(id, out var stored)
+            ? new Answer(StatusCodes.Status200OK, stored.Json.DeepClone())
+            : Error(StatusCodes.Status404NotFound, "invalid_request_error", $"No such {kind}: '{id}'", "resource_missing", "id");
+
+    private static Answer List(Dictionary<string, Stored> store, string url, JsonObject parameters, Func<JsonObject, bool> filter)
+    {
+        var limit = 10;
+        if (Text(parameters, "limit") is { } text && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request_error", "This value must be greater than or equal to 1 and less than or equal to 100.", "parameter_invalid_integer", "limit");
+        }
+
+        var after = Text(parameters, "starting_after");
+        var before = Text(parameters, "ending_before");
+        if (after is not null && before is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request_error", "You may only specify one of these parameters: ending_before, starting_after.", "parameter_invalid_string", "ending_before");
+        }
+
+        var kind = url[(url.LastIndexOf('/') + 1)..].TrimEnd('s');
+        var ordered = store.Values.Where(s => filter(s.Json)).OrderByDescending(s => s.Sequence).ToList();
+        List<Stored> page;
+        bool hasMore;
+        if ((after ?? before) is { } cursor)
+        {
+            if (!store.TryGetValue(cursor, out var anchor))
+            {
+                return Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"No such {kind}: '{cursor}'", "resource_missing", after is not null ? "starting_after" : "ending_before");
+            }
+
+            if (after is not null)
+            {
+                var older = ordered.Where(s => s.Sequence < anchor.Sequence).ToList();
+                page = [.. older.Take(limit)];
+                hasMore = older.Count > limit;
+            }
+            else
+            {
+                var newer = ordered.Where(s => s.Sequence > anchor.Sequence).ToList();
+                page = [.. newer.Skip(Math.Max(0, newer.Count - limit))];
+                hasMore = newer.Count > limit;
+            }
+        }
+        else
+        {
+            page = [.. ordered.Take(limit)];
+            hasMore = ordered.Count > limit;
+        }
+
+        var data = new JsonArray([.. page.Select(s => s.Json.DeepClone())]);
+        return new Answer(StatusCodes.Status200OK, new JsonObject { ["object"] = "list", ["data"] = data, ["has_more"] = hasMore, ["url"] = url });
+    }
+
+    private Answer CreateCustomer(JsonObject parameters, HttpContext context)
+    {
+        if (CheckCustomerFields(parameters) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var customer = NewCustomer(Text(parameters, "email"), Text(parameters, "name"));
+        Apply(customer, parameters);
+        var id = Text(customer, "id")!;
+        _customers[id] = new Stored(++_sequence, customer);
+        RecordEvent("customer.created", customer, null, context);
+        return new Answer(StatusCodes.Status200OK, customer.DeepClone());
+    }
+
+    private Answer UpdateCustomer(string id, JsonObject parameters, HttpContext context)
+    {
+        if (!_customers.TryGetValue(id, out var stored))
+        {
+            return Error(StatusCodes.Status404NotFound, "invalid_request_error", $"No such customer: '{id}'", "resource_missing", "id");
+        }
+
+        if (CheckCustomerFields(parameters) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var before = (JsonObject)stored.Json.DeepClone();
+        Apply(stored.Json, parameters);
+        var previous = new JsonObject();
+        foreach (var (name, _) in parameters)
+        {
+            if (!JsonNode.DeepEquals(before[name], stored.Json[name]))
+            {
+                previous[name] = before[name]?.DeepClone();
+            }
+        }
+
+        if (previous.Count > 0)
+        {
+            RecordEvent("customer.updated", stored.Json, previous, context);
+        }
+
+        return new Answer(StatusCodes.Status200OK, stored.Json.DeepClone());
+    }
+
+    private static Answer? CheckCustomerFields(JsonObject parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            if (name != "metadata" && value is not JsonValue)
+            {
+                return Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"Invalid string: {name} must be a string.", "parameter_invalid_string", name);
+            }
+        }
+
+        if (parameters["metadata"] is { } metadata)
+        {
+            if (metadata is JsonValue v && v.GetValue<string>().Length == 0)
+            {
+                return null; // metadata= clears every key.
+            }
+
+            if (metadata is not JsonObject map)
+            {
+                return Error(StatusCodes.Status400BadRequest, "invalid_request_error", "Invalid object: metadata must be a hash of keys and string values.", "parameter_invalid_string", "metadata");
+            }
+
+            foreach (var (name, value) in map)
+            {
+                if (value is not JsonValue)
+                {
+                    return Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"Invalid string: metadata[{name}] must be a string.", "parameter_invalid_string", $"metadata[{name}]");
+                }
+
+                if (name.Length > 40 || value.GetValue<string>().Length > 500)
+                {
+                    return Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"Metadata keys can be up to 40 characters long and values up to 500 characters long (metadata[{name}]).", "parameter_invalid_string", $"metadata[{name}]");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static void Apply(JsonObject customer, JsonObject parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            if (name == "metadata")
+            {
+                var metadata = (JsonObject)customer["metadata"]!;
+                if (value is JsonValue)
+                {
+                    metadata.Clear();
+                    continue;
+                }
+
+                foreach (var (key, item) in (JsonObject)value!)
+                {
+                    var text = item!.GetValue<string>();
+                    if (text.Length == 0)
+                    {
+                        metadata.Remove(key);
+                    }
+                    else
+                    {
+                        metadata[key] = text;
+                    }
+                }
+            }
+            else
+            {
+                var text = value!.GetValue<string>();
+                customer[name] = text.Length == 0 ? null : text;
+            }
+        }
+    }
+
+    private long Now() => Time.GetUtcNow().ToUnixTimeSeconds();
+
+    private string NewId(string prefix) => string.Create(CultureInfo.InvariantCulture, $"{prefix}_Sim{++_nextId:D10}");
+
+    private JsonObject NewCustomer(string? email, string? name) => new()
+    {
+        ["id"] = NewId("cus"),
+        ["object"] = "customer",
+        ["address"] = null,
+        ["balance"] = 0,
+        ["created"] = Now(),
+        ["currency"] = null,
+        ["delinquent"] = false,
+        ["description"] = null,
+        ["email"] = email,
+        ["livemode"] = false,
+        ["metadata"] = new JsonObject(),
+        ["name"] = name,
+        ["phone"] = null,
+        ["preferred_locales"] = new JsonArray(),
+        ["tax_exempt"] = "none",
+    };
+
+    private string RecordEvent(string type, JsonObject resource, JsonObject? previous, HttpContext? context)
+    {
+        var data = new JsonObject { ["object"] = resource.DeepClone() };
+        if (previous is not null)
+        {
+            data["previous_attributes"] = previous;
+        }
+
+        var id = NewId("evt");
+        var stripeEvent = new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = "event",
+            ["api_version"] = ApiVersion,
+            ["created"] = Now(),
+            ["data"] = data,
+            ["livemode"] = false,
+            ["pending_webhooks"] = 1,
+            ["request"] = new JsonObject
+            {
+                ["id"] = context?.Response.Headers["Request-Id"].ToString(),
+                ["idempotency_key"] = context?.Request.Headers["Idempotency-Key"].FirstOrDefault(),
+            },
+            ["type"] = type,
+        };
+        _events[id] = new Stored(++_sequence, stripeEvent);
+        return id;
+    }
+
+    private sealed record Stored(long Sequence, JsonObject Json);
+
+    private readonly record struct Answer(int Status, JsonNode Body);
+
+    private sealed record IdempotentAnswer(string Key, string Fingerprint, int Status, string Body, string RequestId);
+}
