@@ -3,6 +3,7 @@ using Integrations.Sdk.Pipelines;
 using Integrations.Sdk.QuickBooks;
 using Integrations.Sdk.Shopify;
 using Integrations.Sdk.Sqlite;
+using Integrations.Sdk.Stripe;
 using Integrations.Sdk.Testing;
 using Integrations.Sdk.Transport;
 
@@ -14,7 +15,8 @@ public sealed class PublicSurfaceTests
     private static readonly Assembly[] Packages =
     [
         typeof(ISyncRunner).Assembly, typeof(SqliteStateStore).Assembly, typeof(ShopifyConnector).Assembly,
-        typeof(QuickBooksConnector).Assembly, typeof(SimulatorHost).Assembly,
+        typeof(QuickBooksConnector).Assembly, typeof(SimulatorHost).Assembly, typeof(StripeConnector).Assembly,
+        typeof(Microsoft.AspNetCore.Builder.WebhookEndpointRouteBuilderExtensions).Assembly,
     ];
 
     private static IEnumerable<Type> Surface => Packages.SelectMany(a => a.GetExportedTypes());
