@@ -61,6 +61,8 @@ public sealed class ConfirmationSyncTests : IAsyncLifetime
         // The reviewer found it in the log: the write already happened.
         var entry = (await _services.GetRequiredService<IDeadLetterStore>().ListAsync()).Single();
         entry.Kind.Should().Be(DeadLetterKind.Ambiguous);
+        entry.Reason.Should().NotContain(_simulator.ApiKey);
+        first.ToString().Should().NotContain(_simulator.ApiKey);
         var replay = await Runner.ReplayAsync(entry.Id, resolution: AmbiguousResolution.AlreadyApplied);
         var after = await Runner.ProcessAsync(MandrillHost.Sync, orders);
 
