@@ -1,0 +1,14 @@
+using Refit;
+
+namespace Integrations.Sdk.MailchimpTransactional.Internal;
+
+/// <summary>
+/// The Mailchimp Transactional endpoints the connector uses. Every call is a POST with the API key in the JSON body
+/// (<c>key</c>); no header carries it.
+/// </summary>
+[Headers("Accept: application/json")]
+internal interface IMailchimpTransactionalApi
+{
+    [Post("/messages/send-template")]
+    Task<List<WireSendResult>> SendTemplateAsync([Body] SendTemplateRequest body, CancellationToken cancellationToken = default);
+}
