@@ -285,6 +285,7 @@ public sealed partial class HubSpotSimulator
                 _lastRefill = now;
             }
 
+            _tokens = Math.Min(_tokens, RequestsPerWindow);
             if (_tokens < 1)
             {
                 var wait = TimeSpan.FromTicks((long)((1 - _tokens) * Window.Ticks / RequestsPerWindow));
