@@ -20,7 +20,7 @@ public sealed class HubSpotConnector
     /// <summary>The connector's name: it names its HTTP options, budget and telemetry, and its webhook source.</summary>
     public const string ConnectorName = "hubspot";
 
-    /// <summary>The page size of lists and searches: HubSpot's search maximum.</summary>
+    /// <summary>The page size of lists and searches: the most a list page may hold (searches allow 200).</summary>
     public const int PageSize = 100;
 
     /// <summary>
