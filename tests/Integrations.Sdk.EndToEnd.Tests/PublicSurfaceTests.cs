@@ -1,4 +1,6 @@
 using System.Reflection;
+using Integrations.Sdk.HubSpot;
+using Integrations.Sdk.MailchimpTransactional;
 using Integrations.Sdk.Pipelines;
 using Integrations.Sdk.QuickBooks;
 using Integrations.Sdk.Shopify;
@@ -17,6 +19,7 @@ public sealed class PublicSurfaceTests
         typeof(ISyncRunner).Assembly, typeof(SqliteStateStore).Assembly, typeof(ShopifyConnector).Assembly,
         typeof(QuickBooksConnector).Assembly, typeof(SimulatorHost).Assembly, typeof(StripeConnector).Assembly,
         typeof(Microsoft.AspNetCore.Builder.WebhookEndpointRouteBuilderExtensions).Assembly,
+        typeof(HubSpotConnector).Assembly, typeof(MailchimpTransactionalConnector).Assembly,
     ];
 
     private static IEnumerable<Type> Surface => Packages.SelectMany(a => a.GetExportedTypes());

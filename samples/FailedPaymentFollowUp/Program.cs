@@ -1,0 +1,50 @@
+// A failed Stripe payment → the customer flagged in HubSpot, a follow-up task for support, and an email — each once.
+//
+//   dotnet run --project samples/FailedPaymentFollowUp [-- --events 50 --duplicates 3 --forged 5 --state failed-payments.db --seed 7]
+//
+// Offline: the Stripe, HubSpot and Mailchimp Transactional simulators run on 127.0.0.1; this ASP.NET Core host maps
+// the webhook endpoint on 127.0.0.1 too; the simulated Stripe delivers every invoice.payment_failed event several
+// times, shuffled, plus forged ones; the host verifies, dedupes, stores and processes them.
+using System.Globalization;
+using FailedPaymentFollowUp;
+using Integrations.Sdk.Testing;
+using Integrations.Sdk.Testing.HubSpot;
+using Integrations.Sdk.Testing.MailchimpTransactional;
+using Integrations.Sdk.Testing.Stripe;
+
+int events = 50, duplicates = 3, forged = 5, seed = 7;
+var state = "failed-payments.db";
+for (var i = 0; i < args.Length; i++)
+{
+    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+    switch (args[i])
+    {
+        case "--events": events = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+        case "--duplicates": duplicates = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+        case "--forged": forged = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+        case "--state": state = Value(); break;
+        case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+        default:
+            Console.Error.WriteLine($"unknown option {args[i]}; use --events N --duplicates K --forged F --state PATH --seed N");
+            return 2;
+    }
+}
+
+await using var stripe = new StripeSimulator(seed: seed);
+await using var hubSpot = new HubSpotSimulator(seed: seed);
+await using var mailchimp = new MailchimpTransactionalSimulator(seed: seed);
+foreach (var simulator in new SimulatorHost[] { stripe, hubSpot, mailchimp })
+{
+    await simulator.StartAsync();
+}
+
+await using var app = FollowUpHost.Build(state, stripe, hubSpot, mailchimp);
+await app.StartAsync();
+
+var result = await FollowUpHost.DeliverAsync(app, stripe, hubSpot, mailchimp, events, duplicates, forged, seed);
+
+Console.WriteLine($"Delivered {result.Received} webhook requests for {events} failed payments ({duplicates}x each, shuffled) and {forged} forged ones.");
+Console.WriteLine($"summary: received={result.Received} accepted={result.Accepted} rejected={result.Rejected} duplicates={result.Duplicates} completed={result.Completed} dead-lettered={result.DeadLettered} ambiguous={result.Ambiguous}");
+Console.WriteLine($"simulator: flagged={result.Flagged} tasks={result.Tasks} emails={result.Emails} duplicates={result.SideEffectDuplicates}");
+await app.StopAsync();
+return 0;
