@@ -1,4 +1,4 @@
-using System.Net;
+using Integrations.Sdk.Testing;
 using Integrations.Sdk.State;
 using Integrations.Sdk.Testing.HubSpot;
 using Integrations.Sdk.Testing.MailchimpTransactional;
@@ -69,7 +69,6 @@ public static class FollowUpHost
         ArgumentNullException.ThrowIfNull(stripe);
         ArgumentNullException.ThrowIfNull(hubSpot);
         ArgumentNullException.ThrowIfNull(mailchimp);
-        var random = new Random(seed);
         var eventIds = new List<string>();
         for (var i = 0; i < events; i++)
         {
@@ -79,26 +78,16 @@ public static class FollowUpHost
             eventIds.Add(stripe.FailPayment(invoice));
         }
 
-        var deliveries = eventIds.SelectMany(id => Enumerable.Repeat(stripe.CreateWebhook(id), duplicates))
-            .Concat(eventIds.Take(forged).Select(id => stripe.CreateWebhook(id, secret: "whsec_forged_by_someone_else")))
-            .OrderBy(_ => random.Next())
-            .ToList();
-
         var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient("deliveries");
         var target = new Uri(new Uri(app.Urls.First()), "/webhooks/stripe");
-        int ok = 0, rejected = 0;
-        foreach (var webhook in deliveries)
-        {
-            using var response = await webhook.PostAsync(client, target, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                ok++;
-            }
-            else
-            {
-                rejected++;
-            }
-        }
+        var sent = await WebhookSender.DeliverAsync(
+            client,
+            target,
+            eventIds.Select(id => stripe.CreateWebhook(id)),
+            copies: duplicates,
+            extra: eventIds.Take(forged).Select(id => stripe.CreateWebhook(id, secret: "whsec_forged_by_someone_else")),
+            seed: seed,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var inbox = app.Services.GetRequiredService<IWebhookInbox>();
         InboxCounts counts;
@@ -109,10 +98,10 @@ public static class FollowUpHost
 
         var runs = await app.Services.GetRequiredService<IRunHistoryStore>().ListAsync(FollowUp.SyncName, limit: 100_000, cancellationToken).ConfigureAwait(false);
         return new DeliveryResult(
-            deliveries.Count,
+            sent.Sent,
             counts.Completed + counts.DeadLettered,
-            rejected,
-            ok - (counts.Completed + counts.DeadLettered),
+            sent.Refused,
+            sent.Accepted - (counts.Completed + counts.DeadLettered),
             runs.Sum(r => r.Completed),
             runs.Sum(r => r.DeadLettered),
             runs.Sum(r => r.Ambiguous),
