@@ -38,7 +38,7 @@ public static class FollowUp
                     ["last_failed_invoice"] = failure.InvoiceId,
                 }))
             .Step("follow-up-task", sp => sp.GetRequiredService<HubSpotConnector>().CreateTaskForContact, (failure, step) => new TaskDraft(
-                step.Result<HubSpotContact>("flag-in-crm").Id,
+                step.ResultOf<HubSpotContact>("flag-in-crm").Id,
                 $"Payment failed: invoice {failure.InvoiceId}",
                 failure.OccurredAt.AddDays(1),
                 Body: $"Attempt {failure.AttemptCount} of {failure.AmountDue / 100m:0.00} {failure.Currency?.ToUpperInvariant()} failed. Invoice: {failure.HostedInvoiceUrl}",

@@ -171,7 +171,7 @@ public static class OrdersToInvoices
 
     private static QboInvoiceDraft ToInvoice(MappedOrder mapped, StepContext step) => new()
     {
-        CustomerId = step.Result<QboCustomer>("customer").Id ?? throw new InvalidOperationException("QuickBooks returned a customer without an id."),
+        CustomerId = step.ResultOf<QboCustomer>("customer").Id ?? throw new InvalidOperationException("QuickBooks returned a customer without an id."),
         Lines = Lines(mapped, step),
         DocNumber = mapped.Header.DocNumber,
         TxnDate = mapped.Header.TxnDate,
@@ -181,7 +181,7 @@ public static class OrdersToInvoices
 
     private static QboSalesReceiptDraft ToSalesReceipt(MappedOrder mapped, StepContext step) => new()
     {
-        CustomerId = step.Result<QboCustomer>("customer").Id,
+        CustomerId = step.ResultOf<QboCustomer>("customer").Id,
         Lines = Lines(mapped, step),
         DocNumber = mapped.Header.DocNumber,
         TxnDate = mapped.Header.TxnDate,
@@ -191,7 +191,7 @@ public static class OrdersToInvoices
 
     private static List<QboLineDraft> Lines(MappedOrder mapped, StepContext step)
     {
-        var items = step.Result<Dictionary<string, string>>("items");
+        var items = step.ResultOf<Dictionary<string, string>>("items");
         return [.. mapped.Lines.Select(l => new QboLineDraft { ItemId = items[l.Sku], Qty = l.Qty, UnitPrice = l.UnitPrice, Amount = l.Qty * l.UnitPrice, Description = l.Description })];
     }
 

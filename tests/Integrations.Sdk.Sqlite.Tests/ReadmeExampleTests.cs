@@ -38,7 +38,7 @@ public sealed class ReadmeExampleTests : IDisposable
                 .Step("customer", WriteSafety.NaturalUpsert, (invoice, step, ct) =>
                     step.Get<IBooksApi>().UpsertCustomerAsync(invoice.CustomerEmail, ct))
                 .Step("invoice", WriteSafety.IdempotencyKey, (invoice, step, ct) =>
-                    step.Get<IBooksApi>().CreateInvoiceAsync(invoice, step.Result<string>("customer"), step.IdempotencyKey, ct))));
+                    step.Get<IBooksApi>().CreateInvoiceAsync(invoice, step.ResultOf<string>("customer"), step.IdempotencyKey, ct))));
         using var host = builder.Build();
 
         var report = await host.Services.GetRequiredService<ISyncRunner>().RunAsync("orders-to-invoices");

@@ -59,7 +59,7 @@ public enum AmbiguousResolution
 
     /// <summary>
     /// The write did happen (checked on the platform): mark the step done and continue with the next steps. The step's
-    /// result is unknown, so later steps reading it with <see cref="StepContext.Result{T}(string)"/> get <see langword="default"/>.
+    /// result is unknown, so later steps reading it with <see cref="StepContext.ResultOf{T}(string)"/> get <see langword="default"/>.
     /// </summary>
     AlreadyApplied = 1,
 

@@ -53,7 +53,7 @@ public sealed class StepContext
     /// <typeparam name="T">The step's result type.</typeparam>
     /// <param name="step">The earlier step's name.</param>
     /// <exception cref="InvalidOperationException">The step has not completed for this record.</exception>
-    public T Result<T>(string step)
+    public T ResultOf<T>(string step)
     {
         ArgumentNullException.ThrowIfNull(step);
         if (_results.TryGetValue(step, out var value))

@@ -182,7 +182,7 @@ public sealed class StepBuilder<TSource, TRecord>
     /// <summary>
     /// Adds a step. Its result is memoized under (sync, record key, step): a rerun, a retry after a crash or a
     /// duplicate event reuses it instead of running the step again. Read it in later steps with
-    /// <see cref="StepContext.Result{T}(string)"/>; the step's idempotency key is <see cref="StepContext.IdempotencyKey"/>.
+    /// <see cref="StepContext.ResultOf{T}(string)"/>; the step's idempotency key is <see cref="StepContext.IdempotencyKey"/>.
     /// </summary>
     /// <typeparam name="TResult">The step's result, serializable to JSON.</typeparam>
     /// <param name="name">The step's name, unique in the sync.</param>

@@ -31,7 +31,7 @@ public sealed class OrderSyncTests
             .Step("customer", sp => sp.GetRequiredService<QuickBooksConnector>().FindOrCreateCustomer, (o, _) => new QboCustomerDraft { DisplayName = o.Name, Email = o.Email })
             .Step("invoice", sp => sp.GetRequiredService<QuickBooksConnector>().CreateInvoice, (o, step) => new QboInvoiceDraft
             {
-                CustomerId = step.Result<QboCustomer>("customer").Id!,
+                CustomerId = step.ResultOf<QboCustomer>("customer").Id!,
                 DocNumber = o.Number,
                 Lines = [new QboLineDraft { ItemId = mug.Id, Qty = o.Quantity, UnitPrice = 12.5m }],
             })));

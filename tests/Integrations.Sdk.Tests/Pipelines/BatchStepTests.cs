@@ -28,7 +28,7 @@ public sealed class BatchStepTests
         SyncFixture.Orders(orders),
         (s, _) => (events ? s.FromEvents() : s).WithConcurrency(concurrency).Map(SyncFixture.OrderToInvoice)
             .BatchStep<InvoiceDraft, string>("invoices", WriteSafety.IdempotencyKey, batchSize, (d, _) => d, WriteBatch)
-            .Step("after", WriteSafety.ReadOnly, (d, c, _) => Task.FromResult(c.Result<string>("invoices") + "!")));
+            .Step("after", WriteSafety.ReadOnly, (d, c, _) => Task.FromResult(c.ResultOf<string>("invoices") + "!")));
 
     [Fact]
     public async Task BatchStep_WritesRecordsTogether_NeverAboveTheLimit_AndEachRecordGetsItsResult()

@@ -63,7 +63,7 @@ public sealed class SyncFixture : IAsyncDisposable
     public static StepBuilder<Order, InvoiceDraft> DefaultSteps(SyncBuilder<Order> s) => s
         .Map(OrderToInvoice)
         .Step("customer", WriteSafety.NaturalUpsert, (d, c, ct) => c.Get<FakeLedger>().UpsertCustomerAsync(d.Email, ct))
-        .Step("invoice", WriteSafety.IdempotencyKey, (d, c, ct) => c.Get<FakeLedger>().CreateInvoiceAsync(c.IdempotencyKey, c.Result<string>("customer"), d.Total, ct))
+        .Step("invoice", WriteSafety.IdempotencyKey, (d, c, ct) => c.Get<FakeLedger>().CreateInvoiceAsync(c.IdempotencyKey, c.ResultOf<string>("customer"), d.Total, ct))
         .When("large order", d => d.Total >= 1000, then => then
             .Step("notify", WriteSafety.Unsafe, (d, c, ct) => c.Get<FakeLedger>().SendEmailAsync(d.Email, ct)));
 
