@@ -103,10 +103,10 @@ internal sealed class WebhookProcessor : BackgroundService
     {
         lock (_gate)
         {
+            // The replaced source is not disposed: the loop may still be linking to its token. It holds no timer.
             var woken = _wake;
             _wake = new CancellationTokenSource();
             woken.Cancel();
-            woken.Dispose();
         }
     }
 
