@@ -202,7 +202,7 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
             new BoundedChannelOptions(_definition.Concurrency * 2) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         var run = new RunState(options, _batches ? new BatchCoordinator(_definition.Concurrency, () => channel.Reader.Count, _engine.Services, stop.Token) : null);
         var tracker = new CheckpointTracker(checkpointBefore);
-        var checkpointGate = new SemaphoreSlim(1, 1);
+        using var checkpointGate = new SemaphoreSlim(1, 1);
         var persisted = checkpointBefore;
         var sinceCheckpoint = 0;
 
