@@ -4,10 +4,19 @@ using System.Text.Json;
 
 namespace Integrations.Sdk.Transport;
 
-/// <summary>A platform's error as read from its response body.</summary>
+/// <summary>A platform's error as read from its response, with what the body says beyond the status code.</summary>
 /// <param name="Code">The platform's error code, if any.</param>
 /// <param name="Message">The platform's message (redacted before it is shown).</param>
-public readonly record struct PlatformError(string? Code, string Message);
+/// <param name="IsRetryable">
+/// Whether trying again can help, when the platform says so itself (Stripe's <c>Stripe-Should-Retry</c>, a refusal
+/// sent with a 5xx); <see langword="null"/> leaves it to <see cref="PlatformSignalReader.IsRetryable"/>.
+/// </param>
+/// <param name="MayHaveBeenApplied">
+/// Whether the platform may have acted, when the body tells (a refusal sent with a 5xx did not act);
+/// <see langword="null"/> leaves it to the status (5xx and 408 may have).
+/// </param>
+/// <param name="RequestId">The platform's request id when it is in the body; <see langword="null"/> uses <see cref="PlatformSignalReader.ReadRequestId"/>.</param>
+public readonly record struct PlatformError(string? Code, string Message, bool? IsRetryable = null, bool? MayHaveBeenApplied = null, string? RequestId = null);
 
 /// <summary>
 /// Reads a platform's signals from its HTTP responses: its error shape, its request id, its rate-limit headers and

@@ -78,6 +78,42 @@ public sealed class TransportTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_RefusalSentAs500_IsFinal_NotApplied_AndDoesNotOpenTheCircuit()
+    {
+        _server.Given(Request.Create().WithPath("/items").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(500).WithBody("{\"name\":\"Invalid_Key\",\"message\":\"bad key\",\"trace\":\"tr-9\"}"));
+        await using var sp = TestHost.Build(_server.Url!, _time, o =>
+        {
+            o.Signals = new RefusalAwareReader();
+            o.CircuitMinimumThroughput = 2;
+        });
+        var api = sp.GetRequiredService<IFakeApi>();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var error = (await FluentActions.Awaiting(() => api.ListItemsAsync()).Should().ThrowAsync<PlatformException>()).Which;
+            error.ErrorCode.Should().Be("Invalid_Key");
+            error.IsRetryable.Should().BeFalse();
+            error.MayHaveBeenApplied.Should().BeFalse();
+            error.RequestId.Should().Be("tr-9");
+        }
+
+        _server.LogEntries.Should().HaveCount(3, "a refusal is not retried, and refusals do not open the circuit");
+    }
+
+    /// <summary>A platform that sends its refusals with status 500 and its request id in the body.</summary>
+    private sealed class RefusalAwareReader : PlatformSignalReader
+    {
+        public override PlatformError ReadError(HttpResponseMessage response, string body)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            var root = json.RootElement;
+            return new PlatformError(root.GetProperty("name").GetString(), root.GetProperty("message").GetString()!,
+                IsRetryable: false, MayHaveBeenApplied: false, RequestId: root.GetProperty("trace").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Get_503ThenOk_IsRetried()
     {
         _server.Given(Request.Create().WithPath("/items").UsingGet()).InScenario("flaky").WillSetStateTo("up")

@@ -88,9 +88,9 @@ internal sealed class PlatformResponseHandler(
                 status,
                 error.Code,
                 redactor.Redact(error.Message),
-                signals.ReadRequestId(response),
-                isRetryable: tokenRejected || signals.IsRetryable(status),
-                mayHaveBeenApplied: (int)status >= 500 || status == HttpStatusCode.RequestTimeout,
+                error.RequestId ?? signals.ReadRequestId(response),
+                isRetryable: tokenRejected || (error.IsRetryable ?? signals.IsRetryable(status)),
+                mayHaveBeenApplied: error.MayHaveBeenApplied ?? ((int)status >= 500 || status == HttpStatusCode.RequestTimeout),
                 retryAfter: retryAfter);
         }
     }

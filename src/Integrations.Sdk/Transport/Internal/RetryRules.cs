@@ -24,7 +24,7 @@ internal static class RetryRules
     public static bool CountsAsPlatformFailure(Exception? exception) => exception switch
     {
         PlatformException { StatusCode: null, ErrorCode: not "circuit_open" and not "rate_limited" and not "no_refresh_token" } => true,
-        PlatformException { StatusCode: { } status } => (int)status >= 500,
+        PlatformException { StatusCode: { } status, IsRetryable: true } => (int)status >= 500, // a refusal sent as 5xx is the caller's fault
         TimeoutRejectedException => true,
         _ => false,
     };
