@@ -21,9 +21,6 @@ public sealed class HubSpotSignalReader : PlatformSignalReader
     /// <summary>The length, in milliseconds, of the interval the burst limit counts over (10,000).</summary>
     public const string IntervalHeader = "X-HubSpot-RateLimit-Interval-Milliseconds";
 
-    /// <summary>Where <see cref="ReadError"/> leaves the body's correlation id for <see cref="ReadRequestId"/> (per request, so thread-safe).</summary>
-    private static readonly HttpRequestOptionsKey<string> BodyCorrelationId = new("Integrations.HubSpot.CorrelationId");
-
     /// <summary>Creates the reader.</summary>
     /// <param name="throttleWait">How long to wait after a 429 that says nothing. <value>Default: 10 seconds, HubSpot's burst interval.</value></param>
     public HubSpotSignalReader(TimeSpan? throttleWait = null)
@@ -40,8 +37,8 @@ public sealed class HubSpotSignalReader : PlatformSignalReader
     public TimeSpan ThrottleWait { get; }
 
     /// <summary>
-    /// Returns <c>X-HubSpot-Correlation-Id</c>, else the <c>correlationId</c> of the error body, else the default
-    /// request-id headers.
+    /// Returns <c>X-HubSpot-Correlation-Id</c>, else the default request-id headers. An error body's
+    /// <c>correlationId</c> is used when neither is there (see <see cref="ReadError"/>).
     /// </summary>
     /// <param name="response">The response.</param>
     public override string? ReadRequestId(HttpResponseMessage response)
@@ -52,9 +49,7 @@ public sealed class HubSpotSignalReader : PlatformSignalReader
             return header;
         }
 
-        return response.RequestMessage is { } request && request.Options.TryGetValue(BodyCorrelationId, out var fromBody)
-            ? fromBody
-            : base.ReadRequestId(response);
+        return base.ReadRequestId(response);
     }
 
     /// <summary>
@@ -106,12 +101,7 @@ public sealed class HubSpotSignalReader : PlatformSignalReader
                 using var document = JsonDocument.Parse(body);
                 if (TryReadError(document.RootElement, out var error, out var correlationId))
                 {
-                    if (correlationId is not null)
-                    {
-                        response.RequestMessage?.Options.Set(BodyCorrelationId, correlationId);
-                    }
-
-                    return error;
+                    return error with { RequestId = ReadRequestId(response) ?? correlationId };
                 }
             }
             catch (JsonException)

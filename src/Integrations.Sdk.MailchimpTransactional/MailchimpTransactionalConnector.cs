@@ -52,17 +52,7 @@ public sealed class MailchimpTransactionalConnector
     internal async Task<EmailSendResult> SendTemplateAsync(TemplateEmail email, string integrationsKey, CancellationToken cancellationToken)
     {
         var body = BuildRequest(email, integrationsKey);
-        List<WireSendResult> answer;
-        try
-        {
-            answer = await _api().SendTemplateAsync(body, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PlatformException ex) when (MailchimpTransactionalSignalReader.IsRefusal(ex.ErrorCode) && (ex.IsRetryable || ex.MayHaveBeenApplied))
-        {
-            // Mandrill answers refusals with a 500 as often as with a 4xx: its error name proves nothing was sent.
-            throw new PlatformException(ex.Platform, ex.StatusCode, ex.ErrorCode, ex.PlatformMessage, ex.RequestId,
-                isRetryable: false, mayHaveBeenApplied: false, innerException: ex);
-        }
+        var answer = await _api().SendTemplateAsync(body, cancellationToken).ConfigureAwait(false);
 
         if (answer is null || answer.Count == 0)
         {

@@ -59,7 +59,10 @@ public sealed class MailchimpTransactionalSignalReader : PlatformSignalReader
                 {
                     var name = Text(root, "name") ?? Text(root, "code");
                     var message = Text(root, "message") ?? name ?? "Mailchimp Transactional returned an error without a message";
-                    return new PlatformError(name, message);
+                    // Mandrill answers refusals with a 500 as often as with a 4xx: its error name proves nothing was sent.
+                    return IsRefusal(name)
+                        ? new PlatformError(name, message, IsRetryable: false, MayHaveBeenApplied: false)
+                        : new PlatformError(name, message);
                 }
             }
             catch (JsonException)

@@ -77,7 +77,8 @@ public sealed class StripeSignalReader : PlatformSignalReader
                 using var document = JsonDocument.Parse(body);
                 if (TryReadError(document.RootElement, out var error))
                 {
-                    return error;
+                    // Stripe says itself whether a retry can help (for example false on some 5xx, true on a 409 lock).
+                    return error with { IsRetryable = ShouldRetry(response) };
                 }
             }
             catch (JsonException)

@@ -63,8 +63,7 @@ public sealed class HubSpotSignalReaderTests
 
         var error = _reader.ReadError(response, """{"status":"error","message":"Object not found.","correlationId":"c-42","category":"OBJECT_NOT_FOUND"}""");
 
-        error.Should().Be(new PlatformError("OBJECT_NOT_FOUND", "Object not found."));
-        _reader.ReadRequestId(response).Should().Be("c-42");
+        error.Should().Be(new PlatformError("OBJECT_NOT_FOUND", "Object not found.", RequestId: "c-42"));
     }
 
     private static HttpResponseMessage Response(HttpStatusCode status, params (string Name, string Value)[] headers)

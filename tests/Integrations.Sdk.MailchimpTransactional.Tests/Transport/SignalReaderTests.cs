@@ -13,7 +13,8 @@ public sealed class SignalReaderTests
         using var response = new HttpResponseMessage(HttpStatusCode.InternalServerError);
 
         _reader.ReadError(response, """{"status":"error","code":-1,"name":"Invalid_Key","message":"Invalid API key"}""")
-            .Should().Be(new PlatformError("Invalid_Key", "Invalid API key"));
+            .Should().Be(new PlatformError("Invalid_Key", "Invalid API key", IsRetryable: false, MayHaveBeenApplied: false),
+                "Mandrill's refusals prove nothing was sent, whatever status they come with");
     }
 
     [Fact]

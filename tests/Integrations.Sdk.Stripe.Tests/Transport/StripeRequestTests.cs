@@ -167,6 +167,19 @@ public sealed class StripeRequestTests : IDisposable
     }
 
     [Fact]
+    public async Task ServerError_StripeSaysDoNotRetry_IsNotRetried()
+    {
+        _server.Given(Request.Create().WithPath("/v1/customers/cus_1").UsingGet()).RespondWith(Response.Create().WithStatusCode(500)
+            .WithHeader("Content-Type", "application/json").WithHeader("Stripe-Should-Retry", "false")
+            .WithBody("""{"error":{"type":"api_error","message":"Something went wrong."}}"""));
+
+        var read = () => Connector.GetCustomerAsync("cus_1");
+
+        (await read.Should().ThrowAsync<PlatformException>()).Which.IsRetryable.Should().BeFalse();
+        Requests().Should().HaveCount(1, "Stripe-Should-Retry: false overrides the status");
+    }
+
+    [Fact]
     public async Task Throttle_IsRetryableWithAWait()
     {
         await using var services = StripeHost.Build(_server.Url!, _time, tune: o => o.MaxRetryAttempts = 0);
