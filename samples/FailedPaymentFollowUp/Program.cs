@@ -1,6 +1,7 @@
 // A failed Stripe payment → the customer flagged in HubSpot, a follow-up task for support, and an email — each once.
 //
-//   dotnet run --project samples/FailedPaymentFollowUp [-- --events 50 --duplicates 3 --forged 5 --state failed-payments.db --seed 7]
+//   dotnet run --project samples/FailedPaymentFollowUp [-- --events 50 --duplicates 3 --forged 5 --state PATH --seed 7]
+//   (without --state the SQLite state is a temporary file, removed at the end: the simulators start empty each run)
 //
 // Offline: the Stripe, HubSpot and Mailchimp Transactional simulators run on 127.0.0.1; this ASP.NET Core host maps
 // the webhook endpoint on 127.0.0.1 too; the simulated Stripe delivers every invoice.payment_failed event several
@@ -13,7 +14,8 @@ using Integrations.Sdk.Testing.MailchimpTransactional;
 using Integrations.Sdk.Testing.Stripe;
 
 int events = 50, duplicates = 3, forged = 5, seed = 7;
-var state = "failed-payments.db";
+// The simulators start empty each run, so by default the state is a fresh file too (kept only with --state).
+string? state = null;
 for (var i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -38,6 +40,8 @@ foreach (var simulator in new SimulatorHost[] { stripe, hubSpot, mailchimp })
     await simulator.StartAsync();
 }
 
+var temporary = state is null;
+state ??= Path.Combine(Path.GetTempPath(), $"failed-payments-{Guid.NewGuid():N}.db");
 await using var app = FollowUpHost.Build(state, stripe, hubSpot, mailchimp);
 await app.StartAsync();
 
@@ -47,4 +51,13 @@ Console.WriteLine($"Delivered {result.Received} webhook requests for {events} fa
 Console.WriteLine($"summary: received={result.Received} accepted={result.Accepted} rejected={result.Rejected} duplicates={result.Duplicates} completed={result.Completed} dead-lettered={result.DeadLettered} ambiguous={result.Ambiguous}");
 Console.WriteLine($"simulator: flagged={result.Flagged} tasks={result.Tasks} emails={result.Emails} duplicates={result.SideEffectDuplicates}");
 await app.StopAsync();
+if (temporary)
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    foreach (var file in Directory.GetFiles(Path.GetDirectoryName(state)!, Path.GetFileName(state) + "*"))
+    {
+        File.Delete(file);
+    }
+}
+
 return 0;
