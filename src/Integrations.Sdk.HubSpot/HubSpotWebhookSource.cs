@@ -117,17 +117,7 @@ public sealed class HubSpotWebhookSource : IWebhookSource
     public IReadOnlyList<WebhookEvent> Parse(WebhookRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(request.Body);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"The HubSpot webhook body is not JSON: {ex.Message}", ex);
-        }
-
-        using (document)
+        using (var document = WebhookJson.Parse(request.Body, "HubSpot"))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Array)

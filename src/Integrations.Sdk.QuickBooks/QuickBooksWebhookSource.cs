@@ -86,17 +86,7 @@ public sealed class QuickBooksWebhookSource : IWebhookSource
     public IReadOnlyList<WebhookEvent> Parse(WebhookRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(request.Body);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"The QuickBooks webhook body is not JSON: {ex.Message}", ex);
-        }
-
-        using (document)
+        using (var document = WebhookJson.Parse(request.Body, "QuickBooks"))
         {
             var root = document.RootElement;
             return root.ValueKind switch

@@ -153,14 +153,9 @@ public sealed class StripeWebhookSource : IWebhookSource
     private static StripeEvent ReadEvent(ReadOnlySpan<byte> body)
     {
         JsonElement root;
-        try
+        using (var document = WebhookJson.Parse(body.ToArray(), "Stripe"))
         {
-            using var document = JsonDocument.Parse(body.ToArray());
             root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"The Stripe webhook body is not JSON: {ex.Message}", ex);
         }
 
         if (root.ValueKind != JsonValueKind.Object)
