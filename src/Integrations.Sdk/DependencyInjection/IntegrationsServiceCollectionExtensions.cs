@@ -74,6 +74,7 @@ public static class IntegrationsServiceCollectionExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore, InMemoryTokenStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IRunHistoryStore, InMemoryRunHistoryStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookInbox, InMemoryWebhookInbox>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IDistributedLock, InProcessLock>());
         return builder;
     }
 
@@ -95,6 +96,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
         services.TryAddSingleton<IRunHistoryStore, InMemoryRunHistoryStore>();
         services.TryAddSingleton<IWebhookInbox, InMemoryWebhookInbox>();
+        services.TryAddSingleton<IDistributedLock, InProcessLock>();
 
         services.TryAddSingleton(sp => new SyncEngine(
             sp,
@@ -102,6 +104,7 @@ public static class IntegrationsServiceCollectionExtensions
             sp.GetRequiredService<ICheckpointStore>(),
             sp.GetRequiredService<IDeadLetterStore>(),
             sp.GetRequiredService<IRunHistoryStore>(),
+            sp.GetRequiredService<IDistributedLock>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IntegrationsMetrics>(),
             sp.GetRequiredService<SecretRedactor>(),

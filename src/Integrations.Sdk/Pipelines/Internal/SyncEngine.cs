@@ -11,6 +11,7 @@ internal sealed class SyncEngine(
     ICheckpointStore checkpoints,
     IDeadLetterStore deadLetters,
     IRunHistoryStore history,
+    IDistributedLock locks,
     TimeProvider timeProvider,
     IntegrationsMetrics metrics,
     SecretRedactor redactor,
@@ -25,6 +26,8 @@ internal sealed class SyncEngine(
     public IDeadLetterStore DeadLetters { get; } = deadLetters;
 
     public IRunHistoryStore History { get; } = history;
+
+    public IDistributedLock Locks { get; } = locks;
 
     public TimeProvider Time { get; } = timeProvider;
 
