@@ -11,6 +11,12 @@ public enum RunStatus
 
     /// <summary>The run was cancelled.</summary>
     Cancelled = 2,
+
+    /// <summary>
+    /// The run did not start because another host instance was running the same sync (shared state only). Nothing
+    /// was read; such runs are not kept in the run history.
+    /// </summary>
+    NotStarted = 3,
 }
 
 /// <summary>The counts of one run of a sync, as kept in the run history.</summary>

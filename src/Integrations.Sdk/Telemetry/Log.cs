@@ -58,4 +58,10 @@ internal static partial class Log
 
     [LoggerMessage(2008, LogLevel.Error, "Scheduled run of sync {Sync} failed: {Error}")]
     public static partial void ScheduledRunFailed(ILogger logger, string sync, string error);
+
+    [LoggerMessage(2009, LogLevel.Information, "Sync {Sync}: run not started, another instance holds the sync's lock")]
+    public static partial void RunHeldElsewhere(ILogger logger, string sync);
+
+    [LoggerMessage(2010, LogLevel.Warning, "Sync {Sync}: run {RunId} stopped because its lock was lost (the lock's connection broke); another instance may take over")]
+    public static partial void RunLockLost(ILogger logger, string sync, string runId);
 }

@@ -40,6 +40,32 @@ public sealed class OAuth2Tests : IDisposable
     }
 
     [Fact]
+    public async Task TwoInstancesSharingState_WithExpiredToken_RefreshOnceBetweenThem()
+    {
+        // Two hosts on one token store and one cross-process lock: rotating refresh tokens are single-use, so a
+        // second refresh with the spent token would fail at a real platform.
+        OAuthPlatform.Serve(_server, "access-2", "refresh-2");
+        var store = new Integrations.Sdk.State.InMemory.InMemoryTokenStore();
+        var locks = new SharedLock();
+        void Share(IServiceCollection s)
+        {
+            s.AddSingleton<ITokenStore>(store);
+            s.AddSingleton<IDistributedLock>(locks);
+        }
+
+        await using var first = TestHost.Build(_server.Url!, _time, o => o.Auth = OAuthPlatform.Auth(_server.Url!), services: Share);
+        await using var second = TestHost.Build(_server.Url!, _time, o => o.Auth = OAuthPlatform.Auth(_server.Url!), services: Share);
+        await store.SaveAsync("fake", "acme", new OAuthToken("access-1", "refresh-1", _time.GetUtcNow().AddMinutes(-1)));
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? first : second).GetRequiredService<IFakeApi>().ListItemsAsync("acme"))));
+
+        _server.LogEntries.Count(e => e.RequestMessage!.Path == "/oauth/token").Should().Be(1);
+        locks.Taken.Should().Contain(LockNames.TokenRefresh("fake", "acme"));
+        (await store.GetAsync("fake", "acme"))!.RefreshToken.Should().Be("refresh-2");
+    }
+
+    [Fact]
     public async Task Unauthorized_WithUnexpiredToken_RefreshesOnceAndRetries()
     {
         OAuthPlatform.Serve(_server, "access-2", "refresh-2");

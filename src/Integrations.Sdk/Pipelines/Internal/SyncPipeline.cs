@@ -73,15 +73,29 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
         }
 
         await _runGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ILockHandle? held = null;
         try
         {
+            if (_engine.Locks.SpansProcesses)
+            {
+                // Several instances share the state: one of them runs the sync, the others skip this turn.
+                held = await _engine.Locks.TryAcquireAsync(LockNames.Sync(Name), cancellationToken).ConfigureAwait(false);
+                if (held is null)
+                {
+                    Log.RunHeldElsewhere(_engine.Logger, Name);
+                    return NotStarted();
+                }
+            }
+
+            using var lost = held is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
+            var token = lost?.Token ?? cancellationToken;
             string? checkpoint = null;
             Exception? notStarted = null;
             try
             {
-                checkpoint = _definition.Incremental ? await _engine.Checkpoints.GetAsync(Name, cancellationToken).ConfigureAwait(false) : null;
+                checkpoint = _definition.Incremental ? await _engine.Checkpoints.GetAsync(Name, token).ConfigureAwait(false) : null;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!token.IsCancellationRequested)
             {
                 notStarted = ex;
             }
@@ -89,17 +103,42 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
             // Creating the source and reading happen inside the run, so their errors end it as Failed, in the report.
             var from = options.FullRefresh ? null : checkpoint;
             var source = _definition.Source;
-            return await ExecuteAsync(
+            var report = await ExecuteAsync(
                 ct => notStarted is null ? source(_engine.Services).ReadAsync(from, ct) : throw notStarted,
                 options,
                 checkpoint,
                 _definition.Incremental,
-                cancellationToken).ConfigureAwait(false);
+                token).ConfigureAwait(false);
+            if (held is not null && held.Lost.IsCancellationRequested)
+            {
+                Log.RunLockLost(_engine.Logger, Name, report.Summary.RunId);
+            }
+
+            return report;
         }
         finally
         {
+            if (held is not null)
+            {
+                await held.DisposeAsync().ConfigureAwait(false);
+            }
+
             _runGate.Release();
         }
+    }
+
+    private RunReport NotStarted()
+    {
+        var now = _engine.Time.GetUtcNow();
+        var summary = new RunSummary
+        {
+            RunId = Guid.CreateVersion7(now).ToString("N"),
+            Sync = Name,
+            Status = RunStatus.NotStarted,
+            StartedAt = now,
+            FinishedAt = now,
+        };
+        return new RunReport(summary, [], [], _mapping);
     }
 
     public Task<RunReport> ProcessAsync(object records, RunOptions options, CancellationToken cancellationToken) => records switch
@@ -337,6 +376,11 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
 
         using (await _keyLocks.AcquireAsync(key, cancellationToken).ConfigureAwait(false))
         {
+            // With state shared by several instances, the same key must not run on two of them at once either.
+            IAsyncDisposable shared = _engine.Locks.SpansProcesses
+                ? await _engine.Locks.AcquireAsync(LockNames.Record(Name, key), cancellationToken).ConfigureAwait(false)
+                : NoLock.Instance;
+            await using var release = shared.ConfigureAwait(false);
             var stored = await _engine.Memos.GetRecordAsync(Name, key, cancellationToken).ConfigureAwait(false);
             var memos = stored.ToDictionary(m => m.Step, StringComparer.Ordinal);
             if (memos.TryGetValue(StepMemo.RecordStep, out var done) && done.State == StepState.Completed)
@@ -685,5 +729,13 @@ internal sealed class SyncPipeline<TSource, TRecord> : ISyncPipeline
             CheckpointAfter = after ?? before,
             Error = error,
         };
+    }
+
+    /// <summary>Stands for the shared lock when the state is not shared: the in-process key lock already excludes.</summary>
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -12,6 +12,7 @@ namespace Integrations.Sdk.Transport.Auth;
 /// <summary>One token manager per OAuth2 connector.</summary>
 internal sealed class OAuth2TokenManagers(
     ITokenStore store,
+    IDistributedLock locks,
     IHttpClientFactory httpClientFactory,
     TimeProvider timeProvider,
     SecretRedactor redactor,
@@ -22,14 +23,18 @@ internal sealed class OAuth2TokenManagers(
     private readonly ConcurrentDictionary<string, OAuth2TokenManager> _managers = new(StringComparer.Ordinal);
 
     public OAuth2TokenManager Get(string connector, OAuth2Auth options) =>
-        _managers.GetOrAdd(connector, name => new OAuth2TokenManager(name, options, store, httpClientFactory, timeProvider, redactor, logger));
+        _managers.GetOrAdd(connector, name => new OAuth2TokenManager(name, options, store, locks, httpClientFactory, timeProvider, redactor, logger));
 }
 
-/// <summary>Hands out access tokens per account, refreshing single-flight and persisting rotated refresh tokens first.</summary>
+/// <summary>
+/// Hands out access tokens per account, refreshing single-flight (per process, and across instances when the state is
+/// shared) and persisting rotated refresh tokens first.
+/// </summary>
 internal sealed class OAuth2TokenManager(
     string connector,
     OAuth2Auth options,
     ITokenStore store,
+    IDistributedLock locks,
     IHttpClientFactory httpClientFactory,
     TimeProvider timeProvider,
     SecretRedactor redactor,
@@ -50,9 +55,16 @@ internal sealed class OAuth2TokenManager(
 
         var gate = _locks.GetOrAdd(account, static _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ILockHandle? shared = null;
         try
         {
-            // Another caller may have refreshed while this one waited: the store is the source of truth.
+            // Rotating refresh tokens are single-use: two instances refreshing at once would strand one of them.
+            if (locks.SpansProcesses)
+            {
+                shared = await locks.AcquireAsync(LockNames.TokenRefresh(connector, account), cancellationToken).ConfigureAwait(false);
+            }
+
+            // Another caller or instance may have refreshed while this one waited: the store is the source of truth.
             var stored = await store.GetAsync(connector, account, cancellationToken).ConfigureAwait(false);
             if (stored is not null && IsUsable(stored, rejected))
             {
@@ -77,6 +89,11 @@ internal sealed class OAuth2TokenManager(
         }
         finally
         {
+            if (shared is not null)
+            {
+                await shared.DisposeAsync().ConfigureAwait(false);
+            }
+
             gate.Release();
         }
     }
