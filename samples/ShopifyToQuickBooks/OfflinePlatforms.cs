@@ -47,6 +47,20 @@ public sealed class OfflinePlatforms : IAsyncDisposable
     /// <summary>The refresh token of the first run (the authorization flow's result); later runs use the token store.</summary>
     public string? InitialRefreshToken { get; }
 
+    /// <summary>Where the simulators listen and the credentials they accept (they must be started).</summary>
+    public SimulatedEndpoints Endpoints => new()
+    {
+        ShopDomain = Shopify.Options.ShopDomain,
+        ShopifyAccessToken = Shopify.Options.AccessToken,
+        ShopifyBaseAddress = Shopify.BaseAddress,
+        RealmId = QuickBooks.RealmId,
+        ClientId = QuickBooks.ClientId,
+        ClientSecret = QuickBooks.ClientSecret,
+        InitialRefreshToken = InitialRefreshToken,
+        QuickBooksBaseAddress = QuickBooks.BaseAddress,
+        TokenEndpoint = QuickBooks.TokenEndpoint,
+    };
+
     /// <summary>Paid orders whose every SKU is a QuickBooks item: each must end as exactly one invoice.</summary>
     public int PaidOrdersWithKnownSkus => Shopify.Orders.Count(o => o.FinancialStatus == "PAID" && o.LineItems.All(l => IsKnown(l.Sku)));
 
@@ -171,4 +185,35 @@ public sealed class OfflinePlatforms : IAsyncDisposable
             shopify.AddOrder(email, lines, status, start + TimeSpan.FromMinutes(7 * n));
         }
     }
+}
+
+/// <summary>The addresses and credentials of the simulated Shopify and QuickBooks, wherever they run.</summary>
+public sealed record SimulatedEndpoints
+{
+    /// <summary>The shop's domain.</summary>
+    public required string ShopDomain { get; init; }
+
+    /// <summary>The Admin API access token the simulated shop accepts.</summary>
+    public required string ShopifyAccessToken { get; init; }
+
+    /// <summary>The simulated shop's address.</summary>
+    public required Uri ShopifyBaseAddress { get; init; }
+
+    /// <summary>The simulated company's realm id.</summary>
+    public required string RealmId { get; init; }
+
+    /// <summary>The OAuth client id.</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>The OAuth client secret.</summary>
+    public required string ClientSecret { get; init; }
+
+    /// <summary>The first refresh token, or <see langword="null"/> when the token store has one.</summary>
+    public string? InitialRefreshToken { get; init; }
+
+    /// <summary>The simulated QuickBooks API's address.</summary>
+    public required Uri QuickBooksBaseAddress { get; init; }
+
+    /// <summary>The simulated token endpoint.</summary>
+    public required Uri TokenEndpoint { get; init; }
 }

@@ -15,7 +15,14 @@ public static class SampleHost
         !string.IsNullOrEmpty(configuration["Shopify:AccessToken"]) && !string.IsNullOrEmpty(configuration["QuickBooks:ClientSecret"]);
 
     /// <summary>Creates the host builder; <paramref name="platforms"/> null means live mode, from configuration.</summary>
-    public static HostApplicationBuilder CreateBuilder(string statePath, OfflinePlatforms? platforms, int concurrency = 8)
+    public static HostApplicationBuilder CreateBuilder(string statePath, OfflinePlatforms? platforms, int concurrency = 8) =>
+        CreateBuilder(statePath, platforms?.Endpoints, concurrency);
+
+    /// <summary>
+    /// Creates the host builder for simulators that may run in another process (the crash tests do this);
+    /// <paramref name="platforms"/> null means live mode, from configuration.
+    /// </summary>
+    public static HostApplicationBuilder CreateBuilder(string statePath, SimulatedEndpoints? platforms, int concurrency = 8)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true)
@@ -32,9 +39,9 @@ public static class SampleHost
             }
             else
             {
-                o.ShopDomain = platforms.Shopify.Options.ShopDomain;
-                o.AccessToken = platforms.Shopify.Options.AccessToken;
-                o.BaseAddress = platforms.Shopify.BaseAddress;
+                o.ShopDomain = platforms.ShopDomain;
+                o.AccessToken = platforms.ShopifyAccessToken;
+                o.BaseAddress = platforms.ShopifyBaseAddress;
             }
         });
         integrations.AddQuickBooks(o =>
@@ -49,12 +56,12 @@ public static class SampleHost
             }
             else
             {
-                o.RealmId = platforms.QuickBooks.RealmId;
-                o.ClientId = platforms.QuickBooks.ClientId;
-                o.ClientSecret = platforms.QuickBooks.ClientSecret;
+                o.RealmId = platforms.RealmId;
+                o.ClientId = platforms.ClientId;
+                o.ClientSecret = platforms.ClientSecret;
                 o.InitialRefreshToken = platforms.InitialRefreshToken;
-                o.BaseAddress = platforms.QuickBooks.BaseAddress;
-                o.TokenEndpoint = platforms.QuickBooks.TokenEndpoint;
+                o.BaseAddress = platforms.QuickBooksBaseAddress;
+                o.TokenEndpoint = platforms.TokenEndpoint;
             }
         });
 

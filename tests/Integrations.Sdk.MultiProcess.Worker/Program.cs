@@ -1,0 +1,36 @@
+// The child process of the multi-process tests. Each mode runs until it is done or killed:
+//
+//   shopify-sync <state.db> <endpoints.json>   one run of the main sample's sync against simulators of the parent
+//
+// It prints "ready" once its host has started and "summary: ..." at the end of a run, so the parent can follow it.
+using System.Text.Json;
+using Integrations.Sdk.MultiProcess.Worker;
+
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("usage: worker shopify-sync <state.db> <endpoints.json>");
+    return 2;
+}
+
+return args[0] switch
+{
+    "shopify-sync" when args.Length == 3 => await ShopifySyncMode.RunAsync(args[1], args[2]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine($"unknown mode or wrong arguments: {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}");
+    return 2;
+}
+
+namespace Integrations.Sdk.MultiProcess.Worker
+{
+    /// <summary>Reads the endpoints file the parent wrote.</summary>
+    internal static class EndpointsFile
+    {
+        public static T Read<T>(string path) =>
+            JsonSerializer.Deserialize<T>(File.ReadAllText(path), JsonSerializerOptions.Web)
+            ?? throw new InvalidOperationException($"{path} is empty");
+    }
+}
