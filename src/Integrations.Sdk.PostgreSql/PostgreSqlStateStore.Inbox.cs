@@ -23,16 +23,14 @@ public sealed partial class PostgreSqlStateStore
     // concurrent claimers (in any process) each get different messages and never wait for one another; a row that
     // another claimer changed meanwhile is re-checked against the WHERE clause before it is locked.
     private const string ClaimInboxSql = $$"""
-        WITH claimable AS (
+        UPDATE {schema}.inbox
+        SET state = 1, attempts = attempts + 1, due_at = @lease, due_at_100ns = @lease_100ns, due_at_offset = @lease_offset
+        WHERE id IN (
             SELECT id FROM {schema}.inbox
             WHERE state IN (0, 1) AND (due_at, due_at_100ns) <= (@now, @now_100ns)
             ORDER BY due_at, due_at_100ns, received_at, received_at_100ns, id
             LIMIT @max
             FOR UPDATE SKIP LOCKED)
-        UPDATE {schema}.inbox AS i
-        SET state = 1, attempts = i.attempts + 1, due_at = @lease, due_at_100ns = @lease_100ns, due_at_offset = @lease_offset
-        FROM claimable
-        WHERE i.id = claimable.id
         RETURNING {{InboxColumns}};
         """;
 
