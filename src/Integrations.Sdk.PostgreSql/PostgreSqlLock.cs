@@ -32,6 +32,9 @@ public sealed class PostgreSqlLock : IDistributedLock, IAsyncDisposable, IDispos
     private static readonly TimeSpan InitialRetryDelay = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMilliseconds(250);
 
+    // A check may take longer than a short interval on a busy server without the session being in doubt.
+    private static readonly TimeSpan MinCheckTimeout = TimeSpan.FromSeconds(5);
+
     private readonly PostgreSqlStateSettings _settings;
     private readonly TimeProvider _time;
     private readonly NpgsqlDataSource _dataSource;
@@ -310,7 +313,8 @@ public sealed class PostgreSqlLock : IDistributedLock, IAsyncDisposable, IDispos
                     return;
                 }
 
-                using var timeout = new CancellationTokenSource(_settings.LockCheckInterval, _time);
+                using var timeout = new CancellationTokenSource(
+                    _settings.LockCheckInterval > MinCheckTimeout ? _settings.LockCheckInterval : MinCheckTimeout, _time);
                 using var command = new NpgsqlCommand("SELECT 1;", connection);
                 await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
             }
