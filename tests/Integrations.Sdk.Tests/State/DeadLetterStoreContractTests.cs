@@ -26,7 +26,7 @@ public abstract class DeadLetterStoreContractTests
         actual.UpdatedAt.Should().BeExactly(expected.UpdatedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetAsync_of_an_unknown_id_is_null()
     {
         var store = CreateStore();
@@ -34,7 +34,7 @@ public abstract class DeadLetterStoreContractTests
         (await store.GetAsync("missing")).Should().BeNull();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AddAsync_round_trips_every_field()
     {
         var store = CreateStore();
@@ -58,7 +58,7 @@ public abstract class DeadLetterStoreContractTests
         ShouldMatchExactly(await store.GetAsync(entry.Id), entry);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AddAsync_round_trips_null_fields()
     {
         var store = CreateStore();
@@ -72,7 +72,7 @@ public abstract class DeadLetterStoreContractTests
         stored.ErrorType.Should().BeNull();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AddAsync_of_an_existing_id_replaces_the_entry_but_keeps_its_creation_time()
     {
         var store = CreateStore();
@@ -96,7 +96,7 @@ public abstract class DeadLetterStoreContractTests
         (await store.ListAsync()).Should().ContainSingle();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAsync_returns_oldest_first_by_instant_then_id()
     {
         var store = CreateStore();
@@ -117,7 +117,7 @@ public abstract class DeadLetterStoreContractTests
         listed.Select(d => d.RecordKey).Should().Equal("earliest", "tie-a", "tie-b", "latest");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAsync_keeps_a_replaced_entry_at_its_original_position()
     {
         var store = CreateStore();
@@ -129,7 +129,7 @@ public abstract class DeadLetterStoreContractTests
         (await store.ListAsync()).Select(d => d.RecordKey).Should().Equal("first", "second");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAsync_honours_the_limit()
     {
         var store = CreateStore();
@@ -143,7 +143,7 @@ public abstract class DeadLetterStoreContractTests
         (await store.ListAsync(limit: 10)).Should().HaveCount(5);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAsync_defaults_to_at_most_100_entries()
     {
         var store = CreateStore();
@@ -158,7 +158,7 @@ public abstract class DeadLetterStoreContractTests
         listed[^1].RecordKey.Should().Be("k099");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAsync_filters_by_sync()
     {
         var store = CreateStore();
@@ -174,7 +174,7 @@ public abstract class DeadLetterStoreContractTests
         (await store.ListAsync(null)).Select(d => d.RecordKey).Should().Equal("o1", "c1", "o2", "O3");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RemoveAsync_reports_whether_the_entry_existed()
     {
         var store = CreateStore();
@@ -192,7 +192,7 @@ public abstract class DeadLetterStoreContractTests
         (await store.ListAsync()).Should().ContainSingle().Which.Id.Should().Be(kept.Id);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_adds_are_all_kept()
     {
         var store = CreateStore();
@@ -205,7 +205,7 @@ public abstract class DeadLetterStoreContractTests
         listed.Select(d => d.RecordKey).Should().Equal(Enumerable.Range(0, StateTestData.ConcurrentCalls).Select(i => $"k{i}"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_adds_of_one_id_keep_one_entry()
     {
         var store = CreateStore();
@@ -218,7 +218,7 @@ public abstract class DeadLetterStoreContractTests
         listed.Should().ContainSingle().Which.Attempts.Should().BeInRange(0, StateTestData.ConcurrentCalls - 1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_cancelled_add_throws_and_stores_nothing()
     {
         var store = CreateStore();
@@ -232,7 +232,7 @@ public abstract class DeadLetterStoreContractTests
         (await store.GetAsync(entry.Id)).Should().BeNull();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Invalid_arguments_are_rejected()
     {
         var store = CreateStore();

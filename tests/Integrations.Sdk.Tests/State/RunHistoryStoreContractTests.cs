@@ -25,7 +25,7 @@ public abstract class RunHistoryStoreContractTests
         actual.FinishedAt.Should().BeExactly(expected.FinishedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAsync_of_a_sync_without_runs_is_empty()
     {
         var store = CreateStore();
@@ -33,7 +33,7 @@ public abstract class RunHistoryStoreContractTests
         (await store.ListAsync("orders")).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SaveAsync_round_trips_every_field()
     {
         var store = CreateStore();
@@ -61,7 +61,7 @@ public abstract class RunHistoryStoreContractTests
         ShouldMatchExactly((await store.ListAsync("orders")).Should().ContainSingle().Subject, run);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SaveAsync_round_trips_null_and_default_fields()
     {
         var store = CreateStore();
@@ -76,7 +76,7 @@ public abstract class RunHistoryStoreContractTests
         stored.Error.Should().BeNull();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SaveAsync_of_an_existing_run_id_replaces_the_summary()
     {
         var store = CreateStore();
@@ -88,7 +88,7 @@ public abstract class RunHistoryStoreContractTests
         ShouldMatchExactly((await store.ListAsync("orders")).Should().ContainSingle().Subject, replacement);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAsync_returns_the_newest_runs_first_up_to_the_limit()
     {
         var store = CreateStore();
@@ -102,7 +102,7 @@ public abstract class RunHistoryStoreContractTests
         (await store.ListAsync("orders", limit: 0)).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAsync_defaults_to_at_most_20_runs()
     {
         var store = CreateStore();
@@ -118,7 +118,7 @@ public abstract class RunHistoryStoreContractTests
         listed[^1].RunId.Should().Be("run-01");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAsync_orders_by_instant_then_run_id()
     {
         var store = CreateStore();
@@ -133,7 +133,7 @@ public abstract class RunHistoryStoreContractTests
         (await store.ListAsync("s")).Select(r => r.RunId).Should().Equal("newest", "tie-b", "tie-a", "oldest");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAsync_returns_only_runs_of_the_sync()
     {
         var store = CreateStore();
@@ -146,7 +146,7 @@ public abstract class RunHistoryStoreContractTests
         (await store.ListAsync("customers")).Select(r => r.RunId).Should().Equal("c-1");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_saves_are_all_kept()
     {
         var store = CreateStore();
@@ -161,7 +161,7 @@ public abstract class RunHistoryStoreContractTests
         listed.Select(r => r.Read).Should().Equal(Enumerable.Range(0, StateTestData.ConcurrentCalls).Reverse());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_cancelled_save_throws_and_stores_nothing()
     {
         var store = CreateStore();
@@ -174,7 +174,7 @@ public abstract class RunHistoryStoreContractTests
         (await store.ListAsync("orders")).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Invalid_arguments_are_rejected()
     {
         var store = CreateStore();

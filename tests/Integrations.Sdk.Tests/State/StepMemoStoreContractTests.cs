@@ -11,7 +11,7 @@ public abstract class StepMemoStoreContractTests
     private static StepMemo Memo(string sync, string key, string step, int attempts = 1) =>
         new(sync, key, step, StepState.Completed, $$"""{"step":"{{step}}"}""", Generation: 0, attempts, StateTestData.Origin);
 
-    [Fact]
+    [SkippableFact]
     public async Task GetRecordAsync_of_an_unknown_record_is_empty()
     {
         var store = CreateStore();
@@ -21,7 +21,7 @@ public abstract class StepMemoStoreContractTests
         memos.Should().BeEmpty();
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(StepState.Started, null)]
     [InlineData(StepState.Completed, """{"id":"inv_42","total":12.5,"tags":["a","ü"]}""")]
     [InlineData(StepState.Failed, "")]
@@ -38,7 +38,7 @@ public abstract class StepMemoStoreContractTests
         memos[0].ResultJson.Should().Be(resultJson);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SaveAsync_of_the_same_step_replaces_the_memo()
     {
         var store = CreateStore();
@@ -52,7 +52,7 @@ public abstract class StepMemoStoreContractTests
         memos[0].UpdatedAt.Should().BeExactly(replacement.UpdatedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetRecordAsync_returns_every_step_of_the_record_and_nothing_of_other_records()
     {
         var store = CreateStore();
@@ -79,7 +79,7 @@ public abstract class StepMemoStoreContractTests
         memos.Should().BeEquivalentTo(wanted);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_saves_are_all_kept()
     {
         var store = CreateStore();
@@ -98,7 +98,7 @@ public abstract class StepMemoStoreContractTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_saves_of_one_step_leave_exactly_one_of_them()
     {
         var store = CreateStore();
@@ -111,7 +111,7 @@ public abstract class StepMemoStoreContractTests
         memos.Should().ContainSingle().Which.Attempts.Should().BeInRange(0, StateTestData.ConcurrentCalls - 1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_cancelled_save_throws_and_stores_nothing()
     {
         var store = CreateStore();
@@ -124,7 +124,7 @@ public abstract class StepMemoStoreContractTests
         (await store.GetRecordAsync("orders", "k")).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Null_arguments_are_rejected()
     {
         var store = CreateStore();

@@ -1,0 +1,169 @@
+using Integrations.Sdk.State;
+using Npgsql;
+
+namespace Integrations.Sdk.PostgreSql;
+
+public sealed partial class PostgreSqlStateStore
+{
+    private const string InboxColumns = """
+        id, source, event_id, event_type, payload,
+        occurred_at, occurred_at_100ns, occurred_at_offset, received_at, received_at_100ns, received_at_offset,
+        state, attempts, due_at, due_at_100ns, due_at_offset, error
+        """;
+
+    private const string InsertInboxSql = $$"""
+        INSERT INTO {schema}.inbox ({{InboxColumns}})
+        VALUES (@id, @source, @event_id, @event_type, @payload,
+                @occurred_at, @occurred_at_100ns, @occurred_at_offset, @received_at, @received_at_100ns, @received_at_offset,
+                @state, @attempts, @due_at, @due_at_100ns, @due_at_offset, @error)
+        ON CONFLICT (id) DO NOTHING;
+        """;
+
+    // One statement. The inner SELECT locks the rows it picks and skips rows another transaction has locked, so
+    // concurrent claimers (in any process) each get different messages and never wait for one another; a row that
+    // another claimer changed meanwhile is re-checked against the WHERE clause before it is locked.
+    private const string ClaimInboxSql = $$"""
+        UPDATE {schema}.inbox
+        SET state = 1, attempts = attempts + 1, due_at = @lease, due_at_100ns = @lease_100ns, due_at_offset = @lease_offset
+        WHERE id IN (
+            SELECT id FROM {schema}.inbox
+            WHERE state IN (0, 1) AND (due_at, due_at_100ns) <= (@now, @now_100ns)
+            ORDER BY due_at, due_at_100ns, received_at, received_at_100ns, id
+            LIMIT @max
+            FOR UPDATE SKIP LOCKED)
+        RETURNING {{InboxColumns}};
+        """;
+
+    private const string SelectInboxSql = $"SELECT {InboxColumns} FROM {{schema}}.inbox WHERE id = @id;";
+
+    private const string CountInboxSql = "SELECT state, COUNT(*) FROM {schema}.inbox GROUP BY state;";
+
+    private const string CompleteInboxSql = "UPDATE {schema}.inbox SET state = 2, error = NULL WHERE id = @id;";
+
+    private const string RetryInboxSql = """
+        UPDATE {schema}.inbox
+        SET state = 0, due_at = @due_at, due_at_100ns = @due_at_100ns, due_at_offset = @due_at_offset, error = @error
+        WHERE id = @id;
+        """;
+
+    private const string DeadLetterInboxSql = "UPDATE {schema}.inbox SET state = 3, error = @error WHERE id = @id;";
+
+    /// <inheritdoc />
+    async ValueTask<bool> IWebhookInbox.TryAddAsync(InboxMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var added = await WriteAsync(
+            InsertInboxSql,
+            message,
+            static (parameters, m) =>
+            {
+                AddText(parameters, "id", m.Id);
+                AddText(parameters, "source", m.Source);
+                AddText(parameters, "event_id", m.EventId);
+                AddText(parameters, "event_type", m.EventType);
+                AddText(parameters, "payload", m.Payload);
+                PostgreSqlTimestamps.AddNullable(parameters, "occurred_at", m.OccurredAt);
+                PostgreSqlTimestamps.Add(parameters, "received_at", m.ReceivedAt);
+                AddSmallInt(parameters, "state", (int)m.State);
+                AddInt(parameters, "attempts", m.Attempts);
+                PostgreSqlTimestamps.Add(parameters, "due_at", m.DueAt);
+                AddText(parameters, "error", m.Error);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return added == 1;
+    }
+
+    /// <inheritdoc />
+    async ValueTask<IReadOnlyList<InboxMessage>> IWebhookInbox.ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var claimed = await ReadAsync(
+            ClaimInboxSql,
+            (now, leaseUntil, max),
+            static (parameters, claim) =>
+            {
+                PostgreSqlTimestamps.Add(parameters, "now", claim.now);
+                PostgreSqlTimestamps.Add(parameters, "lease", claim.leaseUntil);
+                AddInt(parameters, "max", claim.max);
+            },
+            ReadInboxMessage,
+            cancellationToken).ConfigureAwait(false);
+
+        // RETURNING gives no order; hand the batch out oldest first, as the other inboxes do.
+        return [.. claimed.OrderBy(m => m.ReceivedAt).ThenBy(m => m.Id, StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    ValueTask IWebhookInbox.CompleteAsync(string id, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(id, CompleteInboxSql, null, null, cancellationToken);
+
+    /// <inheritdoc />
+    ValueTask IWebhookInbox.RetryAsync(string id, DateTimeOffset dueAt, string error, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(id, RetryInboxSql, dueAt, error ?? string.Empty, cancellationToken);
+
+    /// <inheritdoc />
+    ValueTask IWebhookInbox.DeadLetterAsync(string id, string reason, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(id, DeadLetterInboxSql, null, reason ?? string.Empty, cancellationToken);
+
+    /// <inheritdoc />
+    async ValueTask<InboxMessage?> IWebhookInbox.GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var rows = await ReadAsync(SelectInboxSql, id, static (p, id) => AddText(p, "id", id), ReadInboxMessage, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    async ValueTask<InboxCounts> IWebhookInbox.CountAsync(CancellationToken cancellationToken)
+    {
+        var rows = await ReadAsync(
+            CountInboxSql,
+            0,
+            static (_, _) => { },
+            static r => (State: (InboxState)r.GetInt16(0), Count: checked((int)r.GetInt64(1))),
+            cancellationToken).ConfigureAwait(false);
+        int Count(InboxState state) => rows.Where(r => r.State == state).Sum(r => r.Count);
+        return new InboxCounts(Count(InboxState.Pending), Count(InboxState.Processing), Count(InboxState.Completed), Count(InboxState.DeadLettered));
+    }
+
+    private async ValueTask UpdateInboxAsync(string id, string sql, DateTimeOffset? dueAt, string? error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var changed = await WriteAsync(
+            sql,
+            (id, dueAt, error),
+            static (parameters, value) =>
+            {
+                AddText(parameters, "id", value.id);
+                if (value.dueAt is { } due)
+                {
+                    PostgreSqlTimestamps.Add(parameters, "due_at", due);
+                }
+
+                if (value.error is not null)
+                {
+                    AddText(parameters, "error", value.error);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (changed == 0)
+        {
+            throw new KeyNotFoundException($"No inbox message has the id '{id}'.");
+        }
+    }
+
+    private static InboxMessage ReadInboxMessage(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Source = reader.GetString(1),
+        EventId = reader.GetString(2),
+        EventType = reader.GetString(3),
+        Payload = reader.GetString(4),
+        OccurredAt = PostgreSqlTimestamps.ReadNullable(reader, 5),
+        ReceivedAt = PostgreSqlTimestamps.Read(reader, 8),
+        State = (InboxState)reader.GetInt16(11),
+        Attempts = reader.GetInt32(12),
+        DueAt = PostgreSqlTimestamps.Read(reader, 13),
+        Error = ReadNullableString(reader, 16),
+    };
+}

@@ -1,0 +1,94 @@
+using Integrations.Sdk.State;
+
+namespace Integrations.Sdk.PostgreSql.Tests;
+
+/// <summary>Creating and migrating the schema, and what survives a restart.</summary>
+public sealed class PostgreSqlSchemaTests : IAsyncLifetime
+{
+    private readonly PostgreSqlTestSchema _schema = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schema.DisposeAsync().AsTask();
+
+    [SkippableFact]
+    public async Task FirstUse_FourInstancesStartingAtOnceOnAnEmptySchema_MigrateExactlyOnce()
+    {
+        var stores = Enumerable.Range(0, 4).Select(_ => _schema.Open()).ToList();
+        using var start = new ManualResetEventSlim();
+
+        var starting = stores.Select(store => Task.Run(async () =>
+        {
+            start.Wait(TimeSpan.FromSeconds(10));
+            return await ((ICheckpointStore)store).GetAsync("orders");
+        })).ToList();
+        start.Set();
+        await Task.WhenAll(starting);
+
+        stores.Sum(s => s.MigrationsApplied).Should().Be(PostgreSqlSchema.CurrentVersion, "each migration is applied by exactly one instance");
+        (await PostgreSqlTestServer.ScalarAsync($"SELECT COUNT(*) FROM \"{_schema.Name}\".schema_version;"))
+            .Should().Be((long)PostgreSqlSchema.CurrentVersion);
+        (await PostgreSqlTestServer.ScalarAsync($"SELECT MAX(version) FROM \"{_schema.Name}\".schema_version;"))
+            .Should().Be(PostgreSqlSchema.CurrentVersion);
+    }
+
+    [SkippableFact]
+    public async Task Restart_ANewStoreOnTheSameSchema_SeesEarlierData_AndMigratesNothing()
+    {
+        var receivedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(-8)).AddTicks(7);
+        var message = new InboxMessage
+        {
+            Id = InboxMessage.CreateId("stripe", "evt_1"),
+            Source = "stripe",
+            EventId = "evt_1",
+            EventType = "invoice.paid",
+            Payload = "{}",
+            ReceivedAt = receivedAt,
+            DueAt = receivedAt,
+        };
+        var token = new OAuthToken("access", "refresh", receivedAt.AddHours(1));
+        await using (var first = _schema.Open())
+        {
+            await ((ICheckpointStore)first).SetAsync("orders", "page-7");
+            await ((ITokenStore)first).SaveAsync("quickbooks", "realm-1", token);
+            await ((IWebhookInbox)first).TryAddAsync(message);
+            await ((IStepMemoStore)first).SaveAsync(new StepMemo("orders", "k1", "pay", StepState.Completed, "{}", 0, 1, receivedAt));
+            first.MigrationsApplied.Should().Be(PostgreSqlSchema.CurrentVersion);
+        }
+
+        var second = _schema.Open();
+
+        (await ((ICheckpointStore)second).GetAsync("orders")).Should().Be("page-7");
+        Integrations.Sdk.Tests.State.TokenStoreContractTests.ShouldMatchExactly(await ((ITokenStore)second).GetAsync("quickbooks", "realm-1"), token);
+        (await ((IWebhookInbox)second).GetAsync(message.Id)).Should().Be(message);
+        (await ((IStepMemoStore)second).GetRecordAsync("orders", "k1")).Should().ContainSingle().Which.State.Should().Be(StepState.Completed);
+        second.MigrationsApplied.Should().Be(0);
+    }
+
+    [SkippableFact]
+    public async Task FirstUse_ASchemaOfANewerVersion_FailsNamingTheSchemaOption()
+    {
+        var store = _schema.Open();
+        await ((ICheckpointStore)store).GetAsync("orders");
+        await PostgreSqlTestServer.ScalarAsync(
+            $"INSERT INTO \"{_schema.Name}\".schema_version (version, applied_at) VALUES ({PostgreSqlSchema.CurrentVersion + 1}, now());");
+
+        var later = _schema.Open();
+
+        await FluentActions.Awaiting(async () => await ((ICheckpointStore)later).GetAsync("orders"))
+            .Should().ThrowAsync<InvalidOperationException>().WithMessage($"*{_schema.Name}*version {PostgreSqlSchema.CurrentVersion + 1}*Schema*");
+    }
+
+    [SkippableFact]
+    public async Task Timestamps_AreStoredAsTimestamptz_WithTheExactRemainderAndOffsetBeside()
+    {
+        var store = _schema.Open();
+        var at = new DateTimeOffset(2025, 3, 14, 15, 9, 26, TimeSpan.FromHours(5.5)).AddTicks(5_358_979);
+
+        await ((IStepMemoStore)store).SaveAsync(new StepMemo("s", "k", "step", StepState.Started, null, 0, 0, at));
+
+        var text = await PostgreSqlTestServer.ScalarAsync(
+            $"SELECT (updated_at AT TIME ZONE 'UTC')::text || '|' || updated_at_100ns || '|' || updated_at_offset FROM \"{_schema.Name}\".step_memo;");
+        text.Should().Be("2025-03-14 09:39:26.535897|9|330");
+    }
+}
