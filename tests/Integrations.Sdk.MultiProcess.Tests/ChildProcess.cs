@@ -116,11 +116,14 @@ public sealed class ChildProcess : IDisposable
 /// <summary>Bounded waits for conditions other processes bring about, without fixed sleeps.</summary>
 public static class Eventually
 {
-    public static async Task Until(Func<bool> condition, TimeSpan timeout, Func<string> what)
+    public static Task Until(Func<bool> condition, TimeSpan timeout, Func<string> what) =>
+        Until(() => Task.FromResult(condition()), timeout, what);
+
+    public static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
         var deadline = Stopwatch.StartNew();
         var pause = TimeSpan.FromMilliseconds(1);
-        while (!condition())
+        while (!await condition())
         {
             if (deadline.Elapsed > timeout)
             {

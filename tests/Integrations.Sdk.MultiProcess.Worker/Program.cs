@@ -1,6 +1,7 @@
 // The child process of the multi-process tests. Each mode runs until it is done or killed:
 //
 //   shopify-sync <state.db> <endpoints.json>   one run of the main sample's sync against simulators of the parent
+//   instance <postgres> <schema> <sink> <name>  one host instance on shared PostgreSQL state, until killed
 //
 // It prints "ready" once its host has started and "summary: ..." at the end of a run, so the parent can follow it.
 using System.Text.Json;
@@ -8,13 +9,14 @@ using Integrations.Sdk.MultiProcess.Worker;
 
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: worker shopify-sync <state.db> <endpoints.json>");
+    Console.Error.WriteLine("usage: worker shopify-sync <state.db> <endpoints.json> | instance <postgres> <schema> <sink-url> <name>");
     return 2;
 }
 
 return args[0] switch
 {
     "shopify-sync" when args.Length == 3 => await ShopifySyncMode.RunAsync(args[1], args[2]),
+    "instance" when args.Length == 5 => await InstanceMode.RunAsync(args[1], args[2], new Uri(args[3]), args[4]),
     _ => Usage(),
 };
 
