@@ -35,7 +35,7 @@ public static class Bench
             await using var sink = await Sink.StartAsync().ConfigureAwait(false);
 
             // c. The backfill runs first, so the process's peak working set is the backfill's (plus the sink's).
-            var backfill = await BackfillAsync(sink, options, work, output).ConfigureAwait(false);
+            var backfill = options.Runs("backfill") ? await BackfillAsync(sink, options, work, output).ConfigureAwait(false) : new Backfill(0, 0, 0, "skipped");
             rows.Add(("backfill, SDK, SQLite state", N(backfill.Completed), S(backfill.Seconds), N(backfill.Rps), $"peak {backfill.PeakMb} MB; working set {backfill.Samples}"));
 
             // Warm up both paths (JIT, connection pools) before anything is timed.
@@ -46,7 +46,7 @@ public static class Bench
             // a. SDK vs hand-written, same sink, same concurrency, alternated.
             var sdk = new List<Result>();
             var hand = new List<Result>();
-            for (var round = 1; round <= options.Rounds; round++)
+            for (var round = 1; options.Runs("compare") && round <= options.Rounds; round++)
             {
                 sink.Reset();
                 var h = await HandwrittenRunAsync(sink, options.Orders, options.Concurrency, options).ConfigureAwait(false);
@@ -64,14 +64,16 @@ public static class Bench
 
             // a'. SDK with SQLite state.
             sink.Reset();
-            var sqlite = await SdkRunAsync(sink, options.SqliteOrders, options.Concurrency, Path.Combine(work, "sync.db"), options).ConfigureAwait(false);
+            var sqlite = options.Runs("sqlite")
+                ? await SdkRunAsync(sink, options.SqliteOrders, options.Concurrency, Path.Combine(work, "sync.db"), options).ConfigureAwait(false)
+                : new Result(0, 0, "skipped");
             rows.Add(("SDK, SQLite state", N(sqlite.Completed), S(sqlite.Seconds), N(sqlite.Rps), Check(sink, sqlite.Completed)));
 
             // b. Webhooks: accepted into the SQLite inbox, then end to end through the processor to the sink.
-            var ingest = await WebhookIngestAsync(options, work).ConfigureAwait(false);
+            var ingest = options.Runs("webhooks") ? await WebhookIngestAsync(options, work).ConfigureAwait(false) : new Result(0, 0, "skipped");
             rows.Add(("webhooks accepted into SQLite inbox", N(ingest.Completed), S(ingest.Seconds), N(ingest.Rps), $"{options.Senders} senders; inbox holds {ingest.Note}"));
             sink.Reset();
-            var e2e = await WebhookEndToEndAsync(sink, options, work).ConfigureAwait(false);
+            var e2e = options.Runs("webhooks-e2e") ? await WebhookEndToEndAsync(sink, options, work).ConfigureAwait(false) : new Result(0, 0, "skipped");
             rows.Add(("webhooks end to end (inbox → sync → sink)", N(e2e.Completed), S(e2e.Seconds), N(e2e.Rps), $"{e2e.Note}; {Check(sink, e2e.Completed)}"));
 
             await PrintTableAsync(output, rows).ConfigureAwait(false);
@@ -294,14 +296,17 @@ public static class Bench
 
 /// <summary>The bench's options; <c>--smoke</c> makes every count tiny.</summary>
 internal sealed record BenchOptions(
-    bool Smoke, int Orders, int SqliteOrders, int Rounds, int Concurrency, int Webhooks, int WebhookEndToEnd, int Senders, int Backfill, int Warmup, TimeSpan MaxScenarioTime)
+    bool Smoke, string? Only, int Orders, int SqliteOrders, int Rounds, int Concurrency, int Webhooks, int WebhookEndToEnd, int Senders, int Backfill, int Warmup, TimeSpan MaxScenarioTime)
 {
+    /// <summary>Whether a scenario runs (all do, unless <c>--only NAME</c> picks one, for profiling).</summary>
+    public bool Runs(string scenario) => Only is null || Only == scenario;
+
     public static BenchOptions Parse(string[] args)
     {
         var smoke = args.Contains("--smoke");
         var o = smoke
-            ? new BenchOptions(true, 400, 300, 1, 64, 300, 100, 16, 2_000, 200, TimeSpan.FromSeconds(60))
-            : new BenchOptions(false, 100_000, 100_000, 3, 64, 50_000, 10_000, 64, 1_000_000, 5_000, TimeSpan.FromMinutes(5));
+            ? new BenchOptions(true, null, 400, 300, 1, 64, 300, 100, 16, 1_000, 200, TimeSpan.FromSeconds(60))
+            : new BenchOptions(false, null, 100_000, 100_000, 3, 64, 50_000, 10_000, 64, 1_000_000, 5_000, TimeSpan.FromMinutes(10));
         for (var i = 0; i < args.Length; i++)
         {
             int Next() => i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
@@ -310,6 +315,7 @@ internal sealed record BenchOptions(
             o = args[i] switch
             {
                 "--smoke" => o,
+                "--only" => o with { Only = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--only needs a scenario: backfill, compare, sqlite, webhooks or webhooks-e2e") },
                 "--orders" => o with { Orders = Next() },
                 "--sqlite-orders" => o with { SqliteOrders = Next() },
                 "--rounds" => o with { Rounds = Next() },
@@ -320,7 +326,7 @@ internal sealed record BenchOptions(
                 "--backfill" => o with { Backfill = Next() },
                 "--max-seconds" => o with { MaxScenarioTime = TimeSpan.FromSeconds(Next()) },
                 _ => throw new ArgumentException(
-                    $"unknown option {args[i]}; use --smoke --orders N --sqlite-orders N --rounds N --concurrency N --webhooks N --webhooks-e2e N --senders N --backfill N --max-seconds N"),
+                    $"unknown option {args[i]}; use --smoke --only SCENARIO --orders N --sqlite-orders N --rounds N --concurrency N --webhooks N --webhooks-e2e N --senders N --backfill N --max-seconds N"),
             };
         }
 
