@@ -82,7 +82,8 @@ public sealed partial class SqliteStateStore : IWebhookInbox
         }
         finally
         {
-            _writeLock.Release();
+            // Writes queued while the claim held the lock are written now.
+            await ReleaseWriteLockAsync().ConfigureAwait(false);
         }
     }
 

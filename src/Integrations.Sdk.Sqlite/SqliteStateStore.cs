@@ -18,8 +18,10 @@ namespace Integrations.Sdk.Sqlite;
 /// The file runs in WAL mode with <c>synchronous=NORMAL</c>: readers never block the writer, and every write is
 /// a single statement, hence atomic. A write that has returned survives the process being killed at any point;
 /// only a power loss or operating-system crash can roll back the last writes before it (never corrupting the
-/// file). Writes from one instance are serialized in process; other instances and processes wait for the file's
-/// write lock for up to <see cref="SqliteStateOptions.BusyTimeout"/>.
+/// file). Writes from one instance are serialized in process, and writes that arrive while another is being written
+/// are committed together in one transaction (group commit): each call still returns only after its own statement is
+/// committed, and a write that fails is retried alone so it fails alone. Other instances and processes wait for the
+/// file's write lock for up to <see cref="SqliteStateOptions.BusyTimeout"/>.
 /// </para>
 /// <para>
 /// OAuth tokens are stored unencrypted: protect the file (and its <c>-wal</c> and <c>-shm</c> companions) with
@@ -42,6 +44,7 @@ public sealed partial class SqliteStateStore
     // operations still in flight at disposal release them safely.
     private readonly SemaphoreSlim _initializeLock = new(1, 1);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingWrite> _pendingWrites = new();
     private volatile bool _initialized;
     private int _disposed;
 
@@ -90,7 +93,11 @@ public sealed partial class SqliteStateStore
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Runs one write statement, serialized with this instance's other writes. Returns the rows changed.</summary>
+    /// <summary>
+    /// Runs one write statement, serialized with this instance's other writes, and returns the rows changed once it
+    /// is committed. Writes that arrive while another is being written are committed together, in one transaction
+    /// (see <see cref="DrainWritesAsync"/>): each caller still returns only after its own statement is committed.
+    /// </summary>
     private async ValueTask<int> WriteAsync<TState>(
         string sql,
         TState state,
@@ -98,18 +105,26 @@ public sealed partial class SqliteStateStore
         CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var write = new PendingWrite<TState>(sql, state, bind);
+        _pendingWrites.Enqueue(write);
+        if (_writeLock.Wait(0, CancellationToken.None))
+        {
+            await WriteQueuedAndReleaseAsync().ConfigureAwait(false);
+        }
+
         try
         {
-            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command.Parameters, state);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return await write.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !write.Completion.IsCompleted)
         {
-            _writeLock.Release();
+            if (write.TryCancel())
+            {
+                throw; // never written
+            }
+
+            // Already being written: its outcome is known in a moment, and the caller must learn it.
+            return await write.Completion.ConfigureAwait(false);
         }
     }
 

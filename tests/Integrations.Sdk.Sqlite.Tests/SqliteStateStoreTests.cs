@@ -96,6 +96,72 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_writes_committed_together_are_each_durable_and_each_get_their_own_answer()
+    {
+        const int Writers = 200;
+        await using (var store = _database.Open())
+        {
+            IStepMemoStore memos = store;
+            IWebhookInbox inbox = store;
+            var adds = new Task<bool>[Writers];
+            await StateTestData.RunConcurrently(Writers, async i =>
+            {
+                await memos.SaveAsync(new StepMemo("orders", $"k{i:D3}", "invoice", StepState.Completed, "{}", 0, 1, StateTestData.Origin));
+
+                // Every writer adds the same two events: exactly one add of each is new, however the writes are grouped.
+                adds[i] = inbox.TryAddAsync(Message(i % 2 == 0 ? "evt-a" : "evt-b")).AsTask();
+                await adds[i];
+            });
+
+            adds.Count(a => a.Result).Should().Be(2);
+        }
+
+        await using var reopened = _database.Open();
+        for (var i = 0; i < Writers; i++)
+        {
+            (await ((IStepMemoStore)reopened).GetRecordAsync("orders", $"k{i:D3}")).Should().ContainSingle(m => m.State == StepState.Completed);
+        }
+
+        static InboxMessage Message(string eventId) => new()
+        {
+            Id = InboxMessage.CreateId("shopify", eventId),
+            Source = "shopify",
+            EventId = eventId,
+            EventType = "orders/create",
+            Payload = "{}",
+            ReceivedAt = StateTestData.Origin,
+            DueAt = StateTestData.Origin,
+            State = InboxState.Pending,
+        };
+    }
+
+    [Fact]
+    public async Task Completing_a_missing_message_among_concurrent_writes_fails_that_call_alone()
+    {
+        await using var store = _database.Open();
+        IWebhookInbox inbox = store;
+        IStepMemoStore memos = store;
+        var outcomes = new Task[50];
+        await StateTestData.RunConcurrently(outcomes.Length, async i =>
+        {
+            // Completing an unknown message fails; the memo writes around it must not.
+            outcomes[i] = i % 10 == 0
+                ? inbox.CompleteAsync($"missing-{i}").AsTask()
+                : memos.SaveAsync(new StepMemo("orders", $"k{i}", "s", StepState.Completed, null, 0, 1, StateTestData.Origin)).AsTask();
+            try
+            {
+                await outcomes[i];
+            }
+            catch (KeyNotFoundException)
+            {
+            }
+        });
+
+        outcomes.Where((_, i) => i % 10 == 0).Should().OnlyContain(t => t.IsFaulted && t.Exception!.InnerException is KeyNotFoundException);
+        outcomes.Where((_, i) => i % 10 != 0).Should().OnlyContain(t => t.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task Two_instances_writing_the_same_file_at_once_lose_nothing()
     {
         IStepMemoStore first = _database.Open();
