@@ -143,6 +143,7 @@ public sealed class WebhookEndpointTests : IDisposable
         var response = await PostAsync(app, body, secret is null ? new Dictionary<string, string>() : AcmeWebhookSource.Sign(body, secret));
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("X-Acme-Signature", "the answer names the header at fault");
         (await app.Services.GetRequiredService<IWebhookInbox>().CountAsync()).Should().Be(new InboxCounts(0, 0, 0, 0));
         _sideEffects.Should().BeEmpty();
     }

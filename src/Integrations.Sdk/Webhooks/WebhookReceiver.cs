@@ -77,8 +77,10 @@ public sealed class WebhookReceiver
         {
             // A forged or stale request changes nothing: not stored, not processed.
             _metrics.Webhook(platform.Name, "rejected");
-            Log.WebhookRejected(_logger, platform.Name, _redactor.Redact(verification.Failure));
-            return new WebhookReceipt(new WebhookResponse(401, "invalid signature"), 0, 0, Rejected: true);
+            // The reason names the header at fault and never the expected signature, so the sender may see it.
+            var reason = _redactor.Redact(verification.Failure ?? "the signature is not valid");
+            Log.WebhookRejected(_logger, platform.Name, reason);
+            return new WebhookReceipt(new WebhookResponse(401, "invalid signature: " + reason), 0, 0, Rejected: true);
         }
 
         IReadOnlyList<WebhookEvent> events;
