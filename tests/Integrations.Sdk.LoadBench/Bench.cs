@@ -51,11 +51,11 @@ public static class Bench
                 sink.Reset();
                 var h = await HandwrittenRunAsync(sink, options.Orders, options.Concurrency, options).ConfigureAwait(false);
                 hand.Add(h);
-                rows.Add(($"hand-written HttpClient+Polly, round {round}", N(h.Completed), S(h.Seconds), N(h.Rps), Check(sink, h.Completed)));
+                rows.Add(($"hand-written HttpClient+Polly, round {round}", N(h.Completed), S(h.Seconds), N(h.Rps), $"{Check(sink, h.Completed)}; {h.Note}"));
                 sink.Reset();
                 var s = await SdkRunAsync(sink, options.Orders, options.Concurrency, null, options).ConfigureAwait(false);
                 sdk.Add(s);
-                rows.Add(($"SDK, in-memory state, round {round}", N(s.Completed), S(s.Seconds), N(s.Rps), Check(sink, s.Completed)));
+                rows.Add(($"SDK, in-memory state, round {round}", N(s.Completed), S(s.Seconds), N(s.Rps), $"{Check(sink, s.Completed)}; {s.Note}"));
             }
 
             var sdkRps = Median(sdk);
@@ -104,19 +104,22 @@ public static class Bench
         await host.StartAsync().ConfigureAwait(false);
         using var limit = new CancellationTokenSource(options.MaxScenarioTime);
         var runner = host.Services.GetRequiredService<ISyncRunner>();
+        var cost = CostMeter.Start();
         var clock = Stopwatch.StartNew();
         var report = await runner.RunAsync("orders-to-invoices", cancellationToken: limit.Token).ConfigureAwait(false);
         clock.Stop();
-        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         var summary = report.Summary;
+        var per = cost.PerRecord(summary.Completed);
+        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         var note = summary.Status == RunStatus.Succeeded ? "" : $" ({summary.Status}: {summary.Error})";
-        return new Result(summary.Completed, clock.Elapsed.TotalSeconds, $"dead-lettered={summary.DeadLettered} ambiguous={summary.Ambiguous}{note}");
+        return new Result(summary.Completed, clock.Elapsed.TotalSeconds, $"{per}; dead-lettered={summary.DeadLettered} ambiguous={summary.Ambiguous}{note}");
     }
 
     private static async Task<Result> HandwrittenRunAsync(Sink sink, int orders, int concurrency, BenchOptions options)
     {
         using var hand = new Handwritten(sink.BaseAddress);
         using var limit = new CancellationTokenSource(options.MaxScenarioTime);
+        var cost = CostMeter.Start();
         var clock = Stopwatch.StartNew();
         try
         {
@@ -128,7 +131,7 @@ public static class Bench
         }
 
         clock.Stop();
-        return new Result(hand.Completed, clock.Elapsed.TotalSeconds, $"failed={hand.Failed}");
+        return new Result(hand.Completed, clock.Elapsed.TotalSeconds, $"{cost.PerRecord(hand.Completed)}; failed={hand.Failed}");
     }
 
     private static async Task<Backfill> BackfillAsync(Sink sink, BenchOptions options, string work, TextWriter output)
@@ -242,7 +245,8 @@ public static class Bench
     }
 
     private static string Check(Sink sink, long completed) =>
-        sink.Invoices == completed && sink.Duplicates == 0 ? "sink: invoices match, 0 duplicates" : $"sink: invoices={sink.Invoices} duplicates={sink.Duplicates}";
+        (sink.Invoices == completed && sink.Duplicates == 0 ? "sink: invoices match, 0 duplicates" : $"sink: invoices={sink.Invoices} duplicates={sink.Duplicates}")
+        + string.Create(CultureInfo.InvariantCulture, $", {sink.Requests / (double)Math.Max(1, completed):0.00} requests/record");
 
     private static double Median(List<Result> results)
     {
@@ -331,5 +335,30 @@ internal sealed record BenchOptions(
         }
 
         return o;
+    }
+}
+
+/// <summary>
+/// The process's CPU time and thread-pool work items over a timed section, per record: the sink's share is the same
+/// for both sides, so differences between them are the client side's.
+/// </summary>
+internal readonly record struct CostMeter(TimeSpan Cpu, long WorkItems, long Allocated, TimeSpan GcPause, int Gen0, int Gen2)
+{
+    public static CostMeter Start()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new CostMeter(process.TotalProcessorTime, ThreadPool.CompletedWorkItemCount, GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
+    }
+
+    public string PerRecord(long records)
+    {
+        using var process = Process.GetCurrentProcess();
+        var cpu = (process.TotalProcessorTime - Cpu).TotalMicroseconds;
+        var items = ThreadPool.CompletedWorkItemCount - WorkItems;
+        var n = Math.Max(1, records);
+        var allocated = (GC.GetTotalAllocatedBytes() - Allocated) / (double)n;
+        var pause = (GC.GetTotalPauseDuration() - GcPause).TotalMicroseconds / n;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"cpu {cpu / n:0} µs/record, {(double)items / n:0.0} thread-pool items/record, {allocated / 1024:0.0} KB/record, GC pause {pause:0.0} µs/record ({GC.CollectionCount(0) - Gen0} gen0, {GC.CollectionCount(2) - Gen2} gen2)");
     }
 }
