@@ -18,6 +18,7 @@ public sealed class WebhookEndpointTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 2, 0, 0, TimeSpan.Zero));
     private readonly ConcurrentQueue<string> _sideEffects = new();
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"webhooks-{Guid.NewGuid():N}.db");
+    private readonly TaskCompletionSource _slowPlatform = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _failuresToInject;
 
     public void Dispose()
@@ -50,15 +51,20 @@ public sealed class WebhookEndpointTests : IDisposable
                 options?.Invoke(o);
             })
             .AddSync<AcmeEvent>("acme-events", s => s.FromEvents().Key(e => $"acme:event:{e.Id}").WithStepRetries(1, TimeSpan.Zero)
-                .Step("record", WriteSafety.Unsafe, (e, _, _) =>
+                .Step("record", WriteSafety.Unsafe, async (e, _, ct) =>
                 {
                     if (e.Customer == "cus_broken")
                     {
                         throw new ArgumentException("customer cus_broken cannot be flagged");
                     }
 
+                    if (e.Id == "evt_slow")
+                    {
+                        await _slowPlatform.Task.WaitAsync(ct);
+                    }
+
                     _sideEffects.Enqueue(e.Id);
-                    return Task.FromResult(e.Id);
+                    return e.Id;
                 }))
             .AddWebhookRoute<AcmeEvent>("acme", "acme-events", eventTypes: ["customer.flagged"]);
         if (!sqlite)
@@ -115,6 +121,29 @@ public sealed class WebhookEndpointTests : IDisposable
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         _sideEffects.Should().Equal("evt_1");
+    }
+
+    [Fact]
+    public async Task SlowEvent_DoesNotHoldUpTheEventsBehindIt()
+    {
+        await using var app = await StartAsync(options: o => o.Concurrency = 2);
+        var inbox = app.Services.GetRequiredService<IWebhookInbox>();
+        (await PostAsync(app, Event("evt_slow"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        await UntilAsync(async () => (await inbox.CountAsync()).Processing == 1, "the slow event is being processed");
+
+        var fast = Enumerable.Range(1, 5).Select(i => $"evt_fast_{i}").ToList();
+        foreach (var id in fast)
+        {
+            (await PostAsync(app, Event(id))).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        // The slow one still holds its slot; the other slot works through the rest.
+        await UntilDrainedAsync(app, fast.Count);
+        _sideEffects.Should().BeEquivalentTo(fast);
+
+        _slowPlatform.SetResult();
+        await UntilDrainedAsync(app, fast.Count + 1);
+        _sideEffects.Should().Contain("evt_slow");
     }
 
     [Fact]

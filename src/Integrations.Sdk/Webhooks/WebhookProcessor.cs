@@ -45,56 +45,118 @@ internal sealed class WebhookProcessor : BackgroundService
         receiver.Stored += Wake;
     }
 
-    /// <summary>Claims and processes one batch of due messages; returns how many it processed.</summary>
-    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        var batch = await _inbox.ClaimAsync(now, now + _options.Lease, _options.Concurrency, cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(batch.Select(m => ProcessAsync(m, cancellationToken))).ConfigureAwait(false);
-        return batch.Count;
-    }
-
     public override void Dispose()
     {
         _wake.Dispose();
         base.Dispose();
     }
 
+    /// <summary>
+    /// Keeps up to <see cref="WebhookOptions.Concurrency"/> messages in progress: whenever one finishes, its slot is
+    /// filled with the next due message, so a slow message never holds up the others. When nothing is due it waits
+    /// for a new delivery or <see cref="WebhookOptions.PollInterval"/>.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
+        var running = new HashSet<Task>();
+        try
         {
-            CancellationTokenSource wake;
-            lock (_gate)
+            while (!stoppingToken.IsCancellationRequested)
             {
-                wake = _wake;
+                CancellationTokenSource wake;
+                lock (_gate)
+                {
+                    wake = _wake;
+                }
+
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                var free = 1;
+                while (slots.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
+
+                IReadOnlyList<InboxMessage> claimed;
+                try
+                {
+                    var now = _time.GetUtcNow();
+                    claimed = await _inbox.ClaimAsync(now, now + _options.Lease, free, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The inbox itself failed (a locked file, a full disk): messages stay where they are; try again.
+                    Log.ScheduledRunFailed(_logger, "webhook inbox", _redactor.Redact(ex.Message));
+                    claimed = [];
+                }
+
+                if (claimed.Count < free)
+                {
+                    slots.Release(free - claimed.Count);
+                }
+
+                foreach (var message in claimed)
+                {
+                    // Each claimed message keeps one of the slots taken above until it is settled.
+                    var task = ProcessAsync(message, stoppingToken);
+                    lock (running)
+                    {
+                        running.Add(task);
+                    }
+
+                    _ = task.ContinueWith(
+                        (t, state) =>
+                        {
+                            var (set, semaphore) = ((HashSet<Task>, SemaphoreSlim))state!;
+                            lock (set)
+                            {
+                                set.Remove(t);
+                            }
+
+                            semaphore.Release();
+                        },
+                        (running, slots),
+                        CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously,
+                        TaskScheduler.Default);
+                }
+
+                if (claimed.Count > 0)
+                {
+                    continue;
+                }
+
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, wake.Token);
+                try
+                {
+                    await Task.Delay(_options.PollInterval, _time, idle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Woken by a new delivery.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            Task[] pending;
+            lock (running)
+            {
+                pending = [.. running];
             }
 
-            int processed;
+            // Messages in progress finish (or see the stop token); anything unsettled comes back after its lease.
             try
             {
-                processed = await DrainOnceAsync(stoppingToken).ConfigureAwait(false);
+                await Task.WhenAll(pending).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
-                // The inbox itself failed (a locked file, a full disk): messages stay where they are; try again.
-                Log.ScheduledRunFailed(_logger, "webhook inbox", _redactor.Redact(ex.Message));
-                processed = 0;
-            }
-
-            if (processed > 0)
-            {
-                continue;
-            }
-
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, wake.Token);
-            try
-            {
-                await Task.Delay(_options.PollInterval, _time, idle.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Woken by a new delivery.
+                // Stopped mid-message: its lease runs out and another pass takes it again.
             }
         }
     }
