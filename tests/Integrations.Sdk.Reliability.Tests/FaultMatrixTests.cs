@@ -121,7 +121,7 @@ public sealed class FaultMatrixTests(FaultMatrixLog log, ITestOutputHelper outpu
             platforms.AddMissingItems();
             foreach (var entry in await host.Services.GetRequiredService<IDeadLetterStore>().ListAsync(OrdersToInvoices.SyncName, limit: 100_000))
             {
-                var replay = await runner.ReplayAsync(entry.Id);
+                var replay = await Replays.WhenAvailableAsync(runner, entry.Id);
                 replay.Summary.Completed.Should().Be(1, $"{entry.RecordKey} ({entry.Reason}) replays to completion");
                 replayed++;
             }
@@ -228,7 +228,7 @@ public sealed class FaultMatrixTests(FaultMatrixLog log, ITestOutputHelper outpu
         {
             var resolution = entry.Kind != DeadLetterKind.Ambiguous ? AmbiguousResolution.None
                 : platforms.Mailchimp.Sent.Any(e => e.To == byKey[entry.RecordKey].Email) ? AmbiguousResolution.AlreadyApplied : AmbiguousResolution.SendAgain;
-            var replay = await runner.ReplayAsync(entry.Id, resolution: resolution);
+            var replay = await Replays.WhenAvailableAsync(runner, entry.Id, resolution);
             replay.Summary.Completed.Should().Be(1, $"{entry.RecordKey} ({entry.Reason}) replays to completion");
         }
 
