@@ -121,7 +121,7 @@ public sealed class FaultMatrixTests(FaultMatrixLog log, ITestOutputHelper outpu
             platforms.AddMissingItems();
             foreach (var entry in await host.Services.GetRequiredService<IDeadLetterStore>().ListAsync(OrdersToInvoices.SyncName, limit: 100_000))
             {
-                var replay = await Replays.WhenAvailableAsync(runner, entry.Id);
+                var replay = await Replays.UntilCompletedAsync(runner, entry.Id);
                 replay.Summary.Completed.Should().Be(1, $"{entry.RecordKey} ({entry.Reason}) replays to completion");
                 replayed++;
             }
@@ -226,9 +226,10 @@ public sealed class FaultMatrixTests(FaultMatrixLog log, ITestOutputHelper outpu
         var byKey = failures.ToDictionary(f => f.Key, StringComparer.Ordinal);
         foreach (var entry in deadLetters.Values)
         {
-            var resolution = entry.Kind != DeadLetterKind.Ambiguous ? AmbiguousResolution.None
-                : platforms.Mailchimp.Sent.Any(e => e.To == byKey[entry.RecordKey].Email) ? AmbiguousResolution.AlreadyApplied : AmbiguousResolution.SendAgain;
-            var replay = await Replays.WhenAvailableAsync(runner, entry.Id, resolution);
+            // Asked before each replay: a replay that was itself interrupted is looked at again.
+            var email = byKey[entry.RecordKey].Email;
+            var replay = await Replays.UntilCompletedAsync(runner, entry.Id, () =>
+                platforms.Mailchimp.Sent.Any(e => e.To == email) ? AmbiguousResolution.AlreadyApplied : AmbiguousResolution.SendAgain);
             replay.Summary.Completed.Should().Be(1, $"{entry.RecordKey} ({entry.Reason}) replays to completion");
         }
 
