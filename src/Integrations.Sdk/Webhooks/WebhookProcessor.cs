@@ -60,6 +60,7 @@ internal sealed class WebhookProcessor : BackgroundService
     {
         using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
         var running = new HashSet<Task>();
+        var inProgress = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -97,7 +98,14 @@ internal sealed class WebhookProcessor : BackgroundService
 
                 foreach (var message in claimed)
                 {
-                    // Each claimed message keeps one of the slots taken above until it is settled.
+                    // Each claimed message keeps one of the slots taken above until it is settled. A message still in
+                    // progress here whose lease ran out comes back from the claim: the attempt in progress settles it.
+                    if (!inProgress.TryAdd(message.Id, 0))
+                    {
+                        slots.Release();
+                        continue;
+                    }
+
                     var task = ProcessAsync(message, stoppingToken);
                     lock (running)
                     {
@@ -107,7 +115,8 @@ internal sealed class WebhookProcessor : BackgroundService
                     _ = task.ContinueWith(
                         (t, state) =>
                         {
-                            var (set, semaphore) = ((HashSet<Task>, SemaphoreSlim))state!;
+                            var (set, semaphore, ids, id) = ((HashSet<Task>, SemaphoreSlim, System.Collections.Concurrent.ConcurrentDictionary<string, byte>, string))state!;
+                            ids.TryRemove(id, out _);
                             lock (set)
                             {
                                 set.Remove(t);
@@ -115,7 +124,7 @@ internal sealed class WebhookProcessor : BackgroundService
 
                             semaphore.Release();
                         },
-                        (running, slots),
+                        (running, slots, inProgress, message.Id),
                         CancellationToken.None,
                         TaskContinuationOptions.ExecuteSynchronously,
                         TaskScheduler.Default);
