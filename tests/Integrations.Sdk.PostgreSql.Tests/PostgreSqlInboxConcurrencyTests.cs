@@ -32,6 +32,8 @@ public sealed class PostgreSqlInboxConcurrencyTests : IAsyncLifetime
         await Parallel.ForAsync(0, messages, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
             (await first.TryAddAsync(Message(i), ct)).Should().BeTrue());
 
+        // Both instances are connected and migrated before the race, so neither starts late.
+        (await second.CountAsync()).Pending.Should().Be(messages);
         using var start = new ManualResetEventSlim();
         async Task<List<string>> Claimer(IWebhookInbox inbox)
         {
@@ -40,7 +42,8 @@ public sealed class PostgreSqlInboxConcurrencyTests : IAsyncLifetime
             var mine = new List<string>();
             while (true)
             {
-                var batch = await inbox.ClaimAsync(T0.AddMinutes(1), T0.AddMinutes(10), max: 25);
+                // Small batches: many rounds, so both instances' claimers overlap even on a busy machine.
+                var batch = await inbox.ClaimAsync(T0.AddMinutes(1), T0.AddMinutes(10), max: 5);
                 if (batch.Count == 0)
                 {
                     return mine;
