@@ -57,8 +57,14 @@ public static class ConnectorClientExtensions
             .AddRefitGeneratedClient<TClient>(sp => WithPlatformExceptions(refitSettings?.Invoke(sp) ?? new RefitSettings(), connector, sp.GetRequiredService<SecretRedactor>()), clientName)
             .ConfigureHttpClient((sp, client) =>
             {
-                client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(connector).BaseAddress;
+                var options = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(connector);
+                client.BaseAddress = options.BaseAddress;
                 client.Timeout = Timeout.InfiniteTimeSpan; // Polly owns timeouts.
+                foreach (var (name, value) in options.DefaultHeaders)
+                {
+                    client.DefaultRequestHeaders.Remove(name);
+                    client.DefaultRequestHeaders.Add(name, value);
+                }
             })
             .RemoveAllLoggers() // The factory's loggers print header values (tokens, keys); the SDK logs each attempt itself.
             .AddHttpMessageHandler(() => new PlatformExceptionHandler(connector));

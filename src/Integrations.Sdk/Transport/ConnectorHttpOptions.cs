@@ -65,6 +65,12 @@ public sealed class ConnectorHttpOptions
     /// <summary>Reads the platform's errors, request ids and rate-limit signals.</summary>
     public PlatformSignalReader Signals { get; set; } = new();
 
+    /// <summary>
+    /// Headers sent with every request of the connector, for example a pinned API version (<c>Stripe-Version</c>).
+    /// Names are compared case-insensitively. Never put a secret here: use <see cref="Auth"/>.
+    /// </summary>
+    public IDictionary<string, string> DefaultHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     internal IEnumerable<string> Validate(string connector)
     {
         if (BaseAddress is null || !BaseAddress.IsAbsoluteUri)

@@ -42,6 +42,16 @@ public sealed class PlatformException : Exception
         RetryAfter = retryAfter;
     }
 
+    /// <summary>
+    /// The exception for a 2xx answer the connector cannot use (a missing id, a null item, paging that would not end):
+    /// <c>invalid_response</c>, not retryable.
+    /// </summary>
+    /// <param name="platform">The connector's name.</param>
+    /// <param name="message">What is wrong with the answer.</param>
+    /// <param name="mayHaveBeenApplied">Whether the request was a write that may have taken effect.</param>
+    public static PlatformException InvalidResponse(string platform, string message, bool mayHaveBeenApplied = false) =>
+        new(platform, HttpStatusCode.OK, "invalid_response", message, mayHaveBeenApplied: mayHaveBeenApplied);
+
     /// <summary>The connector's name, for example <c>quickbooks</c>.</summary>
     public string Platform { get; }
 

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Integrations.Sdk.Connectors.Kit;
 
 namespace Integrations.Sdk.Transport;
 
@@ -24,14 +24,33 @@ public readonly record struct PlatformError(string? Code, string Message, bool? 
 /// </summary>
 public class PlatformSignalReader
 {
-    private static readonly string[] RequestIdHeaders = ["X-Request-Id", "Request-Id", "X-Correlation-Id"];
+    private static readonly string[] CommonRequestIdHeaders = ["X-Request-Id", "Request-Id", "X-Correlation-Id"];
 
-    /// <summary>Returns the platform's request id, for support. Default: <c>X-Request-Id</c>, <c>Request-Id</c>, <c>X-Correlation-Id</c>.</summary>
+    private readonly string[] _requestIdHeaders;
+
+    /// <summary>Creates a reader of the common conventions.</summary>
+    public PlatformSignalReader()
+        : this([])
+    {
+    }
+
+    /// <summary>Creates a reader that looks for the platform's own request-id headers before the common ones.</summary>
+    /// <param name="requestIdHeaders">The platform's request-id headers, most specific first.</param>
+    protected PlatformSignalReader(params string[] requestIdHeaders)
+    {
+        ArgumentNullException.ThrowIfNull(requestIdHeaders);
+        _requestIdHeaders = [.. requestIdHeaders, .. CommonRequestIdHeaders];
+    }
+
+    /// <summary>
+    /// Returns the platform's request id, for support: the platform's own headers, then <c>X-Request-Id</c>,
+    /// <c>Request-Id</c>, <c>X-Correlation-Id</c>.
+    /// </summary>
     /// <param name="response">The response.</param>
     public virtual string? ReadRequestId(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        foreach (var name in RequestIdHeaders)
+        foreach (var name in _requestIdHeaders)
         {
             if (response.Headers.TryGetValues(name, out var values))
             {
@@ -52,9 +71,9 @@ public class PlatformSignalReader
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(budget);
-        if (TryReadDouble(response, "X-RateLimit-Remaining", out var remaining))
+        if (PlatformJson.TryReadHeader(response, "X-RateLimit-Remaining", out var remaining))
         {
-            TimeSpan? reset = TryReadDouble(response, "X-RateLimit-Reset", out var seconds) && seconds is > 0 and < 3600
+            TimeSpan? reset = PlatformJson.TryReadHeader(response, "X-RateLimit-Reset", out var seconds) && seconds is > 0 and < 3600
                 ? TimeSpan.FromSeconds(seconds)
                 : null;
             budget.Observe(remaining, reset);
@@ -119,8 +138,8 @@ public class PlatformSignalReader
                 root = error;
             }
 
-            var code = ReadString(root, "code") ?? ReadString(root, "type") ?? (error.ValueKind == JsonValueKind.String ? error.GetString() : null);
-            var message = ReadString(root, "message") ?? ReadString(root, "error_description") ?? ReadString(root, "detail") ?? code;
+            var code = PlatformJson.Text(root, "code") ?? PlatformJson.Text(root, "type") ?? (error.ValueKind == JsonValueKind.String ? error.GetString() : null);
+            var message = PlatformJson.Text(root, "message") ?? PlatformJson.Text(root, "error_description") ?? PlatformJson.Text(root, "detail") ?? code;
             return message is null ? fallback : new PlatformError(code, message);
         }
         catch (JsonException)
@@ -138,21 +157,4 @@ public class PlatformSignalReader
     /// <param name="cancellationToken">Cancels reading the body.</param>
     public virtual ValueTask<PlatformException?> InspectSuccessAsync(HttpResponseMessage response, RateLimitBudget budget, CancellationToken cancellationToken) =>
         ValueTask.FromResult<PlatformException?>(null);
-
-    private static string? ReadString(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            }
-            : null;
-
-    private static bool TryReadDouble(HttpResponseMessage response, string header, out double value)
-    {
-        value = 0;
-        return response.Headers.TryGetValues(header, out var values)
-            && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-    }
 }

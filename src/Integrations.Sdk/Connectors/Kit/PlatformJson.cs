@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Integrations.Sdk.Connectors.Kit;
+
+/// <summary>Small readers of platform JSON and headers, for signal readers and webhook parsers.</summary>
+public static class PlatformJson
+{
+    /// <summary>Returns a property's text (a string, or a number's digits), or <see langword="null"/>.</summary>
+    /// <param name="element">An object.</param>
+    /// <param name="name">The property's name.</param>
+    /// <param name="ignoreCase">Whether a property whose name differs only in case counts (QuickBooks varies it).</param>
+    public static string? Text(JsonElement element, string name, bool ignoreCase = false) =>
+        TryGet(element, name, out var value, ignoreCase)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    /// <summary>Finds a property of an object; <see langword="false"/> for a non-object.</summary>
+    /// <param name="element">An element.</param>
+    /// <param name="name">The property's name.</param>
+    /// <param name="value">The property's value.</param>
+    /// <param name="ignoreCase">Whether a property whose name differs only in case counts.</param>
+    public static bool TryGet(JsonElement element, string name, out JsonElement value, bool ignoreCase = false)
+    {
+        value = default;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        if (element.TryGetProperty(name, out value))
+        {
+            return true;
+        }
+
+        if (ignoreCase)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = property.Value;
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Returns a property's non-empty text, or throws a <see cref="FormatException"/> naming it.</summary>
+    /// <param name="element">An object.</param>
+    /// <param name="name">The property's name.</param>
+    /// <param name="at">Where the object is, for the message (for example <c>[2]</c> or <c>The Stripe event's</c>).</param>
+    /// <exception cref="FormatException">The property is missing or empty.</exception>
+    public static string Required(JsonElement element, string name, string at) =>
+        Text(element, name) is { Length: > 0 } text ? text : throw new FormatException($"{at}.{name} is missing or empty.");
+
+    /// <summary>Reads a response header as a number.</summary>
+    /// <param name="response">The response.</param>
+    /// <param name="header">The header's name.</param>
+    /// <param name="value">The number.</param>
+    public static bool TryReadHeader(HttpResponseMessage response, string header, out double value)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        value = 0;
+        return response.Headers.TryGetValues(header, out var values)
+            && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>Returns a response header's first value, or <see langword="null"/>.</summary>
+    /// <param name="response">The response.</param>
+    /// <param name="header">The header's name.</param>
+    public static string? Header(HttpResponseMessage response, string header)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return response.Headers.TryGetValues(header, out var values) ? values.FirstOrDefault() : null;
+    }
+}
