@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Stripe.Internal;
 using Integrations.Sdk.Stripe.Models;
 using Integrations.Sdk.Transport;
@@ -30,9 +31,13 @@ public sealed class StripeConnector
     internal StripeConnector(Func<IStripeApi> api)
     {
         _api = api;
-        CreateCustomer = new CreateCustomerOperation(this);
-        UpdateCustomerMetadata = new UpdateCustomerMetadataOperation(this);
-        Events = new EventSource(this);
+        CreateCustomer = SinkOperation.WithIdempotencyKey<StripeCustomerDraft, StripeCustomer>("Stripe", MaxIdempotencyKeyLength, CreateCustomerAsync);
+        UpdateCustomerMetadata = SinkOperation.WithIdempotencyKey<StripeMetadataUpdate, StripeCustomer>("Stripe", MaxIdempotencyKeyLength, UpdateMetadataAsync, update =>
+        {
+            Require.Text(update.CustomerId, "A Stripe metadata update needs a customer", nameof(update.CustomerId));
+            Require.Items(update.Metadata, "A Stripe metadata update needs at least one key", nameof(update.Metadata));
+        });
+        Events = RecordSource.Create<StripeEvent>(ReadEventsAsync);
     }
 
     /// <summary>
@@ -108,7 +113,7 @@ public sealed class StripeConnector
     public IAsyncEnumerable<StripeEvent> ListEventsAsync(string? type = null, CancellationToken cancellationToken = default) =>
         PageAsync(after => _api().ListEventsAsync(PageSize, after, null, type, cancellationToken), e => e.Id, cancellationToken);
 
-    internal async Task<StripeCustomer> CreateCustomerAsync(StripeCustomerDraft draft, string key, CancellationToken cancellationToken)
+    private async Task<StripeCustomer> CreateCustomerAsync(StripeCustomerDraft draft, string key, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, object?>>
         {
@@ -122,7 +127,7 @@ public sealed class StripeConnector
         return Checked(await _api().CreateCustomerAsync(content, key, cancellationToken).ConfigureAwait(false), "customer create");
     }
 
-    internal async Task<StripeCustomer> UpdateMetadataAsync(StripeMetadataUpdate update, string key, CancellationToken cancellationToken)
+    private async Task<StripeCustomer> UpdateMetadataAsync(StripeMetadataUpdate update, string key, CancellationToken cancellationToken)
     {
         // A null value removes the key: Stripe clears metadata keys sent with an empty value.
         var metadata = update.Metadata.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value ?? string.Empty)).ToList();
@@ -130,34 +135,23 @@ public sealed class StripeConnector
         return Checked(await _api().UpdateCustomerAsync(update.CustomerId, content, key, cancellationToken).ConfigureAwait(false), "customer update");
     }
 
-    private static async IAsyncEnumerable<T> PageAsync<T>(
-        Func<string?, Task<StripeList<T>>> fetch,
-        Func<T, string> id,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static IAsyncEnumerable<T> PageAsync<T>(Func<string?, Task<StripeList<T>>> fetch, Func<T, string> id, CancellationToken cancellationToken)
+        where T : class =>
+        Paging.ByCursorAsync<T>(ConnectorName, async (after, _) => Next(await fetch(after).ConfigureAwait(false), id), cancellationToken);
+
+    /// <summary>Stripe's list as a page: the next cursor is the last item's id while <c>has_more</c> says so.</summary>
+    private static Page<T> Next<T>(StripeList<T> list, Func<T, string> id)
+        where T : class
     {
-        string? after = null;
-        while (true)
+        var data = list.Data ?? [];
+        if (!list.HasMore)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await fetch(after).ConfigureAwait(false);
-            var data = page.Data ?? [];
-            foreach (var item in data)
-            {
-                yield return item ?? throw InvalidResponse("a list answer holds a null item", mayHaveBeenApplied: false);
-            }
-
-            if (!page.HasMore)
-            {
-                yield break;
-            }
-
-            if (data.Count == 0)
-            {
-                throw InvalidResponse("a list answer says has_more but holds no data to continue after", mayHaveBeenApplied: false);
-            }
-
-            after = id(data[^1]);
+            return new Page<T>(data, null);
         }
+
+        return data.Count > 0 && data[^1] is { } last
+            ? new Page<T>(data, id(last))
+            : throw PlatformException.InvalidResponse(ConnectorName, "a list answer says has_more but holds no data to continue after");
     }
 
     private static async Task<T?> OrNullAsync<T>(Task<T> read)
@@ -174,103 +168,48 @@ public sealed class StripeConnector
     }
 
     private static StripeCustomer Checked(StripeCustomer? customer, string what) =>
-        customer is { Id.Length: > 0 } ? customer : throw InvalidResponse($"the answer to a {what} holds no customer id", mayHaveBeenApplied: true);
+        customer is { Id.Length: > 0 } ? customer : throw PlatformException.InvalidResponse(ConnectorName, $"the answer to a {what} holds no customer id", mayHaveBeenApplied: true);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static PlatformException InvalidResponse(string message, bool mayHaveBeenApplied) =>
-        new(ConnectorName, HttpStatusCode.OK, "invalid_response", message, mayHaveBeenApplied: mayHaveBeenApplied);
-
-    private static string IdempotencyKey(WriteContext context)
+    private async IAsyncEnumerable<SourceRecord<StripeEvent>> ReadEventsAsync(string? checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentException.ThrowIfNullOrEmpty(context.IdempotencyKey, nameof(context));
-        if (context.IdempotencyKey.Length > MaxIdempotencyKeyLength)
+        if (checkpoint is null)
         {
-            throw new ArgumentException($"The idempotency key is {context.IdempotencyKey.Length} characters; Stripe accepts at most {MaxIdempotencyKeyLength}.", nameof(context));
+            // A full read: Stripe lists newest first; the source yields oldest first.
+            var all = new List<StripeEvent>();
+            await foreach (var e in ListEventsAsync(null, cancellationToken).ConfigureAwait(false))
+            {
+                all.Add(e);
+            }
+
+            for (var i = all.Count - 1; i >= 0; i--)
+            {
+                yield return new SourceRecord<StripeEvent>(all[i], all[i].Id);
+            }
+
+            yield break;
         }
 
-        return context.IdempotencyKey;
-    }
-
-    private sealed class CreateCustomerOperation(StripeConnector connector) : ISinkOperation<StripeCustomerDraft, StripeCustomer>
-    {
-        public WriteSafety Safety => WriteSafety.IdempotencyKey;
-
-        public Task<StripeCustomer> ExecuteAsync(StripeCustomerDraft input, WriteContext context, CancellationToken cancellationToken = default)
+        if (!checkpoint.StartsWith("evt_", StringComparison.Ordinal))
         {
-            ArgumentNullException.ThrowIfNull(input);
-            return connector.CreateCustomerAsync(input, IdempotencyKey(context), cancellationToken);
+            throw new ArgumentException($"A Stripe events checkpoint is an event id (evt_...), not '{checkpoint}'.", nameof(checkpoint));
         }
-    }
 
-    private sealed class UpdateCustomerMetadataOperation(StripeConnector connector) : ISinkOperation<StripeMetadataUpdate, StripeCustomer>
-    {
-        public WriteSafety Safety => WriteSafety.IdempotencyKey;
-
-        public Task<StripeCustomer> ExecuteAsync(StripeMetadataUpdate input, WriteContext context, CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(input);
-            if (string.IsNullOrWhiteSpace(input.CustomerId))
+        var events = Paging.ByCursorAsync<StripeEvent>(
+            ConnectorName,
+            async (cursor, ct) =>
             {
-                throw new ArgumentException("A Stripe metadata update needs a customer (field CustomerId).", nameof(input));
-            }
-
-            if (input.Metadata is null || input.Metadata.Count == 0)
-            {
-                throw new ArgumentException("A Stripe metadata update needs at least one key (field Metadata).", nameof(input));
-            }
-
-            return connector.UpdateMetadataAsync(input, IdempotencyKey(context), cancellationToken);
-        }
-    }
-
-    private sealed class EventSource(StripeConnector connector) : IRecordSource<StripeEvent>
-    {
-        public async IAsyncEnumerable<SourceRecord<StripeEvent>> ReadAsync(string? checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            if (checkpoint is null)
-            {
-                var all = new List<StripeEvent>();
-                await foreach (var e in connector.ListEventsAsync(null, cancellationToken).ConfigureAwait(false))
-                {
-                    all.Add(e);
-                }
-
-                for (var i = all.Count - 1; i >= 0; i--)
-                {
-                    yield return new SourceRecord<StripeEvent>(all[i], all[i].Id);
-                }
-
-                yield break;
-            }
-
-            if (!checkpoint.StartsWith("evt_", StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"A Stripe events checkpoint is an event id (evt_...), not '{checkpoint}'.", nameof(checkpoint));
-            }
-
-            var cursor = checkpoint;
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var page = await connector._api().ListEventsAsync(PageSize, null, cursor, null, cancellationToken).ConfigureAwait(false);
+                // ending_before answers the events just newer than the cursor, still newest first: read each page
+                // backwards, and end the next one before this page's newest event.
+                var page = await _api().ListEventsAsync(PageSize, null, cursor ?? checkpoint, null, ct).ConfigureAwait(false);
                 var data = page.Data ?? [];
-
-                // ending_before answers the events just newer than the cursor, still newest first.
-                for (var i = data.Count - 1; i >= 0; i--)
-                {
-                    var e = data[i] ?? throw InvalidResponse("an events page holds a null event", mayHaveBeenApplied: false);
-                    yield return new SourceRecord<StripeEvent>(e, e.Id);
-                }
-
-                if (!page.HasMore || data.Count == 0)
-                {
-                    yield break;
-                }
-
-                cursor = data[0].Id;
-            }
+                return new Page<StripeEvent>(Enumerable.Reverse(data).ToList(), page.HasMore && data.Count > 0 ? data[0]?.Id : null);
+            },
+            cancellationToken);
+        await foreach (var e in events.ConfigureAwait(false))
+        {
+            yield return new SourceRecord<StripeEvent>(e, e.Id);
         }
     }
 }

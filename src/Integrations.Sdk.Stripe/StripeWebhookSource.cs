@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Stripe.Internal;
 using Integrations.Sdk.Stripe.Models;
 using Microsoft.Extensions.Options;
@@ -15,119 +15,42 @@ namespace Integrations.Sdk.Stripe;
 /// must be within <see cref="StripeOptions.WebhookTolerance"/> of now, either way. Each request carries one event,
 /// keyed by its <c>evt_...</c> id.
 /// </summary>
-public sealed class StripeWebhookSource : IWebhookSource
+public sealed class StripeWebhookSource : HmacWebhookSource
 {
     /// <summary>The signature header.</summary>
     public const string SignatureHeader = "Stripe-Signature";
 
+    /// <summary>Stripe's scheme: <c>t=…,v1=…</c>, HMAC-SHA256 in hex over <c>"{t}.{raw body}"</c>, any <c>v1</c> may match.</summary>
+    private static readonly HmacSignatureScheme StripeScheme = new()
+    {
+        SignatureHeader = SignatureHeader,
+        SignatureKey = "v1", // Other schemes (v0, the test-mode one) are ignored, as Stripe's libraries do.
+        TimestampKey = "t",
+        SignedContent = [SignedPart.Timestamp, SignedPart.Text("."), SignedPart.Body],
+        SecretName = "signing secret",
+    };
+
     private readonly IOptions<StripeOptions> _options;
-    private readonly TimeProvider _time;
 
     /// <summary>Creates the source.</summary>
     /// <param name="options">The connector's options; the secret and tolerance are read on each verification.</param>
     /// <param name="timeProvider">The clock timestamps are checked against.</param>
     public StripeWebhookSource(IOptions<StripeOptions> options, TimeProvider timeProvider)
+        : base(StripeConnector.ConnectorName, StripeScheme, $"{nameof(StripeOptions)}.{nameof(StripeOptions.WebhookSecret)}", timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _options = options;
-        _time = timeProvider;
     }
 
     /// <inheritdoc />
-    public string Name => StripeConnector.ConnectorName;
+    protected override string? Secret => _options.Value.WebhookSecret;
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException"><see cref="StripeOptions.WebhookSecret"/> is not configured.</exception>
-    public WebhookVerification Verify(WebhookRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var options = _options.Value;
-        var secret = options.WebhookSecret;
-        if (string.IsNullOrEmpty(secret))
-        {
-            throw new InvalidOperationException(
-                $"Stripe: {nameof(StripeOptions.WebhookSecret)} is not configured; set it to the endpoint's signing secret (whsec_...) to receive webhooks.");
-        }
-
-        var header = request.Header(SignatureHeader);
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            return WebhookVerification.Invalid($"the {SignatureHeader} header is missing");
-        }
-
-        string? timestamp = null;
-        var signatures = new List<string>();
-        foreach (var part in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var equals = part.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                return WebhookVerification.Invalid($"the {SignatureHeader} header is malformed: '{Shorten(part)}' is not a key=value pair");
-            }
-
-            var key = part[..equals];
-            var value = part[(equals + 1)..];
-            if (key == "t")
-            {
-                timestamp ??= value;
-            }
-            else if (key == "v1")
-            {
-                signatures.Add(value);
-            }
-
-            // Other schemes (v0, the test-mode scheme) are ignored, as Stripe's libraries do.
-        }
-
-        if (timestamp is null)
-        {
-            return WebhookVerification.Invalid($"the {SignatureHeader} header has no timestamp (t=)");
-        }
-
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 253402300799)
-        {
-            return WebhookVerification.Invalid($"the {SignatureHeader} header's timestamp t='{Shorten(timestamp)}' is not Unix seconds");
-        }
-
-        if (signatures.Count == 0)
-        {
-            return WebhookVerification.Invalid($"the {SignatureHeader} header has no v1 signature");
-        }
-
-        var prefix = Encoding.UTF8.GetBytes(timestamp + ".");
-        var signed = new byte[prefix.Length + request.Body.Length];
-        prefix.CopyTo(signed, 0);
-        request.Body.Span.CopyTo(signed.AsSpan(prefix.Length));
-        var expected = WebhookSignature.HmacSha256(secret, signed);
-        var matched = false;
-        foreach (var signature in signatures)
-        {
-            // Every candidate is compared, so the time taken does not tell which one matched.
-            matched |= WebhookSignature.HexEquals(expected, signature);
-        }
-
-        if (!matched)
-        {
-            return WebhookVerification.Invalid($"no v1 signature of the {SignatureHeader} header matches the body (wrong signing secret, or the body was altered)");
-        }
-
-        var age = _time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if (age > options.WebhookTolerance)
-        {
-            return WebhookVerification.Invalid($"the {SignatureHeader} header's timestamp is {age.TotalSeconds:0} s old, beyond the {options.WebhookTolerance.TotalSeconds:0} s tolerance (a replay?)");
-        }
-
-        if (-age > options.WebhookTolerance)
-        {
-            return WebhookVerification.Invalid($"the {SignatureHeader} header's timestamp is {(-age).TotalSeconds:0} s in the future, beyond the {options.WebhookTolerance.TotalSeconds:0} s tolerance (is the clock right?)");
-        }
-
-        return WebhookVerification.Valid;
-    }
+    protected override TimeSpan? Tolerance => _options.Value.WebhookTolerance;
 
     /// <inheritdoc />
-    public IReadOnlyList<WebhookEvent> Parse(WebhookRequest request)
+    public override IReadOnlyList<WebhookEvent> Parse(WebhookRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var stripeEvent = ReadEvent(request.Body.Span);
@@ -194,5 +117,4 @@ public sealed class StripeWebhookSource : IWebhookSource
             ? text
             : throw new FormatException($"The Stripe event's {name} is missing or not a string.");
 
-    private static string Shorten(string text) => text.Length > 24 ? text[..24] + "..." : text;
 }

@@ -115,7 +115,9 @@ public class PlatformSignalReader
     /// </summary>
     /// <param name="response">The error response.</param>
     /// <param name="body">Its body (possibly truncated).</param>
-    public virtual PlatformError ReadError(HttpResponseMessage response, string body)
+    public virtual PlatformError ReadError(HttpResponseMessage response, string body) => DefaultReadError(response, body);
+
+    private static PlatformError DefaultReadError(HttpResponseMessage response, string body)
     {
         ArgumentNullException.ThrowIfNull(response);
         var fallback = new PlatformError(null, string.IsNullOrWhiteSpace(response.ReasonPhrase) ? "no error details" : response.ReasonPhrase);
@@ -146,6 +148,36 @@ public class PlatformSignalReader
         {
             return fallback with { Message = body.Length > 200 ? body[..200] + "..." : body };
         }
+    }
+
+    /// <summary>
+    /// Reads an error body as JSON with the platform's own reader, and falls back to <see cref="ReadError"/>'s
+    /// defaults when the body is not JSON (a proxy's page, a truncated body) or the reader does not recognise it.
+    /// </summary>
+    /// <param name="response">The error response.</param>
+    /// <param name="body">Its body (possibly truncated).</param>
+    /// <param name="read">Reads the platform's error from the JSON root; <see langword="null"/> when it is not one.</param>
+    protected PlatformError ReadJsonError(HttpResponseMessage response, string body, Func<JsonElement, PlatformError?> read)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(read);
+        if (!string.IsNullOrWhiteSpace(body))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                if (read(document.RootElement) is { } error)
+                {
+                    return error;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON: the defaults show its start.
+            }
+        }
+
+        return DefaultReadError(response, body);
     }
 
     /// <summary>
