@@ -12,7 +12,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class WebhookEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>POST {prefix}/{source}</c> for every registered webhook source (<c>/webhooks/stripe</c>,
+    /// Maps <c>POST</c> (and <c>HEAD</c>, for platforms that check the URL with it) <c>{prefix}/{source}</c> for every registered webhook source (<c>/webhooks/stripe</c>,
     /// <c>/webhooks/hubspot</c>...). Each request's raw body is read up to <see cref="WebhookOptions.MaxBodyBytes"/>
     /// (413 beyond), verified (401 and nothing stored when the signature is wrong), handshakes are answered, events
     /// are deduplicated by id and stored in the inbox before the 200 goes back; processing happens afterwards.
@@ -28,7 +28,8 @@ public static class WebhookEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(prefix);
         foreach (var source in receiver.Sources)
         {
-            group.MapPost("/" + source, (HttpContext context) => HandleAsync(context, source))
+            // HEAD too: Trello checks a callback URL with HEAD before it creates a webhook (its source answers 200).
+            group.MapMethods("/" + source, [HttpMethods.Post, HttpMethods.Head], (HttpContext context) => HandleAsync(context, source))
                 .WithName("integrations-webhook-" + source)
                 .DisableAntiforgery();
         }

@@ -59,6 +59,70 @@ public sealed class ApiKeyAuth(string headerName, string apiKey, string? prefix 
     }
 }
 
+/// <summary>
+/// Credentials sent as query parameters on every request, where the platform documents no header for them (Trello's
+/// <c>key</c> and <c>token</c>, WooCommerce's <c>consumer_key</c>/<c>consumer_secret</c> over HTTPS). Over plain HTTP the
+/// request is refused before it is sent (except to a loopback address, a simulator), since the URL would carry the
+/// secret in clear.
+/// </summary>
+/// <param name="parameters">The parameters' names and values. The values are secrets: they are redacted everywhere.</param>
+public sealed class QueryParameterAuth(params (string Name, string Value)[] parameters) : ConnectorAuth
+{
+    /// <summary>The parameters' names.</summary>
+    public IReadOnlyList<string> Names { get; } = [.. parameters.Select(p => p.Name)];
+
+    internal override DelegatingHandler CreateHandler(IServiceProvider services, string connector) => new QueryHandler(connector, parameters);
+
+    internal override IEnumerable<string> Validate(string connector)
+    {
+        if (parameters.Length == 0)
+        {
+            yield return $"{connector}: query-parameter auth needs at least one parameter.";
+        }
+
+        foreach (var (name, value) in parameters)
+        {
+            if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(value))
+            {
+                yield return $"{connector}: the query parameter '{name}' needs a name and a value.";
+            }
+        }
+    }
+
+    internal override void RegisterSecrets(SecretRedactor redactor)
+    {
+        foreach (var (_, value) in parameters)
+        {
+            redactor.Register(value);
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"QueryParameterAuth({string.Join(", ", Names.Select(n => n + "=***"))})";
+
+    private sealed class QueryHandler(string connector, (string Name, string Value)[] parameters) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var uri = request.RequestUri ?? throw new InvalidOperationException($"{connector}: the request has no URI.");
+            if (uri.Scheme != Uri.UriSchemeHttps && !uri.IsLoopback)
+            {
+                throw new InvalidOperationException(
+                    $"{connector}: refusing to send credentials as query parameters over plain HTTP to {uri.Host}; use an https:// base address.");
+            }
+
+            var query = new StringBuilder(uri.Query.TrimStart('?'));
+            foreach (var (name, value) in parameters)
+            {
+                query.Append(query.Length > 0 ? "&" : string.Empty).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+            }
+
+            request.RequestUri = new UriBuilder(uri) { Query = query.ToString() }.Uri;
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
+
 /// <summary>HTTP Basic authentication (WooCommerce consumer key and secret, for example).</summary>
 /// <param name="username">The user name or consumer key.</param>
 /// <param name="password">The password or consumer secret. Secret.</param>
