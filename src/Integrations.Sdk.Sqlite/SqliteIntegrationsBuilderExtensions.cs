@@ -1,7 +1,6 @@
 using Integrations.Sdk;
 using Integrations.Sdk.Sqlite;
 using Integrations.Sdk.State;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -45,38 +44,9 @@ public static class SqliteIntegrationsBuilderExtensions
         var options = new SqliteStateOptions();
         configure(options);
 
-        // Validate now, so a misconfiguration fails at startup rather than on first resolve; the store is
-        // built from a snapshot, so later changes to the options object have no effect.
-        _ = options.Resolve();
-        var snapshot = new SqliteStateOptions
-        {
-            Path = options.Path,
-            ConnectionString = options.ConnectionString,
-            BusyTimeout = options.BusyTimeout,
-        };
-
-        var services = builder.Services;
-        services.RemoveAll<SqliteStateStore>();
-        services.AddSingleton(sp => new SqliteStateStore(new SqliteStateOptions
-        {
-            Path = snapshot.Path,
-            ConnectionString = snapshot.ConnectionString,
-            BusyTimeout = snapshot.BusyTimeout,
-            TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System,
-        }));
-        Replace<IStepMemoStore>(services);
-        Replace<ICheckpointStore>(services);
-        Replace<IDeadLetterStore>(services);
-        Replace<ITokenStore>(services);
-        Replace<IRunHistoryStore>(services);
-        Replace<IWebhookInbox>(services);
-        return builder;
-    }
-
-    private static void Replace<TStore>(IServiceCollection services)
-        where TStore : class
-    {
-        services.RemoveAll<TStore>();
-        services.AddSingleton<TStore>(static provider => (TStore)(object)provider.GetRequiredService<SqliteStateStore>());
+        // Validate now, so a misconfiguration fails at startup rather than on first resolve; the store is built from
+        // these settings, so later changes to the options object have no effect.
+        var settings = options.Resolve();
+        return builder.AddStateStore(options.TimeProvider, time => new SqliteStateStore(settings, time));
     }
 }

@@ -73,7 +73,7 @@ public sealed partial class SqliteStateStore
             SelectDeadLetterSql,
             id,
             static (parameters, id) => parameters.AddWithValue("$id", id),
-            ReadDeadLetter,
+            Rows.DeadLetter,
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -94,7 +94,7 @@ public sealed partial class SqliteStateStore
 
                 parameters.AddWithValue("$limit", query.limit);
             },
-            ReadDeadLetter,
+            Rows.DeadLetter,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -109,19 +109,4 @@ public sealed partial class SqliteStateStore
             cancellationToken).ConfigureAwait(false);
         return removed > 0;
     }
-
-    private static DeadLetter ReadDeadLetter(Microsoft.Data.Sqlite.SqliteDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        Sync = reader.GetString(1),
-        RecordKey = reader.GetString(2),
-        Payload = reader.GetString(3),
-        Reason = reader.GetString(4),
-        Step = ReadNullableString(reader, 5),
-        ErrorType = ReadNullableString(reader, 6),
-        Attempts = reader.GetInt32(7),
-        Kind = (DeadLetterKind)reader.GetInt32(8),
-        CreatedAt = ReadTimestamp(reader, 9),
-        UpdatedAt = ReadTimestamp(reader, 10),
-    };
 }

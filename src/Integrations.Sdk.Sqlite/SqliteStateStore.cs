@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Integrations.Sdk.State;
 using Microsoft.Data.Sqlite;
@@ -36,6 +37,9 @@ namespace Integrations.Sdk.Sqlite;
 public sealed partial class SqliteStateStore
     : IStepMemoStore, ICheckpointStore, IDeadLetterStore, ITokenStore, IRunHistoryStore, IWebhookInbox, IAsyncDisposable, IDisposable
 {
+    /// <summary>Reads rows into records; a timestamp is one ISO 8601 text column (round-trip format).</summary>
+    private static readonly StateRows Rows = new(timestampColumns: 1, ReadTimestamp);
+
     private readonly SqliteStateSettings _settings;
     private readonly string _connectionPragmas;
     private readonly TimeProvider _time;
@@ -62,10 +66,15 @@ public sealed partial class SqliteStateStore
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The options are incomplete, contradictory or name no writable file.</exception>
     public SqliteStateStore(SqliteStateOptions options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Resolve(), options.TimeProvider ?? TimeProvider.System)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _settings = options.Resolve();
-        _time = options.TimeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Creates a store from validated settings (<c>UseSqliteState</c> resolves its options once, at registration).</summary>
+    internal SqliteStateStore(SqliteStateSettings settings, TimeProvider time)
+    {
+        _settings = settings;
+        _time = time;
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {_settings.BusyTimeoutMs}; PRAGMA synchronous = NORMAL;");
@@ -133,7 +142,7 @@ public sealed partial class SqliteStateStore
         string sql,
         TState state,
         Action<SqliteParameterCollection, TState> bind,
-        Func<SqliteDataReader, TRow> map,
+        Func<DbDataReader, TRow> map,
         CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -264,11 +273,8 @@ public sealed partial class SqliteStateStore
 
     private static string FormatTimestamp(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset ReadTimestamp(SqliteDataReader reader, int ordinal) =>
+    private static DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) =>
         DateTimeOffset.ParseExact(reader.GetString(ordinal), "O", CultureInfo.InvariantCulture, DateTimeStyles.None);
-
-    private static string? ReadNullableString(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static object DbValue(string? value) => value ?? (object)DBNull.Value;
 }
