@@ -66,10 +66,15 @@ public sealed class PostgreSqlLock : IDistributedLock, IAsyncDisposable, IDispos
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
     public PostgreSqlLock(PostgreSqlStateOptions options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Resolve(), options.TimeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _settings = options.Resolve();
-        _time = options.TimeProvider;
+    }
+
+    /// <summary>Creates a lock from validated settings (<c>UsePostgreSqlState</c> resolves its options once, at registration).</summary>
+    internal PostgreSqlLock(PostgreSqlStateSettings settings, TimeProvider time)
+    {
+        _settings = settings;
+        _time = time;
         _dataSource = NpgsqlDataSource.Create(_settings.LockConnectionString);
     }
 

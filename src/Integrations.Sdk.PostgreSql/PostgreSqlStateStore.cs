@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Globalization;
 using Integrations.Sdk.State;
 using Npgsql;
@@ -34,6 +35,9 @@ namespace Integrations.Sdk.PostgreSql;
 public sealed partial class PostgreSqlStateStore
     : IStepMemoStore, ICheckpointStore, IDeadLetterStore, ITokenStore, IRunHistoryStore, IWebhookInbox, IAsyncDisposable, IDisposable
 {
+    /// <summary>Reads rows into records; a timestamp is three columns (see <see cref="PostgreSqlTimestamps"/>).</summary>
+    private static readonly StateRows Rows = new(PostgreSqlTimestamps.Columns, PostgreSqlTimestamps.Read);
+
     private readonly PostgreSqlStateSettings _settings;
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
@@ -60,10 +64,15 @@ public sealed partial class PostgreSqlStateStore
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
     public PostgreSqlStateStore(PostgreSqlStateOptions options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Resolve(), options.TimeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _settings = options.Resolve();
-        _time = options.TimeProvider;
+    }
+
+    /// <summary>Creates a store from validated settings (<c>UsePostgreSqlState</c> resolves its options once, at registration).</summary>
+    internal PostgreSqlStateStore(PostgreSqlStateSettings settings, TimeProvider time)
+    {
+        _settings = settings;
+        _time = time;
         _dataSource = NpgsqlDataSource.Create(_settings.ConnectionString);
     }
 
@@ -112,7 +121,7 @@ public sealed partial class PostgreSqlStateStore
         string sql,
         TState state,
         Action<NpgsqlParameterCollection, TState> bind,
-        Func<NpgsqlDataReader, TRow> map,
+        Func<DbDataReader, TRow> map,
         CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -248,7 +257,4 @@ public sealed partial class PostgreSqlStateStore
 
     private static void AddSmallInt(NpgsqlParameterCollection parameters, string name, int value) =>
         parameters.Add(new NpgsqlParameter<short>(name, NpgsqlDbType.Smallint) { TypedValue = checked((short)value) });
-
-    private static string? ReadNullableString(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
