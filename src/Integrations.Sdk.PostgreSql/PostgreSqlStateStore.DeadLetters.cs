@@ -42,12 +42,7 @@ public sealed partial class PostgreSqlStateStore
     /// <inheritdoc />
     async ValueTask IDeadLetterStore.AddAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(deadLetter);
-        ArgumentNullException.ThrowIfNull(deadLetter.Id, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.Sync, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.RecordKey, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.Payload, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.Reason, nameof(deadLetter));
+        StateGuard.ThrowIfIncomplete(deadLetter);
         await WriteAsync(
             UpsertDeadLetterSql,
             deadLetter,

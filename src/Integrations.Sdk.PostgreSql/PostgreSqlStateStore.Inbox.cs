@@ -139,9 +139,6 @@ public sealed partial class PostgreSqlStateStore
                 }
             },
             cancellationToken).ConfigureAwait(false);
-        if (changed == 0)
-        {
-            throw new KeyNotFoundException($"No inbox message has the id '{id}'.");
-        }
+        StateGuard.ThrowIfNoInboxMessage(changed, id);
     }
 }

@@ -47,9 +47,7 @@ public sealed partial class PostgreSqlStateStore
     /// <inheritdoc />
     async ValueTask IRunHistoryStore.SaveAsync(RunSummary summary, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(summary);
-        ArgumentNullException.ThrowIfNull(summary.RunId, nameof(summary));
-        ArgumentNullException.ThrowIfNull(summary.Sync, nameof(summary));
+        StateGuard.ThrowIfIncomplete(summary);
         await WriteAsync(
             UpsertRunSql,
             summary,

@@ -43,10 +43,7 @@ public sealed partial class PostgreSqlStateStore
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, string> _sql = new(StringComparer.Ordinal);
 
-    // The semaphore exposes no wait handle, so it needs no disposing; leaving it undisposed also lets operations
-    // still in flight at disposal release it safely.
-    private readonly SemaphoreSlim _initializeLock = new(1, 1);
-    private volatile bool _initialized;
+    private readonly StateInitialization _initialization;
     private int _migrationsApplied;
     private int _disposed;
 
@@ -73,6 +70,7 @@ public sealed partial class PostgreSqlStateStore
     {
         _settings = settings;
         _time = time;
+        _initialization = new StateInitialization(MigrateAsync);
         _dataSource = NpgsqlDataSource.Create(_settings.ConnectionString);
     }
 
@@ -144,28 +142,11 @@ public sealed partial class PostgreSqlStateStore
     private string Sql(string template) =>
         _sql.GetOrAdd(template, static (t, schema) => t.Replace("{schema}", schema, StringComparison.Ordinal), _settings.QuotedSchema);
 
-    private async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
+    private ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _initializeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_initialized)
-            {
-                await MigrateAsync(cancellationToken).ConfigureAwait(false);
-                _initialized = true;
-            }
-        }
-        finally
-        {
-            _initializeLock.Release();
-        }
+        return _initialization.EnsureAsync(cancellationToken);
     }
 
     /// <summary>

@@ -134,9 +134,6 @@ public sealed partial class SqliteStateStore : IWebhookInbox
                 }
             },
             cancellationToken).ConfigureAwait(false);
-        if (changed == 0)
-        {
-            throw new KeyNotFoundException($"No inbox message has the id '{id}'.");
-        }
+        StateGuard.ThrowIfNoInboxMessage(changed, id);
     }
 }

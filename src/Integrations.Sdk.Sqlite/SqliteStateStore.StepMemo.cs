@@ -42,10 +42,7 @@ public sealed partial class SqliteStateStore
     /// <inheritdoc />
     async ValueTask IStepMemoStore.SaveAsync(StepMemo memo, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(memo);
-        ArgumentNullException.ThrowIfNull(memo.Sync, nameof(memo));
-        ArgumentNullException.ThrowIfNull(memo.RecordKey, nameof(memo));
-        ArgumentNullException.ThrowIfNull(memo.Step, nameof(memo));
+        StateGuard.ThrowIfIncomplete(memo);
         await WriteAsync(
             UpsertStepMemoSql,
             memo,

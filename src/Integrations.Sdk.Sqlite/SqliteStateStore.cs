@@ -44,12 +44,12 @@ public sealed partial class SqliteStateStore
     private readonly string _connectionPragmas;
     private readonly TimeProvider _time;
 
-    // Neither semaphore exposes a wait handle, so neither needs disposing; leaving them undisposed also lets
-    // operations still in flight at disposal release them safely.
-    private readonly SemaphoreSlim _initializeLock = new(1, 1);
+    private readonly StateInitialization _initialization;
+
+    // The semaphore exposes no wait handle, so it needs no disposing; leaving it undisposed also lets operations
+    // still in flight at disposal release it safely.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentQueue<PendingWrite> _pendingWrites = new();
-    private volatile bool _initialized;
     private int _disposed;
 
     /// <summary>Creates a store over the database file at <paramref name="path"/>.</summary>
@@ -75,6 +75,7 @@ public sealed partial class SqliteStateStore
     {
         _settings = settings;
         _time = time;
+        _initialization = new StateInitialization(InitializeAsync);
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {_settings.BusyTimeoutMs}; PRAGMA synchronous = NORMAL;");
@@ -180,39 +181,25 @@ public sealed partial class SqliteStateStore
         }
     }
 
-    private async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
+    private ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_initialized)
+        return _initialization.EnsureAsync(cancellationToken);
+    }
+
+    /// <summary>Creates the file (and its directory), switches it to WAL mode and applies the missing migrations.</summary>
+    private async ValueTask InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(_settings.Directory))
         {
-            return;
+            Directory.CreateDirectory(_settings.Directory);
         }
 
-        await _initializeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await EnableWriteAheadLogAsync(connection, cancellationToken).ConfigureAwait(false);
+        while (await ApplyNextMigrationAsync(connection, Now(), cancellationToken).ConfigureAwait(false))
         {
-            if (_initialized)
-            {
-                return;
-            }
-
-            if (!string.IsNullOrEmpty(_settings.Directory))
-            {
-                Directory.CreateDirectory(_settings.Directory);
-            }
-
-            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await EnableWriteAheadLogAsync(connection, cancellationToken).ConfigureAwait(false);
-            while (await ApplyNextMigrationAsync(connection, Now(), cancellationToken).ConfigureAwait(false))
-            {
-            }
-
-            _initialized = true;
-        }
-        finally
-        {
-            _initializeLock.Release();
         }
     }
 
