@@ -4,14 +4,14 @@ namespace Integrations.Sdk.PostgreSql;
 
 public sealed partial class PostgreSqlLock
 {
-    /// <summary>A held lock: releases it on the server and in process when disposed; <see cref="ILockHandle.Lost"/> is cancelled when its connection breaks.</summary>
-    private sealed class Handle(PostgreSqlLock owner, string name, long key, LocalGate gate, long generation) : ILockHandle
+    /// <summary>A held lock: releases it on the server, then in process, when disposed; <see cref="ILockHandle.Lost"/> is cancelled when its connection breaks.</summary>
+    private sealed class Handle(PostgreSqlLock owner, long key, NamedGates.Gate gate, long generation) : ILockHandle
     {
         // Never disposed: it has no timer or wait handle, and SignalLost may run after the handle is released.
         private readonly CancellationTokenSource _lost = new();
         private int _released;
 
-        public string Name => name;
+        public string Name => gate.Name;
 
         public CancellationToken Lost => _lost.Token;
 
@@ -32,7 +32,7 @@ public sealed partial class PostgreSqlLock
             }
             finally
             {
-                owner.LeaveGate(name, gate, held: true);
+                owner._gates.Release(gate);
             }
         }
 

@@ -1,3 +1,4 @@
+using Integrations.Sdk.State;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,7 +8,7 @@ namespace Integrations.Sdk.PostgreSql;
 public sealed partial class PostgreSqlLock
 {
     /// <summary>One <c>pg_try_advisory_lock</c> on the shared connection; a handle when it was granted.</summary>
-    private async ValueTask<Handle?> TryLockOnServerAsync(string name, LocalGate gate, CancellationToken cancellationToken)
+    private async ValueTask<Handle?> TryLockOnServerAsync(string name, NamedGates.Gate gate, CancellationToken cancellationToken)
     {
         var key = AdvisoryLockKeys.ForName(_settings.Schema, name);
         var lost = new List<Handle>();
@@ -33,7 +34,7 @@ public sealed partial class PostgreSqlLock
                 return null;
             }
 
-            var handle = new Handle(this, name, key, gate, _generation);
+            var handle = new Handle(this, key, gate, _generation);
             _held.Add(handle);
             StartChecks();
             return handle;

@@ -35,6 +35,9 @@ public sealed partial class PostgreSqlLock : IDistributedLock, IAsyncDisposable,
     private readonly TimeProvider _time;
     private readonly NpgsqlDataSource _dataSource;
 
+    // A name is taken in process first, so it is held at most once per process (advisory locks are re-entrant per session).
+    private readonly NamedGates _gates = new();
+
     // Serializes every command on the connection and guards the fields below, the held handles and the check timer.
     // It exposes no wait handle, so it needs no disposing, and handles disposed after the lock can still take it.
     private readonly SemaphoreSlim _connectionGate = new(1, 1);
@@ -92,17 +95,7 @@ public sealed partial class PostgreSqlLock : IDistributedLock, IAsyncDisposable,
     {
         ArgumentNullException.ThrowIfNull(name);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var gate = EnterGate(name);
-        try
-        {
-            await gate.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            LeaveGate(name, gate, held: false);
-            throw;
-        }
-
+        var gate = await _gates.WaitAsync(name, cancellationToken).ConfigureAwait(false);
         try
         {
             var delay = InitialRetryDelay;
@@ -120,7 +113,7 @@ public sealed partial class PostgreSqlLock : IDistributedLock, IAsyncDisposable,
         }
         catch
         {
-            LeaveGate(name, gate, held: true);
+            _gates.Release(gate);
             throw;
         }
     }
@@ -133,10 +126,8 @@ public sealed partial class PostgreSqlLock : IDistributedLock, IAsyncDisposable,
         ArgumentNullException.ThrowIfNull(name);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
-        var gate = EnterGate(name);
-        if (!gate.Semaphore.Wait(0, CancellationToken.None))
+        if (_gates.TryEnter(name) is not { } gate)
         {
-            LeaveGate(name, gate, held: false);
             return null;
         }
 
@@ -145,14 +136,14 @@ public sealed partial class PostgreSqlLock : IDistributedLock, IAsyncDisposable,
             var handle = await TryLockOnServerAsync(name, gate, cancellationToken).ConfigureAwait(false);
             if (handle is null)
             {
-                LeaveGate(name, gate, held: true);
+                _gates.Release(gate);
             }
 
             return handle;
         }
         catch
         {
-            LeaveGate(name, gate, held: true);
+            _gates.Release(gate);
             throw;
         }
     }
