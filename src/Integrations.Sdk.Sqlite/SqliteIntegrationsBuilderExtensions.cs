@@ -10,8 +10,8 @@ public static class SqliteIntegrationsBuilderExtensions
     /// <summary>
     /// Keeps all state in the SQLite file at <paramref name="path"/>: registers one <see cref="SqliteStateStore"/>
     /// singleton and makes <see cref="IStepMemoStore"/>, <see cref="ICheckpointStore"/>, <see cref="IDeadLetterStore"/>,
-    /// <see cref="ITokenStore"/> and <see cref="IRunHistoryStore"/> resolve to it, replacing any earlier
-    /// registrations of them (such as the in-memory defaults).
+    /// <see cref="ITokenStore"/>, <see cref="IRunHistoryStore"/> and <see cref="IWebhookInbox"/> resolve to it, replacing
+    /// any earlier registrations of them (such as the in-memory defaults).
     /// </summary>
     /// <param name="builder">The integrations builder.</param>
     /// <param name="path">The database file, for example <c>integrations.db</c>; created on first use.</param>
