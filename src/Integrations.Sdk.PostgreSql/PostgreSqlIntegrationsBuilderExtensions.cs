@@ -1,7 +1,6 @@
 using Integrations.Sdk;
 using Integrations.Sdk.PostgreSql;
 using Integrations.Sdk.State;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -45,41 +44,10 @@ public static class PostgreSqlIntegrationsBuilderExtensions
         configure(options);
 
         // Validate now, so a misconfiguration fails at startup rather than on first resolve; the store and the lock
-        // are built from a snapshot, so later changes to the options object have no effect.
-        _ = options.Resolve();
-        var connectionString = options.ConnectionString;
-        var schema = options.Schema;
-        var lockCheckInterval = options.LockCheckInterval;
-        var configuredTime = ReferenceEquals(options.TimeProvider, TimeProvider.System) ? null : options.TimeProvider;
-
-        PostgreSqlStateOptions Snapshot(IServiceProvider provider) => new()
-        {
-            ConnectionString = connectionString,
-            Schema = schema,
-            LockCheckInterval = lockCheckInterval,
-            TimeProvider = configuredTime ?? provider.GetService<TimeProvider>() ?? TimeProvider.System,
-        };
-
-        var services = builder.Services;
-        services.RemoveAll<PostgreSqlStateStore>();
-        services.RemoveAll<PostgreSqlLock>();
-        services.AddSingleton(provider => new PostgreSqlStateStore(Snapshot(provider)));
-        services.AddSingleton(provider => new PostgreSqlLock(Snapshot(provider)));
-        Replace<IStepMemoStore, PostgreSqlStateStore>(services);
-        Replace<ICheckpointStore, PostgreSqlStateStore>(services);
-        Replace<IDeadLetterStore, PostgreSqlStateStore>(services);
-        Replace<ITokenStore, PostgreSqlStateStore>(services);
-        Replace<IRunHistoryStore, PostgreSqlStateStore>(services);
-        Replace<IWebhookInbox, PostgreSqlStateStore>(services);
-        Replace<IDistributedLock, PostgreSqlLock>(services);
-        return builder;
-    }
-
-    private static void Replace<TService, TImplementation>(IServiceCollection services)
-        where TService : class
-        where TImplementation : class, TService
-    {
-        services.RemoveAll<TService>();
-        services.AddSingleton<TService>(static provider => provider.GetRequiredService<TImplementation>());
+        // are built from these settings, so later changes to the options object have no effect.
+        var settings = options.Resolve();
+        return builder
+            .AddStateStore(options.TimeProvider, time => new PostgreSqlStateStore(settings, time))
+            .AddStateLock(options.TimeProvider, time => new PostgreSqlLock(settings, time));
     }
 }

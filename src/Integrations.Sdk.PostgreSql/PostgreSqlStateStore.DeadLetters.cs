@@ -1,5 +1,4 @@
 using Integrations.Sdk.State;
-using Npgsql;
 
 namespace Integrations.Sdk.PostgreSql;
 
@@ -43,12 +42,7 @@ public sealed partial class PostgreSqlStateStore
     /// <inheritdoc />
     async ValueTask IDeadLetterStore.AddAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(deadLetter);
-        ArgumentNullException.ThrowIfNull(deadLetter.Id, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.Sync, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.RecordKey, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.Payload, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.Reason, nameof(deadLetter));
+        StateGuard.ThrowIfIncomplete(deadLetter);
         await WriteAsync(
             UpsertDeadLetterSql,
             deadLetter,
@@ -77,7 +71,7 @@ public sealed partial class PostgreSqlStateStore
             SelectDeadLetterSql,
             id,
             static (parameters, id) => AddText(parameters, "id", id),
-            ReadDeadLetter,
+            Rows.DeadLetter,
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -98,7 +92,7 @@ public sealed partial class PostgreSqlStateStore
 
                 AddInt(parameters, "limit", query.limit);
             },
-            ReadDeadLetter,
+            Rows.DeadLetter,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -113,19 +107,4 @@ public sealed partial class PostgreSqlStateStore
             cancellationToken).ConfigureAwait(false);
         return removed > 0;
     }
-
-    private static DeadLetter ReadDeadLetter(NpgsqlDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        Sync = reader.GetString(1),
-        RecordKey = reader.GetString(2),
-        Payload = reader.GetString(3),
-        Reason = reader.GetString(4),
-        Step = ReadNullableString(reader, 5),
-        ErrorType = ReadNullableString(reader, 6),
-        Attempts = reader.GetInt32(7),
-        Kind = (DeadLetterKind)reader.GetInt16(8),
-        CreatedAt = PostgreSqlTimestamps.Read(reader, 9),
-        UpdatedAt = PostgreSqlTimestamps.Read(reader, 12),
-    };
 }

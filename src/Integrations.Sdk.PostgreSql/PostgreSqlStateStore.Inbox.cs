@@ -1,5 +1,4 @@
 using Integrations.Sdk.State;
-using Npgsql;
 
 namespace Integrations.Sdk.PostgreSql;
 
@@ -86,11 +85,11 @@ public sealed partial class PostgreSqlStateStore
                 PostgreSqlTimestamps.Add(parameters, "lease", claim.leaseUntil);
                 AddInt(parameters, "max", claim.max);
             },
-            ReadInboxMessage,
+            Rows.InboxMessage,
             cancellationToken).ConfigureAwait(false);
 
         // RETURNING gives no order; hand the batch out oldest first, as the other inboxes do.
-        return [.. claimed.OrderBy(m => m.ReceivedAt).ThenBy(m => m.Id, StringComparer.Ordinal)];
+        return StateRows.OldestFirst(claimed);
     }
 
     /// <inheritdoc />
@@ -109,21 +108,15 @@ public sealed partial class PostgreSqlStateStore
     async ValueTask<InboxMessage?> IWebhookInbox.GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var rows = await ReadAsync(SelectInboxSql, id, static (p, id) => AddText(p, "id", id), ReadInboxMessage, cancellationToken).ConfigureAwait(false);
+        var rows = await ReadAsync(SelectInboxSql, id, static (p, id) => AddText(p, "id", id), Rows.InboxMessage, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
     /// <inheritdoc />
     async ValueTask<InboxCounts> IWebhookInbox.CountAsync(CancellationToken cancellationToken)
     {
-        var rows = await ReadAsync(
-            CountInboxSql,
-            0,
-            static (_, _) => { },
-            static r => (State: (InboxState)r.GetInt16(0), Count: checked((int)r.GetInt64(1))),
-            cancellationToken).ConfigureAwait(false);
-        int Count(InboxState state) => rows.Where(r => r.State == state).Sum(r => r.Count);
-        return new InboxCounts(Count(InboxState.Pending), Count(InboxState.Processing), Count(InboxState.Completed), Count(InboxState.DeadLettered));
+        var lines = await ReadAsync(CountInboxSql, 0, static (_, _) => { }, StateRows.InboxCount, cancellationToken).ConfigureAwait(false);
+        return StateRows.InboxCounts(lines);
     }
 
     private async ValueTask UpdateInboxAsync(string id, string sql, DateTimeOffset? dueAt, string? error, CancellationToken cancellationToken)
@@ -146,24 +139,6 @@ public sealed partial class PostgreSqlStateStore
                 }
             },
             cancellationToken).ConfigureAwait(false);
-        if (changed == 0)
-        {
-            throw new KeyNotFoundException($"No inbox message has the id '{id}'.");
-        }
+        StateGuard.ThrowIfNoInboxMessage(changed, id);
     }
-
-    private static InboxMessage ReadInboxMessage(NpgsqlDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        Source = reader.GetString(1),
-        EventId = reader.GetString(2),
-        EventType = reader.GetString(3),
-        Payload = reader.GetString(4),
-        OccurredAt = PostgreSqlTimestamps.ReadNullable(reader, 5),
-        ReceivedAt = PostgreSqlTimestamps.Read(reader, 8),
-        State = (InboxState)reader.GetInt16(11),
-        Attempts = reader.GetInt32(12),
-        DueAt = PostgreSqlTimestamps.Read(reader, 13),
-        Error = ReadNullableString(reader, 16),
-    };
 }

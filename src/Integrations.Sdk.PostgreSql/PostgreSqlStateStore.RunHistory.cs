@@ -47,9 +47,7 @@ public sealed partial class PostgreSqlStateStore
     /// <inheritdoc />
     async ValueTask IRunHistoryStore.SaveAsync(RunSummary summary, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(summary);
-        ArgumentNullException.ThrowIfNull(summary.RunId, nameof(summary));
-        ArgumentNullException.ThrowIfNull(summary.Sync, nameof(summary));
+        StateGuard.ThrowIfIncomplete(summary);
         await WriteAsync(
             UpsertRunSql,
             summary,
@@ -87,24 +85,7 @@ public sealed partial class PostgreSqlStateStore
                 AddText(parameters, "sync", query.sync);
                 AddInt(parameters, "limit", query.limit);
             },
-            static reader => new RunSummary
-            {
-                RunId = reader.GetString(0),
-                Sync = reader.GetString(1),
-                Status = (RunStatus)reader.GetInt16(2),
-                DryRun = reader.GetBoolean(3),
-                StartedAt = PostgreSqlTimestamps.Read(reader, 4),
-                FinishedAt = PostgreSqlTimestamps.Read(reader, 7),
-                Read = reader.GetInt32(10),
-                Completed = reader.GetInt32(11),
-                Skipped = reader.GetInt32(12),
-                Filtered = reader.GetInt32(13),
-                DeadLettered = reader.GetInt32(14),
-                Ambiguous = reader.GetInt32(15),
-                CheckpointBefore = ReadNullableString(reader, 16),
-                CheckpointAfter = ReadNullableString(reader, 17),
-                Error = ReadNullableString(reader, 18),
-            },
+            Rows.RunSummary,
             cancellationToken).ConfigureAwait(false);
     }
 }

@@ -39,25 +39,14 @@ public sealed partial class PostgreSqlStateStore
                 AddText(parameters, "sync", key.sync);
                 AddText(parameters, "record_key", key.recordKey);
             },
-            static reader => new StepMemo(
-                Sync: reader.GetString(0),
-                RecordKey: reader.GetString(1),
-                Step: reader.GetString(2),
-                State: (StepState)reader.GetInt16(3),
-                ResultJson: ReadNullableString(reader, 4),
-                Generation: reader.GetInt32(5),
-                Attempts: reader.GetInt32(6),
-                UpdatedAt: PostgreSqlTimestamps.Read(reader, 7)),
+            Rows.StepMemo,
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     async ValueTask IStepMemoStore.SaveAsync(StepMemo memo, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(memo);
-        ArgumentNullException.ThrowIfNull(memo.Sync, nameof(memo));
-        ArgumentNullException.ThrowIfNull(memo.RecordKey, nameof(memo));
-        ArgumentNullException.ThrowIfNull(memo.Step, nameof(memo));
+        StateGuard.ThrowIfIncomplete(memo);
         await WriteAsync(
             UpsertStepMemoSql,
             memo,

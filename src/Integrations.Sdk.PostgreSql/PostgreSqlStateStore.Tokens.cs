@@ -37,7 +37,7 @@ public sealed partial class PostgreSqlStateStore
                 AddText(parameters, "connector", key.connector);
                 AddText(parameters, "account", key.account);
             },
-            static reader => new OAuthToken(reader.GetString(0), ReadNullableString(reader, 1), PostgreSqlTimestamps.Read(reader, 2)),
+            Rows.Token,
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Globalization;
 using Integrations.Sdk.State;
 using Npgsql;
@@ -34,15 +35,15 @@ namespace Integrations.Sdk.PostgreSql;
 public sealed partial class PostgreSqlStateStore
     : IStepMemoStore, ICheckpointStore, IDeadLetterStore, ITokenStore, IRunHistoryStore, IWebhookInbox, IAsyncDisposable, IDisposable
 {
+    /// <summary>Reads rows into records; a timestamp is three columns (see <see cref="PostgreSqlTimestamps"/>).</summary>
+    private static readonly StateRows Rows = new(PostgreSqlTimestamps.Columns, PostgreSqlTimestamps.Read);
+
     private readonly PostgreSqlStateSettings _settings;
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, string> _sql = new(StringComparer.Ordinal);
 
-    // The semaphore exposes no wait handle, so it needs no disposing; leaving it undisposed also lets operations
-    // still in flight at disposal release it safely.
-    private readonly SemaphoreSlim _initializeLock = new(1, 1);
-    private volatile bool _initialized;
+    private readonly StateInitialization _initialization;
     private int _migrationsApplied;
     private int _disposed;
 
@@ -60,10 +61,16 @@ public sealed partial class PostgreSqlStateStore
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
     public PostgreSqlStateStore(PostgreSqlStateOptions options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Resolve(), options.TimeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _settings = options.Resolve();
-        _time = options.TimeProvider;
+    }
+
+    /// <summary>Creates a store from validated settings (<c>UsePostgreSqlState</c> resolves its options once, at registration).</summary>
+    internal PostgreSqlStateStore(PostgreSqlStateSettings settings, TimeProvider time)
+    {
+        _settings = settings;
+        _time = time;
+        _initialization = new StateInitialization(MigrateAsync);
         _dataSource = NpgsqlDataSource.Create(_settings.ConnectionString);
     }
 
@@ -112,7 +119,7 @@ public sealed partial class PostgreSqlStateStore
         string sql,
         TState state,
         Action<NpgsqlParameterCollection, TState> bind,
-        Func<NpgsqlDataReader, TRow> map,
+        Func<DbDataReader, TRow> map,
         CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -135,28 +142,11 @@ public sealed partial class PostgreSqlStateStore
     private string Sql(string template) =>
         _sql.GetOrAdd(template, static (t, schema) => t.Replace("{schema}", schema, StringComparison.Ordinal), _settings.QuotedSchema);
 
-    private async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
+    private ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _initializeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_initialized)
-            {
-                await MigrateAsync(cancellationToken).ConfigureAwait(false);
-                _initialized = true;
-            }
-        }
-        finally
-        {
-            _initializeLock.Release();
-        }
+        return _initialization.EnsureAsync(cancellationToken);
     }
 
     /// <summary>
@@ -248,7 +238,4 @@ public sealed partial class PostgreSqlStateStore
 
     private static void AddSmallInt(NpgsqlParameterCollection parameters, string name, int value) =>
         parameters.Add(new NpgsqlParameter<short>(name, NpgsqlDbType.Smallint) { TypedValue = checked((short)value) });
-
-    private static string? ReadNullableString(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

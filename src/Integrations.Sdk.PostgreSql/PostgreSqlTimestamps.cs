@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,6 +11,9 @@ namespace Integrations.Sdk.PostgreSql;
 /// </summary>
 internal static class PostgreSqlTimestamps
 {
+    /// <summary>How many columns one timestamp takes.</summary>
+    internal const int Columns = 3;
+
     /// <summary>Adds the parameters <c>@{name}</c>, <c>@{name}_100ns</c> and <c>@{name}_offset</c>.</summary>
     internal static void Add(NpgsqlParameterCollection parameters, string name, DateTimeOffset value)
     {
@@ -39,15 +43,11 @@ internal static class PostgreSqlTimestamps
         parameters.Add(new NpgsqlParameter<DateTime>(name, NpgsqlDbType.TimestampTz) { TypedValue = value.UtcDateTime });
 
     /// <summary>Reads the three columns starting at <paramref name="ordinal"/>.</summary>
-    internal static DateTimeOffset Read(NpgsqlDataReader reader, int ordinal)
+    internal static DateTimeOffset Read(DbDataReader reader, int ordinal)
     {
         var utc = reader.GetFieldValue<DateTime>(ordinal);
         var ticks = utc.Ticks + reader.GetInt16(ordinal + 1);
         var offset = TimeSpan.FromMinutes(reader.GetInt16(ordinal + 2));
         return new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(offset);
     }
-
-    /// <summary>Reads the three columns starting at <paramref name="ordinal"/>, or <see langword="null"/>.</summary>
-    internal static DateTimeOffset? ReadNullable(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : Read(reader, ordinal);
 }

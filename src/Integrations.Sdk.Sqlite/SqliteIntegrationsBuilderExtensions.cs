@@ -1,7 +1,6 @@
 using Integrations.Sdk;
 using Integrations.Sdk.Sqlite;
 using Integrations.Sdk.State;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -11,8 +10,8 @@ public static class SqliteIntegrationsBuilderExtensions
     /// <summary>
     /// Keeps all state in the SQLite file at <paramref name="path"/>: registers one <see cref="SqliteStateStore"/>
     /// singleton and makes <see cref="IStepMemoStore"/>, <see cref="ICheckpointStore"/>, <see cref="IDeadLetterStore"/>,
-    /// <see cref="ITokenStore"/> and <see cref="IRunHistoryStore"/> resolve to it, replacing any earlier
-    /// registrations of them (such as the in-memory defaults).
+    /// <see cref="ITokenStore"/>, <see cref="IRunHistoryStore"/> and <see cref="IWebhookInbox"/> resolve to it, replacing
+    /// any earlier registrations of them (such as the in-memory defaults).
     /// </summary>
     /// <param name="builder">The integrations builder.</param>
     /// <param name="path">The database file, for example <c>integrations.db</c>; created on first use.</param>
@@ -45,38 +44,9 @@ public static class SqliteIntegrationsBuilderExtensions
         var options = new SqliteStateOptions();
         configure(options);
 
-        // Validate now, so a misconfiguration fails at startup rather than on first resolve; the store is
-        // built from a snapshot, so later changes to the options object have no effect.
-        _ = options.Resolve();
-        var snapshot = new SqliteStateOptions
-        {
-            Path = options.Path,
-            ConnectionString = options.ConnectionString,
-            BusyTimeout = options.BusyTimeout,
-        };
-
-        var services = builder.Services;
-        services.RemoveAll<SqliteStateStore>();
-        services.AddSingleton(sp => new SqliteStateStore(new SqliteStateOptions
-        {
-            Path = snapshot.Path,
-            ConnectionString = snapshot.ConnectionString,
-            BusyTimeout = snapshot.BusyTimeout,
-            TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System,
-        }));
-        Replace<IStepMemoStore>(services);
-        Replace<ICheckpointStore>(services);
-        Replace<IDeadLetterStore>(services);
-        Replace<ITokenStore>(services);
-        Replace<IRunHistoryStore>(services);
-        Replace<IWebhookInbox>(services);
-        return builder;
-    }
-
-    private static void Replace<TStore>(IServiceCollection services)
-        where TStore : class
-    {
-        services.RemoveAll<TStore>();
-        services.AddSingleton<TStore>(static provider => (TStore)(object)provider.GetRequiredService<SqliteStateStore>());
+        // Validate now, so a misconfiguration fails at startup rather than on first resolve; the store is built from
+        // these settings, so later changes to the options object have no effect.
+        var settings = options.Resolve();
+        return builder.AddStateStore(options.TimeProvider, time => new SqliteStateStore(settings, time));
     }
 }

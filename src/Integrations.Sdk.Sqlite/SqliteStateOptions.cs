@@ -26,7 +26,7 @@ public sealed class SqliteStateOptions
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = DefaultBusyTimeout;
 
-    /// <summary>The clock for the <c>updated_at</c> bookkeeping columns. <value>Default: the system clock; <c>UseSqliteState</c> passes the host's <see cref="System.TimeProvider"/>.</value></summary>
+    /// <summary>The clock for the <c>updated_at</c> bookkeeping columns. <value>Default: the system clock; <c>UseSqliteState</c> passes the host's <see cref="System.TimeProvider"/> unless another clock is set here.</value></summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Validates the options and turns them into the settings the store uses.</summary>

@@ -38,12 +38,7 @@ public sealed partial class SqliteStateStore
     /// <inheritdoc />
     async ValueTask IDeadLetterStore.AddAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(deadLetter);
-        ArgumentNullException.ThrowIfNull(deadLetter.Id, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.Sync, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.RecordKey, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.Payload, nameof(deadLetter));
-        ArgumentNullException.ThrowIfNull(deadLetter.Reason, nameof(deadLetter));
+        StateGuard.ThrowIfIncomplete(deadLetter);
         await WriteAsync(
             UpsertDeadLetterSql,
             deadLetter,
@@ -73,7 +68,7 @@ public sealed partial class SqliteStateStore
             SelectDeadLetterSql,
             id,
             static (parameters, id) => parameters.AddWithValue("$id", id),
-            ReadDeadLetter,
+            Rows.DeadLetter,
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -94,7 +89,7 @@ public sealed partial class SqliteStateStore
 
                 parameters.AddWithValue("$limit", query.limit);
             },
-            ReadDeadLetter,
+            Rows.DeadLetter,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -109,19 +104,4 @@ public sealed partial class SqliteStateStore
             cancellationToken).ConfigureAwait(false);
         return removed > 0;
     }
-
-    private static DeadLetter ReadDeadLetter(Microsoft.Data.Sqlite.SqliteDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        Sync = reader.GetString(1),
-        RecordKey = reader.GetString(2),
-        Payload = reader.GetString(3),
-        Reason = reader.GetString(4),
-        Step = ReadNullableString(reader, 5),
-        ErrorType = ReadNullableString(reader, 6),
-        Attempts = reader.GetInt32(7),
-        Kind = (DeadLetterKind)reader.GetInt32(8),
-        CreatedAt = ReadTimestamp(reader, 9),
-        UpdatedAt = ReadTimestamp(reader, 10),
-    };
 }

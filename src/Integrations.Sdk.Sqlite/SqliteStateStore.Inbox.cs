@@ -1,5 +1,4 @@
 using Integrations.Sdk.State;
-using Microsoft.Data.Sqlite;
 
 namespace Integrations.Sdk.Sqlite;
 
@@ -75,10 +74,10 @@ public sealed partial class SqliteStateStore : IWebhookInbox
             var claimed = new List<InboxMessage>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                claimed.Add(ReadInboxMessage(reader));
+                claimed.Add(Rows.InboxMessage(reader));
             }
 
-            return [.. claimed.OrderBy(m => m.ReceivedAt).ThenBy(m => m.Id, StringComparer.Ordinal)];
+            return StateRows.OldestFirst(claimed);
         }
         finally
         {
@@ -103,16 +102,15 @@ public sealed partial class SqliteStateStore : IWebhookInbox
     async ValueTask<InboxMessage?> IWebhookInbox.GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var rows = await ReadAsync(SelectInboxSql, id, static (p, id) => p.AddWithValue("$id", id), ReadInboxMessage, cancellationToken).ConfigureAwait(false);
+        var rows = await ReadAsync(SelectInboxSql, id, static (p, id) => p.AddWithValue("$id", id), Rows.InboxMessage, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
     /// <inheritdoc />
     async ValueTask<InboxCounts> IWebhookInbox.CountAsync(CancellationToken cancellationToken)
     {
-        var rows = await ReadAsync(CountInboxSql, 0, static (_, _) => { }, static r => (State: (InboxState)r.GetInt32(0), Count: r.GetInt32(1)), cancellationToken).ConfigureAwait(false);
-        int Count(InboxState state) => rows.Where(r => r.State == state).Sum(r => r.Count);
-        return new InboxCounts(Count(InboxState.Pending), Count(InboxState.Processing), Count(InboxState.Completed), Count(InboxState.DeadLettered));
+        var lines = await ReadAsync(CountInboxSql, 0, static (_, _) => { }, StateRows.InboxCount, cancellationToken).ConfigureAwait(false);
+        return StateRows.InboxCounts(lines);
     }
 
     private async ValueTask UpdateInboxAsync(string id, string sql, DateTimeOffset? dueAt, string? error, CancellationToken cancellationToken)
@@ -136,24 +134,6 @@ public sealed partial class SqliteStateStore : IWebhookInbox
                 }
             },
             cancellationToken).ConfigureAwait(false);
-        if (changed == 0)
-        {
-            throw new KeyNotFoundException($"No inbox message has the id '{id}'.");
-        }
+        StateGuard.ThrowIfNoInboxMessage(changed, id);
     }
-
-    private static InboxMessage ReadInboxMessage(SqliteDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        Source = reader.GetString(1),
-        EventId = reader.GetString(2),
-        EventType = reader.GetString(3),
-        Payload = reader.GetString(4),
-        OccurredAt = reader.IsDBNull(5) ? null : ReadTimestamp(reader, 5),
-        ReceivedAt = ReadTimestamp(reader, 6),
-        State = (InboxState)reader.GetInt32(7),
-        Attempts = reader.GetInt32(8),
-        DueAt = ReadTimestamp(reader, 9),
-        Error = ReadNullableString(reader, 10),
-    };
 }

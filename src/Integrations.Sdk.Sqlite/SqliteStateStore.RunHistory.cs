@@ -41,9 +41,7 @@ public sealed partial class SqliteStateStore
     /// <inheritdoc />
     async ValueTask IRunHistoryStore.SaveAsync(RunSummary summary, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(summary);
-        ArgumentNullException.ThrowIfNull(summary.RunId, nameof(summary));
-        ArgumentNullException.ThrowIfNull(summary.Sync, nameof(summary));
+        StateGuard.ThrowIfIncomplete(summary);
         await WriteAsync(
             UpsertRunSql,
             summary,
@@ -82,24 +80,7 @@ public sealed partial class SqliteStateStore
                 parameters.AddWithValue("$sync", query.sync);
                 parameters.AddWithValue("$limit", query.limit);
             },
-            static reader => new RunSummary
-            {
-                RunId = reader.GetString(0),
-                Sync = reader.GetString(1),
-                Status = (RunStatus)reader.GetInt32(2),
-                DryRun = reader.GetBoolean(3),
-                StartedAt = ReadTimestamp(reader, 4),
-                FinishedAt = ReadTimestamp(reader, 5),
-                Read = reader.GetInt32(6),
-                Completed = reader.GetInt32(7),
-                Skipped = reader.GetInt32(8),
-                Filtered = reader.GetInt32(9),
-                DeadLettered = reader.GetInt32(10),
-                Ambiguous = reader.GetInt32(11),
-                CheckpointBefore = ReadNullableString(reader, 12),
-                CheckpointAfter = ReadNullableString(reader, 13),
-                Error = ReadNullableString(reader, 14),
-            },
+            Rows.RunSummary,
             cancellationToken).ConfigureAwait(false);
     }
 }

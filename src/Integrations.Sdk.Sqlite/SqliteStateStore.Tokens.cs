@@ -33,7 +33,7 @@ public sealed partial class SqliteStateStore
                 parameters.AddWithValue("$connector", key.connector);
                 parameters.AddWithValue("$account", key.account);
             },
-            static reader => new OAuthToken(reader.GetString(0), ReadNullableString(reader, 1), ReadTimestamp(reader, 2)),
+            Rows.Token,
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }

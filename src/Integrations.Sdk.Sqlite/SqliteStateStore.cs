@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Integrations.Sdk.State;
 using Microsoft.Data.Sqlite;
@@ -36,16 +37,19 @@ namespace Integrations.Sdk.Sqlite;
 public sealed partial class SqliteStateStore
     : IStepMemoStore, ICheckpointStore, IDeadLetterStore, ITokenStore, IRunHistoryStore, IWebhookInbox, IAsyncDisposable, IDisposable
 {
+    /// <summary>Reads rows into records; a timestamp is one ISO 8601 text column (round-trip format).</summary>
+    private static readonly StateRows Rows = new(timestampColumns: 1, ReadTimestamp);
+
     private readonly SqliteStateSettings _settings;
     private readonly string _connectionPragmas;
     private readonly TimeProvider _time;
 
-    // Neither semaphore exposes a wait handle, so neither needs disposing; leaving them undisposed also lets
-    // operations still in flight at disposal release them safely.
-    private readonly SemaphoreSlim _initializeLock = new(1, 1);
+    private readonly StateInitialization _initialization;
+
+    // The semaphore exposes no wait handle, so it needs no disposing; leaving it undisposed also lets operations
+    // still in flight at disposal release it safely.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentQueue<PendingWrite> _pendingWrites = new();
-    private volatile bool _initialized;
     private int _disposed;
 
     /// <summary>Creates a store over the database file at <paramref name="path"/>.</summary>
@@ -62,10 +66,16 @@ public sealed partial class SqliteStateStore
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The options are incomplete, contradictory or name no writable file.</exception>
     public SqliteStateStore(SqliteStateOptions options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Resolve(), options.TimeProvider ?? TimeProvider.System)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _settings = options.Resolve();
-        _time = options.TimeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Creates a store from validated settings (<c>UseSqliteState</c> resolves its options once, at registration).</summary>
+    internal SqliteStateStore(SqliteStateSettings settings, TimeProvider time)
+    {
+        _settings = settings;
+        _time = time;
+        _initialization = new StateInitialization(InitializeAsync);
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {_settings.BusyTimeoutMs}; PRAGMA synchronous = NORMAL;");
@@ -133,7 +143,7 @@ public sealed partial class SqliteStateStore
         string sql,
         TState state,
         Action<SqliteParameterCollection, TState> bind,
-        Func<SqliteDataReader, TRow> map,
+        Func<DbDataReader, TRow> map,
         CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -171,39 +181,25 @@ public sealed partial class SqliteStateStore
         }
     }
 
-    private async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
+    private ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_initialized)
+        return _initialization.EnsureAsync(cancellationToken);
+    }
+
+    /// <summary>Creates the file (and its directory), switches it to WAL mode and applies the missing migrations.</summary>
+    private async ValueTask InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(_settings.Directory))
         {
-            return;
+            Directory.CreateDirectory(_settings.Directory);
         }
 
-        await _initializeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await EnableWriteAheadLogAsync(connection, cancellationToken).ConfigureAwait(false);
+        while (await ApplyNextMigrationAsync(connection, Now(), cancellationToken).ConfigureAwait(false))
         {
-            if (_initialized)
-            {
-                return;
-            }
-
-            if (!string.IsNullOrEmpty(_settings.Directory))
-            {
-                Directory.CreateDirectory(_settings.Directory);
-            }
-
-            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await EnableWriteAheadLogAsync(connection, cancellationToken).ConfigureAwait(false);
-            while (await ApplyNextMigrationAsync(connection, Now(), cancellationToken).ConfigureAwait(false))
-            {
-            }
-
-            _initialized = true;
-        }
-        finally
-        {
-            _initializeLock.Release();
         }
     }
 
@@ -264,11 +260,8 @@ public sealed partial class SqliteStateStore
 
     private static string FormatTimestamp(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset ReadTimestamp(SqliteDataReader reader, int ordinal) =>
+    private static DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) =>
         DateTimeOffset.ParseExact(reader.GetString(ordinal), "O", CultureInfo.InvariantCulture, DateTimeStyles.None);
-
-    private static string? ReadNullableString(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static object DbValue(string? value) => value ?? (object)DBNull.Value;
 }

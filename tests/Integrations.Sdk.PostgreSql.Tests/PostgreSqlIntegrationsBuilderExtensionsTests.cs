@@ -73,6 +73,29 @@ public sealed class PostgreSqlIntegrationsBuilderExtensionsTests
         provider.GetRequiredService<PostgreSqlStateStore>().Should().NotBeNull();
     }
 
+    [SkippableFact]
+    public async Task UsePostgreSqlState_ConfiguredTimeProvider_WinsOverTheHostClock()
+    {
+        await using var schema = new PostgreSqlTestSchema();
+        var configured = new FakeTimeProvider(new DateTimeOffset(2031, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var host = new FakeTimeProvider(new DateTimeOffset(2029, 6, 7, 8, 9, 10, TimeSpan.Zero));
+
+        var updatedAt = await CheckpointUpdatedAtAsync(schema, host, schema.Options(configured));
+
+        updatedAt.Should().Be(configured.GetUtcNow());
+    }
+
+    [SkippableFact]
+    public async Task UsePostgreSqlState_NoTimeProviderConfigured_UsesTheHostClock()
+    {
+        await using var schema = new PostgreSqlTestSchema();
+        var host = new FakeTimeProvider(new DateTimeOffset(2029, 6, 7, 8, 9, 10, TimeSpan.Zero));
+
+        var updatedAt = await CheckpointUpdatedAtAsync(schema, host, schema.Options());
+
+        updatedAt.Should().Be(host.GetUtcNow());
+    }
+
     [Fact]
     public void Invalid_options_are_rejected_at_registration_naming_the_option()
     {
@@ -118,5 +141,21 @@ public sealed class PostgreSqlIntegrationsBuilderExtensionsTests
         builder.KeepAlive.Should().Be(3);
         builder.TcpKeepAlive.Should().BeTrue();
         settings.QuotedSchema.Should().Be("\"integrations\"");
+    }
+
+    /// <summary>Registers the store with <paramref name="options"/> on a host with <paramref name="hostTime"/>, sets a checkpoint and reads its <c>updated_at</c>.</summary>
+    private static async Task<DateTimeOffset> CheckpointUpdatedAtAsync(PostgreSqlTestSchema schema, TimeProvider hostTime, PostgreSqlStateOptions options)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(hostTime);
+        services.AddIntegrations(i => i.UsePostgreSqlState(o =>
+            (o.ConnectionString, o.Schema, o.TimeProvider) = (options.ConnectionString, options.Schema, options.TimeProvider)));
+        await using (var provider = services.BuildServiceProvider())
+        {
+            await provider.GetRequiredService<ICheckpointStore>().SetAsync("orders", "c");
+        }
+
+        var updatedAt = await PostgreSqlTestServer.ScalarAsync($"SELECT updated_at FROM \"{schema.Name}\".checkpoints WHERE sync = 'orders';");
+        return new DateTimeOffset((DateTime)updatedAt!);
     }
 }

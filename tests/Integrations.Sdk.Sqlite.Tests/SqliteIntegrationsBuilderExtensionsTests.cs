@@ -2,6 +2,7 @@ using Integrations.Sdk.State;
 using Integrations.Sdk.State.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Sdk.Sqlite.Tests;
 
@@ -108,6 +109,39 @@ public sealed class SqliteIntegrationsBuilderExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task UseSqliteState_ConfiguredTimeProvider_StampsTheBookkeepingColumnsWithIt()
+    {
+        var configured = new FakeTimeProvider(new DateTimeOffset(2031, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var host = new FakeTimeProvider(new DateTimeOffset(2029, 6, 7, 8, 9, 10, TimeSpan.Zero));
+        var builder = new TestIntegrationsBuilder();
+        builder.Services.AddSingleton<TimeProvider>(host);
+
+        builder.UseSqliteState(options =>
+        {
+            options.Path = _database.Path;
+            options.TimeProvider = configured;
+        });
+
+        await using var provider = builder.Services.BuildServiceProvider();
+        await provider.GetRequiredService<ICheckpointStore>().SetAsync("orders", "c");
+        CheckpointUpdatedAt().Should().Be(configured.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task UseSqliteState_NoTimeProviderConfigured_UsesTheHostClock()
+    {
+        var host = new FakeTimeProvider(new DateTimeOffset(2029, 6, 7, 8, 9, 10, TimeSpan.Zero));
+        var builder = new TestIntegrationsBuilder();
+        builder.Services.AddSingleton<TimeProvider>(host);
+
+        builder.UseSqliteState(_database.Path);
+
+        await using var provider = builder.Services.BuildServiceProvider();
+        await provider.GetRequiredService<ICheckpointStore>().SetAsync("orders", "c");
+        CheckpointUpdatedAt().Should().Be(host.GetUtcNow());
+    }
+
+    [Fact]
     public void Invalid_arguments_are_rejected_at_registration()
     {
         var builder = new TestIntegrationsBuilder();
@@ -123,6 +157,14 @@ public sealed class SqliteIntegrationsBuilderExtensionsTests : IDisposable
         FluentActions.Invoking(() => builder.UseSqliteState(_ => { }))
             .Should().Throw<ArgumentException>().WithMessage("*Path*ConnectionString*");
         builder.Services.Should().BeEmpty();
+    }
+
+    private DateTimeOffset CheckpointUpdatedAt()
+    {
+        using var connection = _database.OpenRawConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT updated_at FROM checkpoints WHERE sync = 'orders';";
+        return DateTimeOffset.Parse((string)command.ExecuteScalar()!, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private sealed class TestIntegrationsBuilder : IIntegrationsBuilder

@@ -6,7 +6,7 @@ namespace Integrations.Sdk.State.InMemory;
 /// </summary>
 public sealed class InProcessLock : IDistributedLock
 {
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly NamedGates _gates = new();
 
     /// <inheritdoc />
     public bool SpansProcesses => false;
@@ -15,18 +15,8 @@ public sealed class InProcessLock : IDistributedLock
     public async ValueTask<ILockHandle> AcquireAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var entry = Enter(name);
-        try
-        {
-            await entry.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            Leave(name, entry, held: false);
-            throw;
-        }
-
-        return new Handle(this, name, entry);
+        var gate = await _gates.WaitAsync(name, cancellationToken).ConfigureAwait(false);
+        return new Handle(_gates, gate);
     }
 
     /// <inheritdoc />
@@ -34,60 +24,15 @@ public sealed class InProcessLock : IDistributedLock
     {
         ArgumentNullException.ThrowIfNull(name);
         cancellationToken.ThrowIfCancellationRequested();
-        var entry = Enter(name);
-        if (!entry.Semaphore.Wait(0, CancellationToken.None))
-        {
-            Leave(name, entry, held: false);
-            return ValueTask.FromResult<ILockHandle?>(null);
-        }
-
-        return ValueTask.FromResult<ILockHandle?>(new Handle(this, name, entry));
+        var gate = _gates.TryEnter(name);
+        return ValueTask.FromResult<ILockHandle?>(gate is null ? null : new Handle(_gates, gate));
     }
 
-    private Entry Enter(string name)
-    {
-        lock (_entries)
-        {
-            if (!_entries.TryGetValue(name, out var entry))
-            {
-                entry = new Entry();
-                _entries[name] = entry;
-            }
-
-            entry.Users++;
-            return entry;
-        }
-    }
-
-    private void Leave(string name, Entry entry, bool held)
-    {
-        if (held)
-        {
-            entry.Semaphore.Release();
-        }
-
-        lock (_entries)
-        {
-            if (--entry.Users == 0)
-            {
-                _entries.Remove(name);
-                entry.Semaphore.Dispose();
-            }
-        }
-    }
-
-    private sealed class Entry
-    {
-        public SemaphoreSlim Semaphore { get; } = new(1, 1);
-
-        public int Users { get; set; }
-    }
-
-    private sealed class Handle(InProcessLock owner, string name, Entry entry) : ILockHandle
+    private sealed class Handle(NamedGates gates, NamedGates.Gate gate) : ILockHandle
     {
         private int _released;
 
-        public string Name => name;
+        public string Name => gate.Name;
 
         public CancellationToken Lost => CancellationToken.None;
 
@@ -95,7 +40,7 @@ public sealed class InProcessLock : IDistributedLock
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                owner.Leave(name, entry, held: true);
+                gates.Release(gate);
             }
 
             return ValueTask.CompletedTask;
