@@ -21,7 +21,7 @@ public sealed class HubSpotConnector
     /// <summary>The requests HubSpot allows a private app per <see cref="BudgetWindow"/> (Professional and Enterprise).</summary>
     public const int RequestsPerWindow = 190;
 
-    /// <summary>HubSpot's burst window.</summary>
+    /// <summary>HubSpot's burst window: 10 seconds.</summary>
     public static readonly TimeSpan BudgetWindow = TimeSpan.FromSeconds(10);
 
     /// <summary>The page size of lists and searches: the most a list page may hold (searches allow 200).</summary>
@@ -100,7 +100,7 @@ public sealed class HubSpotConnector
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
         var request = SearchRequest.All([new Filter("email", "EQ", email.Trim())], ContactProperties, 1);
         var page = await _api().SearchContactsAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return page.Results is { Count: > 0 } results ? results[0] : null;
+        return page.Results?.FirstOrDefault();
     }
 
     /// <summary>Returns the deal with this id, or <see langword="null"/> when HubSpot has none (404).</summary>
@@ -191,12 +191,12 @@ public sealed class HubSpotConnector
         var properties = new Dictionary<string, string?>(input.Properties ?? new Dictionary<string, string?>(), StringComparer.Ordinal) { ["email"] = email };
         var answer = await _api().UpsertContactsAsync(new BatchUpsertRequest([new UpsertInput("email", email, properties)]), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        if (answer.Results is { Count: > 0 } results)
+        if (answer.Results is [var contact, ..])
         {
-            return results[0];
+            return contact;
         }
 
-        var detail = answer.Errors is { Count: > 0 } errors && HubSpotSignalReader.TryReadError(errors[0], out var error, out _) ? $": {error.Code} {error.Message}" : string.Empty;
+        var detail = answer.Errors is [var first, ..] && HubSpotSignalReader.TryReadError(first, out var error, out _) ? $": {error.Code} {error.Message}" : string.Empty;
         throw PlatformException.InvalidResponse(ConnectorName, $"the answer to a contact upsert (status {answer.Status}) holds no contact{detail}");
     }
 

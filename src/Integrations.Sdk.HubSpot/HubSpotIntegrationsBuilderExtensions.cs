@@ -1,4 +1,5 @@
 using Integrations.Sdk;
+using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.HubSpot;
 using Integrations.Sdk.HubSpot.Internal;
 using Integrations.Sdk.Transport;
@@ -18,7 +19,7 @@ public static class HubSpotIntegrationsBuilderExtensions
     public static IIntegrationsBuilder AddHubSpot(this IIntegrationsBuilder builder, IConfiguration section) =>
         Declare(builder.AddConnector<HubSpotOptions>(HubSpotConnector.ConnectorName, "HubSpot", section));
 
-    private static IIntegrationsBuilder Declare(Integrations.Sdk.Connectors.Kit.ConnectorDefinition<HubSpotOptions> connector) => connector
+    private static IIntegrationsBuilder Declare(ConnectorDefinition<HubSpotOptions> connector) => connector
         .Validate(o => o.Validate())
         .Secrets(o => [o.AccessToken, o.ClientSecret])
         .Client<IHubSpotApi>(

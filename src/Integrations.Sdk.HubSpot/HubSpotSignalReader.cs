@@ -66,20 +66,17 @@ public sealed class HubSpotSignalReader : PlatformSignalReader
     public override PlatformError ReadError(HttpResponseMessage response, string body)
     {
         ArgumentNullException.ThrowIfNull(response);
-        if (!string.IsNullOrWhiteSpace(body))
+        try
         {
-            try
+            using var document = JsonDocument.Parse(body);
+            if (TryReadError(document.RootElement, out var error, out var correlationId))
             {
-                using var document = JsonDocument.Parse(body);
-                if (TryReadError(document.RootElement, out var error, out var correlationId))
-                {
-                    return error with { RequestId = ReadRequestId(response) ?? correlationId };
-                }
+                return error with { RequestId = ReadRequestId(response) ?? correlationId };
             }
-            catch (JsonException)
-            {
-                // Not JSON (a gateway's HTML page, a truncated body): the default reader shows its start.
-            }
+        }
+        catch (JsonException)
+        {
+            // Empty or not JSON (a gateway's HTML page, a truncated body): the default reader shows its start.
         }
 
         return base.ReadError(response, body);

@@ -30,25 +30,22 @@ public sealed class MailchimpTransactionalSignalReader : PlatformSignalReader
     public override PlatformError ReadError(HttpResponseMessage response, string body)
     {
         ArgumentNullException.ThrowIfNull(response);
-        if (!string.IsNullOrWhiteSpace(body))
+        try
         {
-            try
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && string.Equals(PlatformJson.Text(root, "status"), "error", StringComparison.OrdinalIgnoreCase))
             {
-                using var document = JsonDocument.Parse(body);
-                var root = document.RootElement;
-                if (root.ValueKind == JsonValueKind.Object && string.Equals(PlatformJson.Text(root, "status"), "error", StringComparison.OrdinalIgnoreCase))
-                {
-                    var name = PlatformJson.Text(root, "name") ?? PlatformJson.Text(root, "code");
-                    var message = PlatformJson.Text(root, "message") ?? name ?? "Mailchimp Transactional returned an error without a message";
+                var name = PlatformJson.Text(root, "name") ?? PlatformJson.Text(root, "code");
+                var message = PlatformJson.Text(root, "message") ?? name ?? "Mailchimp Transactional returned an error without a message";
 
-                    // Mandrill answers refusals with a 500 as often as with a 4xx: its error name proves nothing was sent.
-                    return IsRefusal(name) ? new PlatformError(name, message, IsRetryable: false, MayHaveBeenApplied: false) : new PlatformError(name, message);
-                }
+                // Mandrill answers refusals with a 500 as often as with a 4xx: its error name proves nothing was sent.
+                return IsRefusal(name) ? new PlatformError(name, message, IsRetryable: false, MayHaveBeenApplied: false) : new PlatformError(name, message);
             }
-            catch (JsonException)
-            {
-                // Not JSON (a gateway's page, a truncated body): the default reader shows its start.
-            }
+        }
+        catch (JsonException)
+        {
+            // Empty or not JSON (a gateway's page, a truncated body): the default reader shows its start.
         }
 
         return base.ReadError(response, body);
