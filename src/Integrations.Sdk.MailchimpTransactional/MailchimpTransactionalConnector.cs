@@ -1,5 +1,6 @@
 using System.Net;
 using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.MailchimpTransactional.Internal;
 using Integrations.Sdk.MailchimpTransactional.Models;
 using Integrations.Sdk.Transport;
@@ -7,15 +8,13 @@ using Integrations.Sdk.Transport;
 namespace Integrations.Sdk.MailchimpTransactional;
 
 /// <summary>
-/// The Mailchimp Transactional (Mandrill) connector: sends templated emails. Resolve it from the services after
-/// <c>AddMailchimpTransactional(...)</c>; it is thread-safe.
+/// The Mailchimp Transactional (Mandrill) connector: sends templated emails. Thread-safe; resolve it after
+/// <c>AddMailchimpTransactional</c>.
 /// </summary>
 /// <remarks>
-/// Mandrill has no idempotency key: a send whose answer is lost (a timeout, a dropped connection, a 5xx) may or may
-/// not have gone out, and sending again may email the customer twice. So <see cref="SendTemplate"/> is
-/// <see cref="WriteSafety.Unsafe"/>: the transport never resends it after such a failure, and a sync ends the record
-/// <c>Ambiguous</c> for a person to check Mandrill's message log (for <see cref="IntegrationsKeyMetadata"/>) and
-/// replay it with <c>AmbiguousResolution.AlreadyApplied</c> or <c>SendAgain</c>.
+/// Mandrill has no idempotency key, so <see cref="SendTemplate"/> is <see cref="WriteSafety.Unsafe"/>: a send whose
+/// answer is lost ends the record <c>Ambiguous</c>, for a person to check Mandrill's log (for
+/// <see cref="IntegrationsKeyMetadata"/>) and resolve it with <c>AlreadyApplied</c> or <c>SendAgain</c>.
 /// </remarks>
 public sealed class MailchimpTransactionalConnector
 {
@@ -28,6 +27,7 @@ public sealed class MailchimpTransactionalConnector
     /// </summary>
     public const string IntegrationsKeyMetadata = "integrations_key";
 
+    private const string Platform = "Mailchimp Transactional";
     private static readonly HashSet<string> Accepted = new(StringComparer.OrdinalIgnoreCase) { "sent", "queued", "scheduled" };
     private readonly Func<IMailchimpTransactionalApi> _api;
     private readonly MailchimpTransactionalOptions _options;
@@ -36,40 +36,68 @@ public sealed class MailchimpTransactionalConnector
     {
         _api = api;
         _options = options;
-        SendTemplate = new SendTemplateOperation(this);
+        SendTemplate = SinkOperation.Unsafe<TemplateEmail, EmailSendResult>(
+            (email, context, ct) =>
+            {
+                ArgumentException.ThrowIfNullOrEmpty(context.IdempotencyKey, nameof(context));
+                return SendTemplateAsync(email, context.IdempotencyKey, ct);
+            },
+            Validate);
     }
 
     /// <summary>
     /// Sends a templated email (<c>POST /messages/send-template</c>) with the write's idempotency key in
-    /// <c>metadata.integrations_key</c>. <see cref="WriteSafety.Unsafe"/>: Mandrill cannot deduplicate, so an attempt
-    /// with unknown effect is never resent blindly; the record ends <c>Ambiguous</c>. Recipients Mandrill answers
-    /// <c>rejected</c> or <c>invalid</c> fail the write with a non-retryable <see cref="PlatformException"/> naming the
-    /// <c>reject_reason</c> (when every recipient is refused nothing was sent; when only some are, the others were
-    /// emailed, so the failure says it may have been applied).
+    /// <c>metadata.integrations_key</c>. Recipients Mandrill answers <c>rejected</c> or <c>invalid</c> fail the write
+    /// with a non-retryable <see cref="PlatformException"/> naming the <c>reject_reason</c> (which may have been
+    /// applied when other recipients were emailed).
     /// </summary>
     public ISinkOperation<TemplateEmail, EmailSendResult> SendTemplate { get; }
 
-    internal async Task<EmailSendResult> SendTemplateAsync(TemplateEmail email, string integrationsKey, CancellationToken cancellationToken)
-    {
-        var body = BuildRequest(email, integrationsKey);
-        var answer = await _api().SendTemplateAsync(body, cancellationToken).ConfigureAwait(false);
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-        if (answer is null || answer.Count == 0)
+    private static void Validate(TemplateEmail email)
+    {
+        Require.Text(email.TemplateName, $"{Platform}: a templated email needs a template", nameof(email.TemplateName));
+        Require.Items(email.To, $"{Platform}: a templated email needs at least one recipient", nameof(email.To));
+        for (var i = 0; i < email.To.Count; i++)
         {
-            throw new PlatformException(ConnectorName, HttpStatusCode.OK, "invalid_response",
-                "the answer to send-template lists no recipient", mayHaveBeenApplied: true);
+            if (email.To[i] is null || !EmailAddress.LooksValid(email.To[i].Email))
+            {
+                throw new ArgumentException($"{Platform}: To[{i}].Email '{email.To[i]?.Email}' is not an email address.", nameof(email));
+            }
         }
 
-        var recipients = answer
-            .Select(r => new EmailRecipientResult(r.Email ?? string.Empty, r.Status ?? string.Empty, r.Id, r.RejectReason))
-            .ToList();
+        if (email.MergeLanguage is not ("mailchimp" or "handlebars"))
+        {
+            throw new ArgumentException($"{Platform}: MergeLanguage must be 'mailchimp' or 'handlebars', not '{email.MergeLanguage}'.", nameof(email));
+        }
+
+        if (!string.IsNullOrWhiteSpace(email.FromEmail) && !EmailAddress.LooksValid(email.FromEmail))
+        {
+            throw new ArgumentException($"{Platform}: FromEmail '{email.FromEmail}' is not an email address.", nameof(email));
+        }
+
+        if (email.Metadata?.Any(m => m.Key == IntegrationsKeyMetadata) == true)
+        {
+            throw new ArgumentException($"{Platform}: Metadata must not set '{IntegrationsKeyMetadata}'; the connector sets it (field Metadata).", nameof(email));
+        }
+    }
+
+    private async Task<EmailSendResult> SendTemplateAsync(TemplateEmail email, string integrationsKey, CancellationToken cancellationToken)
+    {
+        var answer = await _api().SendTemplateAsync(BuildRequest(email, integrationsKey), cancellationToken).ConfigureAwait(false);
+        if (answer is not { Count: > 0 })
+        {
+            throw PlatformException.InvalidResponse(ConnectorName, "the answer to send-template lists no recipient", mayHaveBeenApplied: true);
+        }
+
+        var recipients = answer.Select(r => new EmailRecipientResult(r.Email ?? string.Empty, r.Status ?? string.Empty, r.Id, r.RejectReason)).ToList();
         var refused = recipients.Where(r => !Accepted.Contains(r.Status)).ToList();
         if (refused.Count > 0)
         {
             var sent = recipients.Count - refused.Count;
             var reasons = string.Join(", ", refused.Select(r => $"{r.Email} {r.Status} ({r.RejectReason ?? "no reject_reason"})"));
-            var code = refused[0].RejectReason ?? refused[0].Status;
-            throw new PlatformException(ConnectorName, HttpStatusCode.OK, code,
+            throw new PlatformException(ConnectorName, HttpStatusCode.OK, refused[0].RejectReason ?? refused[0].Status,
                 sent == 0
                     ? $"template '{email.TemplateName}' was not sent: {reasons}"
                     : $"template '{email.TemplateName}' was sent to {sent} recipient(s) but refused for {reasons}: check Mandrill's log for {IntegrationsKeyMetadata} {integrationsKey} before replaying",
@@ -82,81 +110,17 @@ public sealed class MailchimpTransactionalConnector
 
     private SendTemplateRequest BuildRequest(TemplateEmail email, string integrationsKey)
     {
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in email.Metadata ?? new Dictionary<string, string>())
-        {
-            if (string.Equals(name, IntegrationsKeyMetadata, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Mailchimp Transactional: Metadata must not set '{IntegrationsKeyMetadata}'; the connector sets it (field Metadata).", nameof(email));
-            }
-
-            metadata[name] = value;
-        }
-
-        metadata[IntegrationsKeyMetadata] = integrationsKey;
-        return new SendTemplateRequest
-        {
-            Key = _options.ApiKey,
-            TemplateName = email.TemplateName.Trim(),
-            TemplateContent = [.. (email.TemplateContent ?? new Dictionary<string, string>()).Select(c => new NameContent { Name = c.Key, Content = c.Value })],
-            Message = new WireMessage
-            {
-                To = [.. email.To.Select(r => new WireRecipient { Email = r.Email.Trim(), Name = string.IsNullOrWhiteSpace(r.Name) ? null : r.Name })],
-                GlobalMergeVars = [.. (email.MergeVars ?? new Dictionary<string, string?>()).Select(v => new NameContent { Name = v.Key, Content = v.Value })],
-                MergeLanguage = email.MergeLanguage,
-                Tags = [.. email.Tags ?? []],
-                Metadata = metadata,
-                Subject = string.IsNullOrWhiteSpace(email.Subject) ? null : email.Subject,
-                FromEmail = NullIfBlank(email.FromEmail) ?? NullIfBlank(_options.FromEmail),
-                FromName = NullIfBlank(email.FromName) ?? NullIfBlank(_options.FromName),
-            },
-        };
-    }
-
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static void Validate(TemplateEmail email)
-    {
-        if (string.IsNullOrWhiteSpace(email.TemplateName))
-        {
-            throw new ArgumentException("Mailchimp Transactional: a templated email needs a template (field TemplateName).", nameof(email));
-        }
-
-        if (email.To is null || email.To.Count == 0)
-        {
-            throw new ArgumentException("Mailchimp Transactional: a templated email needs at least one recipient (field To).", nameof(email));
-        }
-
-        for (var i = 0; i < email.To.Count; i++)
-        {
-            if (email.To[i] is null || !EmailAddress.LooksValid(email.To[i].Email))
-            {
-                throw new ArgumentException($"Mailchimp Transactional: To[{i}].Email '{email.To[i]?.Email}' is not an email address.", nameof(email));
-            }
-        }
-
-        if (email.MergeLanguage is not ("mailchimp" or "handlebars"))
-        {
-            throw new ArgumentException($"Mailchimp Transactional: MergeLanguage must be 'mailchimp' or 'handlebars', not '{email.MergeLanguage}'.", nameof(email));
-        }
-
-        if (!string.IsNullOrWhiteSpace(email.FromEmail) && !EmailAddress.LooksValid(email.FromEmail))
-        {
-            throw new ArgumentException($"Mailchimp Transactional: FromEmail '{email.FromEmail}' is not an email address.", nameof(email));
-        }
-    }
-
-    private sealed class SendTemplateOperation(MailchimpTransactionalConnector connector) : ISinkOperation<TemplateEmail, EmailSendResult>
-    {
-        public WriteSafety Safety => WriteSafety.Unsafe;
-
-        public async Task<EmailSendResult> ExecuteAsync(TemplateEmail input, WriteContext context, CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(input);
-            ArgumentNullException.ThrowIfNull(context);
-            ArgumentException.ThrowIfNullOrEmpty(context.IdempotencyKey, nameof(context));
-            Validate(input);
-            return await connector.SendTemplateAsync(input, context.IdempotencyKey, cancellationToken).ConfigureAwait(false);
-        }
+        var metadata = new Dictionary<string, string>(email.Metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal) { [IntegrationsKeyMetadata] = integrationsKey };
+        var message = new WireMessage(
+            [.. email.To.Select(r => new WireRecipient(r.Email.Trim(), string.IsNullOrWhiteSpace(r.Name) ? null : r.Name))],
+            [.. (email.MergeVars ?? new Dictionary<string, string?>()).Select(v => new NameContent(v.Key, v.Value))],
+            email.MergeLanguage,
+            [.. email.Tags ?? []],
+            metadata,
+            string.IsNullOrWhiteSpace(email.Subject) ? null : email.Subject,
+            NullIfBlank(email.FromEmail) ?? NullIfBlank(_options.FromEmail),
+            NullIfBlank(email.FromName) ?? NullIfBlank(_options.FromName));
+        var content = (email.TemplateContent ?? new Dictionary<string, string>()).Select(c => new NameContent(c.Key, c.Value));
+        return new SendTemplateRequest(_options.ApiKey, email.TemplateName.Trim(), [.. content], message);
     }
 }

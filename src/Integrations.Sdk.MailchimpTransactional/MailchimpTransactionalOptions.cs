@@ -1,30 +1,18 @@
 namespace Integrations.Sdk.MailchimpTransactional;
 
-/// <summary>
-/// Settings of the Mailchimp Transactional (Mandrill) connector. Validated when the host starts; a missing or wrong
-/// setting fails by name. Its <see cref="ToString"/> never shows the API key.
-/// </summary>
+/// <summary>Settings of the Mailchimp Transactional (Mandrill) connector, validated at start; <see cref="ToString"/> never shows the key.</summary>
 public sealed class MailchimpTransactionalOptions
 {
     /// <summary>Mandrill's API root: <c>https://mandrillapp.com/api/1.0/</c>.</summary>
     public static readonly Uri DefaultBaseAddress = new("https://mandrillapp.com/api/1.0/");
 
-    /// <summary>
-    /// The Mailchimp Transactional API key. Required; secret. It travels in each request's JSON body as <c>key</c>
-    /// (Mandrill takes no auth header) and is masked in logs, exceptions and reports.
-    /// </summary>
+    /// <summary>The API key. Required; secret. It travels in each request's JSON body as <c>key</c> (Mandrill takes no auth header).</summary>
     public string ApiKey { get; set; } = string.Empty;
 
-    /// <summary>
-    /// Overrides the API root (a simulator, a proxy). Optional; must be absolute; its path is kept, so point it at the
-    /// <c>/api/1.0/</c> root. <value>Default: <c>https://mandrillapp.com/api/1.0/</c>.</value>
-    /// </summary>
+    /// <summary>Overrides the API root (a simulator, a proxy); absolute, ending in <c>/api/1.0/</c>. <value>Default: <see cref="DefaultBaseAddress"/>.</value></summary>
     public Uri? BaseAddress { get; set; }
 
-    /// <summary>
-    /// The sender address sent as <c>from_email</c> when an email names none. Optional: without it Mandrill uses the
-    /// template's own sender. Must be an email address when set.
-    /// </summary>
+    /// <summary>The sender address sent as <c>from_email</c> when an email names none (else the template's). Optional.</summary>
     public string? FromEmail { get; set; }
 
     /// <summary>The sender name sent as <c>from_name</c> when an email names none. Optional.</summary>

@@ -63,7 +63,7 @@ public sealed class HubSpotOptionsTests
         services.GetServices<IWebhookSource>().Should().ContainSingle(s => s.Name == "hubspot")
             .Which.Should().BeSameAs(services.GetRequiredService<HubSpotWebhookSource>());
         var again = () => new ServiceCollection().AddIntegrations().AddHubSpot(_ => { }).AddHubSpot(_ => { });
-        again.Should().Throw<InvalidOperationException>().WithMessage("*AddHubSpot once*");
+        again.Should().Throw<InvalidOperationException>().WithMessage("HubSpot is already registered*");
     }
 
     [Fact]

@@ -5,53 +5,37 @@ using Refit;
 namespace Integrations.Sdk.HubSpot.Internal;
 
 /// <summary>
-/// The HubSpot CRM v3 endpoints the connector uses. Searches only read and upserts and property updates are natural
-/// upserts, so they are marked replay-safe: the transport may send them again after a dropped connection. A task
-/// create is not: its safety comes from the connector's lookup-then-create.
+/// The HubSpot CRM v3 endpoints the connector uses. Searches, upserts and property updates are replay-safe (the
+/// transport may resend them after a dropped connection); a task create is not: the connector looks first.
 /// </summary>
 [Headers("Accept: application/json")]
 internal interface IHubSpotApi
 {
     [Post("/crm/v3/objects/contacts/search")]
-    Task<Page<HubSpotContact>> SearchContactsAsync(
-        [Body] SearchRequest request,
-        [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true,
-        CancellationToken cancellationToken = default);
+    Task<ListPage<HubSpotContact>> SearchContactsAsync(
+        [Body] SearchRequest request, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
 
     [Post("/crm/v3/objects/contacts/batch/upsert")]
     Task<BatchResult<HubSpotContact>> UpsertContactsAsync(
-        [Body] BatchUpsertRequest request,
-        [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true,
-        CancellationToken cancellationToken = default);
+        [Body] BatchUpsertRequest request, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
 
     [Patch("/crm/v3/objects/contacts/{contactId}")]
     Task<HubSpotContact> UpdateContactAsync(
-        string contactId,
-        [Body] PropertiesInput input,
-        [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true,
-        CancellationToken cancellationToken = default);
+        string contactId, [Body] PropertiesInput input, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
 
     [Post("/crm/v3/objects/tasks/search")]
-    Task<Page<HubSpotTask>> SearchTasksAsync(
-        [Body] SearchRequest request,
-        [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true,
-        CancellationToken cancellationToken = default);
+    Task<ListPage<HubSpotTask>> SearchTasksAsync(
+        [Body] SearchRequest request, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
 
     [Post("/crm/v3/objects/tasks")]
     Task<HubSpotTask> CreateTaskAsync([Body] CreateInput input, CancellationToken cancellationToken = default);
 
     [Get("/crm/v3/objects/deals")]
-    Task<Page<HubSpotDeal>> ListDealsAsync(
-        [Query] int limit,
-        [Query] string? after,
-        [Query] string properties,
-        CancellationToken cancellationToken = default);
+    Task<ListPage<HubSpotDeal>> ListDealsAsync([Query] int limit, [Query] string? after, [Query] string properties, CancellationToken cancellationToken = default);
 
     [Post("/crm/v3/objects/deals/search")]
-    Task<Page<HubSpotDeal>> SearchDealsAsync(
-        [Body] SearchRequest request,
-        [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true,
-        CancellationToken cancellationToken = default);
+    Task<ListPage<HubSpotDeal>> SearchDealsAsync(
+        [Body] SearchRequest request, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
 
     [Get("/crm/v3/objects/deals/{dealId}")]
     Task<HubSpotDeal> GetDealAsync(string dealId, [Query] string properties, CancellationToken cancellationToken = default);
