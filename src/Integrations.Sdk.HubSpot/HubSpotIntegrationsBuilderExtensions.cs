@@ -30,7 +30,7 @@ public static class HubSpotIntegrationsBuilderExtensions
                 http.RateLimit = new RateLimitOptions { PermitsPerWindow = HubSpotConnector.RequestsPerWindow, Window = HubSpotConnector.BudgetWindow };
                 http.Signals = new HubSpotSignalReader();
             },
-            HubSpotJson.CreateRefitSettings)
+            PlatformJson.CamelCase)
         .Connector(c => new HubSpotConnector(c.Api<IHubSpotApi>()))
         .Webhooks(c => new HubSpotWebhookSource(c.OptionsAccessor, c.Time))
         .Builder;

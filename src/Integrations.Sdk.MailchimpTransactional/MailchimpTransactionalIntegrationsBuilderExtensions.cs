@@ -31,7 +31,7 @@ public static class MailchimpTransactionalIntegrationsBuilderExtensions
                 http.RateLimit = new RateLimitOptions { PermitsPerWindow = 10, Window = TimeSpan.FromSeconds(1), MaxConcurrency = 4 };
                 http.Signals = new MailchimpTransactionalSignalReader();
             },
-            MailchimpJson.CreateRefitSettings)
+            PlatformJson.SnakeCase)
         .Connector(c => new MailchimpTransactionalConnector(c.Api<IMailchimpTransactionalApi>(), c.Options))
         .Builder;
 }

@@ -41,7 +41,7 @@ public static class StripeIntegrationsBuilderExtensions
                 http.DefaultHeaders["Stripe-Version"] = o.ApiVersion;
                 http.Signals = new StripeSignalReader();
             },
-            StripeJson.CreateRefitSettings)
+            PlatformJson.SnakeCase)
         .Connector(c => new StripeConnector(c.Api<IStripeApi>()))
         .Webhooks(c => new StripeWebhookSource(c.OptionsAccessor, c.Time))
         .Builder;

@@ -101,7 +101,7 @@ public sealed class StripeWebhookSource : HmacWebhookSource
 
         try
         {
-            var stripeEvent = root.Deserialize<StripeEvent>(StripeJson.Options) ?? throw new FormatException("The Stripe event is null.");
+            var stripeEvent = root.Deserialize<StripeEvent>(PlatformJson.SnakeCase) ?? throw new FormatException("The Stripe event is null.");
             stripeEvent.Id = id;
             stripeEvent.Type = type;
             return stripeEvent;

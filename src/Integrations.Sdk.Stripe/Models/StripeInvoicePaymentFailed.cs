@@ -1,3 +1,4 @@
+using Integrations.Sdk.Connectors.Kit;
 using System.Text.Json;
 using Integrations.Sdk.Stripe.Internal;
 
@@ -54,7 +55,7 @@ public sealed record StripeInvoicePaymentFailed(
         StripeInvoice invoice;
         try
         {
-            invoice = stripeEvent.Data.Object.Deserialize<StripeInvoice>(StripeJson.Options)
+            invoice = stripeEvent.Data.Object.Deserialize<StripeInvoice>(PlatformJson.SnakeCase)
                 ?? throw new FormatException($"Event {stripeEvent.Id}: data.object is null.");
         }
         catch (JsonException ex)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Integrations.Sdk.Telemetry;
 using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,6 +86,19 @@ public sealed class ConnectorDefinition<TOptions>
         return this;
     }
 
+    /// <summary>Declares the platform's typed Refit client, as the other overload, reading and writing JSON with <paramref name="json"/>.</summary>
+    /// <typeparam name="TApi">The Refit interface.</typeparam>
+    /// <param name="configure">Fills the HTTP options from the connector's options.</param>
+    /// <param name="json">The platform's JSON conventions (naming policy, source-generated metadata); shared, never changed after.</param>
+    /// <returns>This definition.</returns>
+    public ConnectorDefinition<TOptions> Client<TApi>(Action<TOptions, ConnectorHttpOptions> configure, JsonSerializerOptions json)
+        where TApi : class
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var serializer = new SystemTextJsonContentSerializer(json);
+        return Client<TApi>(configure, () => new RefitSettings(serializer)); // a new RefitSettings each time: the transport sets its exception factories on it
+    }
+
     /// <summary>Declares the connector object the application resolves (a singleton).</summary>
     /// <typeparam name="TConnector">The connector's type.</typeparam>
     /// <param name="create">Creates it; <see cref="ConnectorContext{TOptions}.Api{TApi}"/> gives it its client.</param>
@@ -144,7 +158,7 @@ public sealed class ConnectorContext<TOptions>
     /// Returns a function that resolves the typed client on each call: typed clients are short-lived, so that the
     /// factory can rotate their handlers; a singleton connector must not hold one.
     /// </summary>
-    /// <typeparam name="TApi">The Refit interface registered with <see cref="ConnectorDefinition{TOptions}.Client{TApi}"/>.</typeparam>
+    /// <typeparam name="TApi">The Refit interface registered with <c>Client&lt;TApi&gt;</c>.</typeparam>
     public Func<TApi> Api<TApi>()
         where TApi : class
     {

@@ -6,6 +6,22 @@ namespace Integrations.Sdk.Connectors.Kit;
 /// <summary>Small readers of platform JSON and headers, for signal readers and webhook parsers.</summary>
 public static class PlatformJson
 {
+    /// <summary>
+    /// JSON with snake_case names (Stripe, Mailchimp, Slack, Square...): web defaults, unknown fields ignored, nulls
+    /// left out when writing. Read-only; pass it to <see cref="ConnectorDefinition{TOptions}.Client{TApi}(Action{TOptions, Transport.ConnectorHttpOptions}, JsonSerializerOptions)"/>.
+    /// </summary>
+    public static JsonSerializerOptions SnakeCase { get; } = ReadOnly(new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    });
+
+    /// <summary>JSON with camelCase names (HubSpot, Shopify...): web defaults, nulls left out when writing. Read-only.</summary>
+    public static JsonSerializerOptions CamelCase { get; } = ReadOnly(new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    });
+
     /// <summary>Returns a property's text (a string, or a number's digits), or <see langword="null"/>.</summary>
     /// <param name="element">An object.</param>
     /// <param name="name">The property's name.</param>
@@ -80,5 +96,11 @@ public static class PlatformJson
     {
         ArgumentNullException.ThrowIfNull(response);
         return response.Headers.TryGetValues(header, out var values) ? values.FirstOrDefault() : null;
+    }
+
+    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
+    {
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
     }
 }
