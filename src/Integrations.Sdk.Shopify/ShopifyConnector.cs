@@ -1,4 +1,5 @@
 using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Shopify.GraphQl;
 using Integrations.Sdk.Shopify.Internal;
 using Integrations.Sdk.Transport;
@@ -11,15 +12,22 @@ namespace Integrations.Sdk.Shopify;
 /// </summary>
 public sealed class ShopifyConnector
 {
+    /// <summary>The connector's name: it names its HTTP options, budgets, telemetry and webhook source.</summary>
+    public const string ConnectorName = "shopify";
+
+    /// <summary>The longest idempotency key sent in <c>@idempotent(key:)</c> (Shopify documents none; step keys are far shorter).</summary>
+    private const int MaxKeyLength = 255;
+
     private readonly ShopifyGraphQlClient _client;
 
-    internal ShopifyConnector(IShopifyGraphQl api, ShopifyOptions options)
+    internal ShopifyConnector(Func<IShopifyGraphQl> api, ShopifyOptions options)
     {
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(options);
         _client = new ShopifyGraphQlClient(api, options.ApiVersion);
-        Orders = new ShopifyOrderSource(_client, options);
-        AdjustInventory = new InventoryAdjustOperation(_client);
+        Orders = RecordSource.Create<ShopifyOrder>((checkpoint, ct) => OrderReads.ReadAsync(_client, options, checkpoint, cancellationToken: ct));
+        AdjustInventory = SinkOperation.WithIdempotencyKey<InventoryAdjustment, InventoryAdjustmentResult>(
+            "Shopify", MaxKeyLength, (input, key, ct) => InventoryAdjustments.SendAsync(_client, input, key, ct), InventoryAdjustments.Validate);
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ public static class ConnectorRegistrationExtensions
         var services = builder.Services;
         if (services.Any(d => d.ServiceType == typeof(Registered<TOptions>)))
         {
-            throw new InvalidOperationException($"{displayName} is already registered: register the '{name}' connector once.");
+            throw new InvalidOperationException($"{displayName} is already registered: call Add{displayName.Replace(" ", string.Empty, StringComparison.Ordinal)} once.");
         }
 
         services.AddSingleton<Registered<TOptions>>();

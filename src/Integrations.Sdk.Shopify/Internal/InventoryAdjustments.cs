@@ -1,38 +1,31 @@
 using System.Net;
-using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Shopify.GraphQl;
 using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.Shopify.Internal;
 
-/// <summary>
-/// <c>inventoryAdjustQuantities</c> on the <c>available</c> quantity, with <c>@idempotent(key: ...)</c> carrying the
-/// step's idempotency key: a retry with the same key is answered with the first result and applied once.
-/// </summary>
-internal sealed class InventoryAdjustOperation(ShopifyGraphQlClient client) : ISinkOperation<InventoryAdjustment, InventoryAdjustmentResult>
+/// <summary><c>inventoryAdjustQuantities</c> on the <c>available</c> quantity, with <c>@idempotent(key: ...)</c> carrying the step's key.</summary>
+internal static class InventoryAdjustments
 {
     private const string Mutation = "inventoryAdjustQuantities";
 
-    public WriteSafety Safety => WriteSafety.IdempotencyKey;
-
-    public async Task<InventoryAdjustmentResult> ExecuteAsync(InventoryAdjustment input, WriteContext context, CancellationToken cancellationToken = default)
+    public static void Validate(InventoryAdjustment input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentException.ThrowIfNullOrWhiteSpace(input.InventoryItemId, nameof(input));
-        ArgumentException.ThrowIfNullOrWhiteSpace(input.LocationId, nameof(input));
-        ArgumentException.ThrowIfNullOrWhiteSpace(input.Reason, nameof(input));
-        ArgumentException.ThrowIfNullOrWhiteSpace(context.IdempotencyKey, nameof(context));
+        Require.Text(input.InventoryItemId, "A Shopify inventory adjustment needs an inventory item", nameof(input.InventoryItemId));
+        Require.Text(input.LocationId, "A Shopify inventory adjustment needs a location", nameof(input.LocationId));
+        Require.Text(input.Reason, "A Shopify inventory adjustment needs a reason", nameof(input.Reason));
+    }
 
-        var variables = new AdjustVariables(
-            new AdjustInput(input.Reason, "available", input.ReferenceDocumentUri, [new AdjustChange(input.Delta, input.InventoryItemId, input.LocationId, input.ChangeFromQuantity)]),
-            context.IdempotencyKey);
-
-        // Replay-safe: Shopify answers a repeated key with the first result instead of applying it again.
+    /// <summary>Replay-safe: Shopify answers a repeated key with the first result instead of applying it again.</summary>
+    public static async Task<InventoryAdjustmentResult> SendAsync(ShopifyGraphQlClient client, InventoryAdjustment input, string key, CancellationToken cancellationToken)
+    {
         var data = await client.SendAsync(
             ShopifyOperations.AdjustInventory,
             ShopifyOperations.AdjustInventoryDocument,
-            variables,
+            new AdjustVariables(
+                new AdjustInput(input.Reason, "available", input.ReferenceDocumentUri, [new AdjustChange(input.Delta, input.InventoryItemId, input.LocationId, input.ChangeFromQuantity)]),
+                key),
             ShopifyJsonContext.Default.AdjustVariables,
             ShopifyJsonContext.Default.AdjustData,
             replaySafe: true,
@@ -63,17 +56,16 @@ internal sealed class InventoryAdjustOperation(ShopifyGraphQlClient client) : IS
     /// </summary>
     private static PlatformException Refused(List<UserError> errors)
     {
+        static string? Path(UserError e) => e.Field is { Count: > 0 } f ? string.Join('.', f) : null;
         var first = errors[0];
-        var field = first.Field is { Count: > 0 } path ? string.Join('.', path) : null;
         var message = $"{Mutation} refused the change: " + string.Join("; ", errors.Select(e =>
-            (e.Field is { Count: > 0 } f ? string.Join('.', f) + ": " : string.Empty) + (e.Message ?? e.Code ?? "no message")));
-        var retryable = first.Code is "IDEMPOTENCY_CONCURRENT_REQUEST" or "ADJUST_QUANTITIES_FAILED";
+            (Path(e) is { } p ? p + ": " : string.Empty) + (e.Message ?? e.Code ?? "no message")));
         return new PlatformException(
-            ShopifyDefaults.ConnectorName,
+            ShopifyConnector.ConnectorName,
             HttpStatusCode.OK,
-            first.Code ?? (field is null ? "user_error" : "invalid_" + field),
+            first.Code ?? (Path(first) is { } field ? "invalid_" + field : "user_error"),
             message,
-            isRetryable: retryable,
+            isRetryable: first.Code is "IDEMPOTENCY_CONCURRENT_REQUEST" or "ADJUST_QUANTITIES_FAILED",
             mayHaveBeenApplied: false);
     }
 }
