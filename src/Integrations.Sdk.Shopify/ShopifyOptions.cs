@@ -69,52 +69,22 @@ public sealed partial class ShopifyOptions
         $"ShopifyOptions(ShopDomain: {ShopDomain}, ApiVersion: {ApiVersion}, AccessToken: ***, WebhookSecret: {(string.IsNullOrEmpty(WebhookSecret) ? "(none)" : "***")})";
 
     /// <summary>The problems of these options, each naming the setting at fault.</summary>
-    internal IEnumerable<string> Validate()
+    internal IEnumerable<string> Validate() => new (bool Fails, string Message)[]
     {
-        if (string.IsNullOrWhiteSpace(ShopDomain))
-        {
-            yield return $"Shopify: {nameof(ShopDomain)} is required (the shop's myshopify.com domain, for example acme.myshopify.com).";
-        }
-        else if (ShopDomain.Contains('/', StringComparison.Ordinal) || Uri.CheckHostName(ShopDomain) == UriHostNameType.Unknown)
-        {
-            yield return $"Shopify: {nameof(ShopDomain)} '{ShopDomain}' must be a bare host name such as acme.myshopify.com (no scheme, no path).";
-        }
-
-        if (string.IsNullOrWhiteSpace(AccessToken))
-        {
-            yield return $"Shopify: {nameof(AccessToken)} is required (the custom app's Admin API access token, sent as X-Shopify-Access-Token).";
-        }
-
-        if (string.IsNullOrWhiteSpace(ApiVersion) || !ApiVersionPattern().IsMatch(ApiVersion))
-        {
-            yield return $"Shopify: {nameof(ApiVersion)} '{ApiVersion}' must be a quarterly version such as 2026-10 (YYYY-01, -04, -07 or -10) or 'unstable'.";
-        }
-
-        if (BaseAddress is { IsAbsoluteUri: false })
-        {
-            yield return $"Shopify: {nameof(BaseAddress)} must be an absolute URI.";
-        }
-
-        if (OrdersPageSize is < 1 or > MaxPageSize)
-        {
-            yield return $"Shopify: {nameof(OrdersPageSize)} must be between 1 and {MaxPageSize}.";
-        }
-
-        if (OrderLineItemsPageSize is < 1 or > MaxPageSize)
-        {
-            yield return $"Shopify: {nameof(OrderLineItemsPageSize)} must be between 1 and {MaxPageSize}.";
-        }
-        else if (OrdersPageSize is >= 1 and <= MaxPageSize && OrdersQueryCost > MaxQueryCost)
-        {
-            yield return $"Shopify: {nameof(OrdersPageSize)} {OrdersPageSize} with {nameof(OrderLineItemsPageSize)} {OrderLineItemsPageSize} makes an orders "
-                + $"query cost {OrdersQueryCost} points; Shopify refuses queries above {MaxQueryCost}. Lower one of them.";
-        }
-
-        if (UpdatedAtOverlap < TimeSpan.Zero)
-        {
-            yield return $"Shopify: {nameof(UpdatedAtOverlap)} must not be negative.";
-        }
-    }
+        (string.IsNullOrWhiteSpace(ShopDomain), $"{nameof(ShopDomain)} is required (the shop's myshopify.com domain, for example acme.myshopify.com)."),
+        (!string.IsNullOrWhiteSpace(ShopDomain) && (ShopDomain.Contains('/', StringComparison.Ordinal) || Uri.CheckHostName(ShopDomain) == UriHostNameType.Unknown),
+            $"{nameof(ShopDomain)} '{ShopDomain}' must be a bare host name such as acme.myshopify.com (no scheme, no path)."),
+        (string.IsNullOrWhiteSpace(AccessToken), $"{nameof(AccessToken)} is required (the custom app's Admin API access token, sent as X-Shopify-Access-Token)."),
+        (ApiVersion is null || !ApiVersionPattern().IsMatch(ApiVersion),
+            $"{nameof(ApiVersion)} '{ApiVersion}' must be a quarterly version such as 2026-10 (YYYY-01, -04, -07 or -10) or 'unstable'."),
+        (BaseAddress is { IsAbsoluteUri: false }, $"{nameof(BaseAddress)} must be an absolute URI."),
+        (OrdersPageSize is < 1 or > MaxPageSize, $"{nameof(OrdersPageSize)} must be between 1 and {MaxPageSize}."),
+        (OrderLineItemsPageSize is < 1 or > MaxPageSize, $"{nameof(OrderLineItemsPageSize)} must be between 1 and {MaxPageSize}."),
+        (OrdersPageSize is >= 1 and <= MaxPageSize && OrderLineItemsPageSize is >= 1 and <= MaxPageSize && OrdersQueryCost > MaxQueryCost,
+            $"{nameof(OrdersPageSize)} {OrdersPageSize} with {nameof(OrderLineItemsPageSize)} {OrderLineItemsPageSize} makes an orders query cost "
+            + $"{OrdersQueryCost} points; Shopify refuses queries above {MaxQueryCost}. Lower one of them."),
+        (UpdatedAtOverlap < TimeSpan.Zero, $"{nameof(UpdatedAtOverlap)} must not be negative."),
+    }.Where(c => c.Fails).Select(c => "Shopify: " + c.Message);
 
     [GeneratedRegex(@"^(\d{4}-(01|04|07|10)|unstable)$", RegexOptions.CultureInvariant)]
     private static partial Regex ApiVersionPattern();

@@ -7,13 +7,9 @@ using Integrations.Sdk.Transport;
 namespace Integrations.Sdk.Shopify;
 
 /// <summary>
-/// Reads Shopify's GraphQL signals: the cost-based budget in every body (<c>extensions.cost</c>), throttling and query
-/// errors sent with HTTP 200, and <c>errors</c> as a string, a list or an object on other statuses.
+/// Reads Shopify's GraphQL signals: the cost-based budget in every body (<c>extensions.cost</c>, as requests left =
+/// points left / the query's cost), throttling and query errors sent with HTTP 200, and <c>errors</c> on other statuses.
 /// </summary>
-/// <remarks>
-/// The budget counts requests while Shopify counts points, so requests left = <c>currentlyAvailable / requestedQueryCost</c>;
-/// when not even one more such query fits, the budget pauses for <c>(requestedQueryCost - currentlyAvailable) / restoreRate</c>.
-/// </remarks>
 public sealed class ShopifySignalReader : PlatformSignalReader
 {
     private const string ThrottledCode = "THROTTLED";
@@ -21,9 +17,7 @@ public sealed class ShopifySignalReader : PlatformSignalReader
     /// <summary>Does nothing: Shopify's GraphQL budget is in the body, read by <see cref="InspectSuccessAsync"/>.</summary>
     /// <param name="response">The response.</param>
     /// <param name="budget">The budget.</param>
-    public override void ObserveBudget(HttpResponseMessage response, RateLimitBudget budget)
-    {
-    }
+    public override void ObserveBudget(HttpResponseMessage response, RateLimitBudget budget) => ArgumentNullException.ThrowIfNull(response);
 
     /// <summary>Reads <c>errors</c> as Shopify sends it on error statuses: a string, a list of <c>{ message, extensions.code }</c>, or an object of messages.</summary>
     /// <param name="response">The error response.</param>
@@ -31,26 +25,16 @@ public sealed class ShopifySignalReader : PlatformSignalReader
     public override PlatformError ReadError(HttpResponseMessage response, string body)
     {
         ArgumentNullException.ThrowIfNull(response);
-        try
-        {
-            using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(body) ? "null" : body);
-            if (PlatformJson.TryGet(document.RootElement, "errors", out var errors) && ReadFirstError(errors) is { } error)
-            {
-                return error;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: the base reader quotes the body.
-        }
+        using var document = Parse(body);
+        return document is not null && PlatformJson.TryGet(document.RootElement, "errors", out var errors) && ReadFirstError(errors) is { } error
+            ? error
+            : base.ReadError(response, body); // not JSON: the base reader quotes the body
 
-        return base.ReadError(response, body);
     }
 
     /// <summary>
-    /// Feeds <c>extensions.cost</c> to the budget and fails the attempt on GraphQL errors: <c>THROTTLED</c> becomes a
-    /// retryable 429-like <see cref="PlatformException"/> waiting for the bucket to restore the query's cost; any other
-    /// error is not retryable (except <c>INTERNAL_SERVER_ERROR</c>).
+    /// Feeds <c>extensions.cost</c> to the budget; <c>THROTTLED</c> becomes a retryable 429 waiting for the bucket to
+    /// restore the query's cost, any other GraphQL error fails (retryable only for <c>INTERNAL_SERVER_ERROR</c>).
     /// </summary>
     /// <param name="response">The successful response.</param>
     /// <param name="budget">The budget of the shop.</param>
@@ -60,15 +44,8 @@ public sealed class ShopifySignalReader : PlatformSignalReader
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(budget);
 
-        // Buffered, so that Refit reads the same body afterwards.
-        await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException)
+        await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false); // so that Refit reads the same body
+        if (Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) is not { } document)
         {
             return null; // Refit reports the unreadable body, with its unknown effect.
         }
@@ -94,28 +71,28 @@ public sealed class ShopifySignalReader : PlatformSignalReader
                     ? TimeSpan.FromSeconds(Math.Max(1, QueryCost(cost) - s.CurrentlyAvailable) / s.RestoreRate)
                     : TimeSpan.FromSeconds(1);
                 budget.PauseFor(wait);
-                return new PlatformException(
-                    ShopifyConnector.ConnectorName,
-                    HttpStatusCode.TooManyRequests,
-                    ThrottledCode,
-                    "Throttled: the query cost exceeds the points available in the shop's bucket",
-                    ReadRequestId(response),
-                    isRetryable: true,
-                    mayHaveBeenApplied: false,
-                    retryAfter: wait);
+                return new PlatformException(ShopifyConnector.ConnectorName, HttpStatusCode.TooManyRequests, ThrottledCode,
+                    "Throttled: the query cost exceeds the points available in the shop's bucket", ReadRequestId(response),
+                    isRetryable: true, mayHaveBeenApplied: false, retryAfter: wait);
             }
 
             // An internal error may have happened after a mutation ran; anything else (syntax, access, cost limit)
             // is refused before execution unless data came back.
             var internalError = first.Code == "INTERNAL_SERVER_ERROR";
-            return new PlatformException(
-                ShopifyConnector.ConnectorName,
-                response.StatusCode,
-                first.Code ?? "graphql_error",
-                first.Message,
-                ReadRequestId(response),
-                isRetryable: internalError,
-                mayHaveBeenApplied: internalError || HasData(root));
+            return new PlatformException(ShopifyConnector.ConnectorName, response.StatusCode, first.Code ?? "graphql_error", first.Message,
+                ReadRequestId(response), isRetryable: internalError, mayHaveBeenApplied: internalError || HasData(root));
+        }
+    }
+
+    private static JsonDocument? Parse(string body)
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(body) ? null : JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
@@ -152,20 +129,8 @@ public sealed class ShopifySignalReader : PlatformSignalReader
             case JsonValueKind.String when !string.IsNullOrWhiteSpace(errors.GetString()):
                 return new PlatformError(null, errors.GetString()!);
             case JsonValueKind.Array:
-                foreach (var error in errors.EnumerateArray())
-                {
-                    if (error.ValueKind == JsonValueKind.String)
-                    {
-                        return new PlatformError(null, error.GetString()!);
-                    }
-
-                    if (PlatformJson.Text(error, "message") is { } message)
-                    {
-                        return new PlatformError(ReadCode(error), message);
-                    }
-                }
-
-                return null;
+                return errors.EnumerateArray().Select(PlatformError? (e) => e.ValueKind == JsonValueKind.String ? new PlatformError(null, e.GetString()!)
+                    : PlatformJson.Text(e, "message") is { } message ? new PlatformError(ReadCode(e), message) : null).FirstOrDefault(e => e is not null);
             case JsonValueKind.Object:
                 return errors.EnumerateObject().Select(p => new PlatformError(null, $"{p.Name}: " + p.Value.ValueKind switch
                 {

@@ -40,6 +40,12 @@ internal sealed class ShopifyGraphQlClient(Func<IShopifyGraphQl> api, string api
         }
     }
 
+    /// <summary>A search lookup: the first few candidates for <c>field:"value"</c> (Shopify's search is not exact; callers pick the match).</summary>
+    public Task<TData> SearchAsync<TData>(string operationName, string document, string field, string value, JsonTypeInfo<TData> dataType, CancellationToken cancellationToken)
+        where TData : class =>
+        SendAsync(operationName, document, new SearchVariables(ShopifyOperations.LookupCandidates, ShopifyOperations.SearchTerm(field, value)),
+            ShopifyJsonContext.Default.SearchVariables, dataType, replaySafe: true, cancellationToken);
+
     /// <summary>A successful response the connector cannot read: the request went through, so its effect is unknown.</summary>
     public static PlatformException InvalidResponse(string operationName, string problem, Exception? inner = null) =>
         new(ShopifyConnector.ConnectorName, HttpStatusCode.OK, "invalid_response", $"{operationName}: {problem}",

@@ -20,16 +20,10 @@ internal static class InventoryAdjustments
     /// <summary>Replay-safe: Shopify answers a repeated key with the first result instead of applying it again.</summary>
     public static async Task<InventoryAdjustmentResult> SendAsync(ShopifyGraphQlClient client, InventoryAdjustment input, string key, CancellationToken cancellationToken)
     {
-        var data = await client.SendAsync(
-            ShopifyOperations.AdjustInventory,
-            ShopifyOperations.AdjustInventoryDocument,
-            new AdjustVariables(
-                new AdjustInput(input.Reason, "available", input.ReferenceDocumentUri, [new AdjustChange(input.Delta, input.InventoryItemId, input.LocationId, input.ChangeFromQuantity)]),
-                key),
-            ShopifyJsonContext.Default.AdjustVariables,
-            ShopifyJsonContext.Default.AdjustData,
-            replaySafe: true,
-            cancellationToken).ConfigureAwait(false);
+        var change = new AdjustChange(input.Delta, input.InventoryItemId, input.LocationId, input.ChangeFromQuantity);
+        var variables = new AdjustVariables(new AdjustInput(input.Reason, "available", input.ReferenceDocumentUri, [change]), key);
+        var data = await client.SendAsync(ShopifyOperations.AdjustInventory, ShopifyOperations.AdjustInventoryDocument, variables,
+            ShopifyJsonContext.Default.AdjustVariables, ShopifyJsonContext.Default.AdjustData, replaySafe: true, cancellationToken).ConfigureAwait(false);
 
         var payload = data.InventoryAdjustQuantities
             ?? throw ShopifyGraphQlClient.InvalidResponse(ShopifyOperations.AdjustInventory, $"data.{Mutation} is missing");
@@ -38,15 +32,14 @@ internal static class InventoryAdjustments
             throw Refused(errors);
         }
 
-        var change = payload.InventoryAdjustmentGroup?.Changes?.FirstOrDefault(c =>
-            string.Equals(c.Item?.Id, input.InventoryItemId, StringComparison.Ordinal) && string.Equals(c.Location?.Id, input.LocationId, StringComparison.Ordinal));
+        var applied = payload.InventoryAdjustmentGroup?.Changes?.FirstOrDefault(c => c.Item?.Id == input.InventoryItemId && c.Location?.Id == input.LocationId);
         return new InventoryAdjustmentResult
         {
             AdjustmentGroupId = payload.InventoryAdjustmentGroup?.Id,
             InventoryItemId = input.InventoryItemId,
             LocationId = input.LocationId,
-            Delta = change?.Delta ?? input.Delta,
-            QuantityAfterChange = change?.QuantityAfterChange,
+            Delta = applied?.Delta ?? input.Delta,
+            QuantityAfterChange = applied?.QuantityAfterChange,
         };
     }
 
@@ -60,12 +53,7 @@ internal static class InventoryAdjustments
         var first = errors[0];
         var message = $"{Mutation} refused the change: " + string.Join("; ", errors.Select(e =>
             (Path(e) is { } p ? p + ": " : string.Empty) + (e.Message ?? e.Code ?? "no message")));
-        return new PlatformException(
-            ShopifyConnector.ConnectorName,
-            HttpStatusCode.OK,
-            first.Code ?? (Path(first) is { } field ? "invalid_" + field : "user_error"),
-            message,
-            isRetryable: first.Code is "IDEMPOTENCY_CONCURRENT_REQUEST" or "ADJUST_QUANTITIES_FAILED",
-            mayHaveBeenApplied: false);
+        return new PlatformException(ShopifyConnector.ConnectorName, HttpStatusCode.OK, first.Code ?? (Path(first) is { } field ? "invalid_" + field : "user_error"),
+            message, isRetryable: first.Code is "IDEMPOTENCY_CONCURRENT_REQUEST" or "ADJUST_QUANTITIES_FAILED", mayHaveBeenApplied: false);
     }
 }

@@ -26,14 +26,9 @@ internal static class OrderReads
             var (read, restartAt) = (0, (DateTimeOffset?)null);
             var nodes = Paging.ByCursorAsync<OrderNode>(ShopifyConnector.ConnectorName, async (after, ct) =>
             {
-                var data = await client.SendAsync(
-                    ShopifyOperations.Orders,
-                    ShopifyOperations.OrdersDocument,
-                    new OrdersVariables(options.OrdersPageSize, after, since is { } from ? ShopifyOperations.UpdatedSince(from) : null, options.OrderLineItemsPageSize),
-                    ShopifyJsonContext.Default.OrdersVariables,
-                    ShopifyJsonContext.Default.OrdersData,
-                    replaySafe: true,
-                    ct).ConfigureAwait(false);
+                var variables = new OrdersVariables(options.OrdersPageSize, after, since is { } from ? ShopifyOperations.UpdatedSince(from) : null, options.OrderLineItemsPageSize);
+                var data = await client.SendAsync(ShopifyOperations.Orders, ShopifyOperations.OrdersDocument, variables,
+                    ShopifyJsonContext.Default.OrdersVariables, ShopifyJsonContext.Default.OrdersData, replaySafe: true, ct).ConfigureAwait(false);
                 var page = (data.Orders ?? throw ShopifyGraphQlClient.InvalidResponse(ShopifyOperations.Orders, "data.orders is missing")).ToPage(ShopifyOperations.Orders);
                 read += page.Items?.Count ?? 0;
                 if (page.Next is not null && read >= restartAfter && page.Items?.LastOrDefault()?.UpdatedAt is { } last
@@ -80,14 +75,9 @@ internal static class OrderReads
                 return node.LineItems?.ToPage(ShopifyOperations.Orders) ?? default;
             }
 
-            var data = await client.SendAsync(
-                ShopifyOperations.OrderLineItems,
-                ShopifyOperations.OrderLineItemsDocument,
+            var data = await client.SendAsync(ShopifyOperations.OrderLineItems, ShopifyOperations.OrderLineItemsDocument,
                 new OrderLineItemsVariables(node.Id!, ShopifyOperations.LineItemsFollowUpPageSize, after),
-                ShopifyJsonContext.Default.OrderLineItemsVariables,
-                ShopifyJsonContext.Default.OrderLineItemsData,
-                replaySafe: true,
-                ct).ConfigureAwait(false);
+                ShopifyJsonContext.Default.OrderLineItemsVariables, ShopifyJsonContext.Default.OrderLineItemsData, replaySafe: true, ct).ConfigureAwait(false);
             return (data.Order?.LineItems ?? throw ShopifyGraphQlClient.InvalidResponse(ShopifyOperations.OrderLineItems, $"order {node.Id} or its lineItems is missing"))
                 .ToPage(ShopifyOperations.OrderLineItems);
         }, cancellationToken);
