@@ -1,4 +1,5 @@
 using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Shopify.GraphQl;
 using Integrations.Sdk.Shopify.Internal;
 using Integrations.Sdk.Transport;
@@ -11,15 +12,20 @@ namespace Integrations.Sdk.Shopify;
 /// </summary>
 public sealed class ShopifyConnector
 {
+    /// <summary>The connector's name: it names its HTTP options, budgets, telemetry and webhook source.</summary>
+    public const string ConnectorName = "shopify";
+
     private readonly ShopifyGraphQlClient _client;
 
-    internal ShopifyConnector(IShopifyGraphQl api, ShopifyOptions options)
+    internal ShopifyConnector(Func<IShopifyGraphQl> api, ShopifyOptions options)
     {
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(options);
         _client = new ShopifyGraphQlClient(api, options.ApiVersion);
-        Orders = new ShopifyOrderSource(_client, options);
-        AdjustInventory = new InventoryAdjustOperation(_client);
+        Orders = RecordSource.Create<ShopifyOrder>((checkpoint, ct) => OrderReads.ReadAsync(_client, options, checkpoint, cancellationToken: ct));
+        AdjustInventory = SinkOperation.WithIdempotencyKey<InventoryAdjustment, InventoryAdjustmentResult>(
+            "Shopify", maxKeyLength: 255, // Shopify documents no limit; step keys are far shorter
+            (input, key, ct) => InventoryAdjustments.SendAsync(_client, input, key, ct), InventoryAdjustments.Validate);
     }
 
     /// <summary>
@@ -45,15 +51,9 @@ public sealed class ShopifyConnector
     public async Task<ShopifyCustomer?> FindCustomerByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        var data = await _client.SendAsync(
-            ShopifyOperations.CustomerByEmail,
-            ShopifyOperations.CustomerByEmailDocument,
-            new SearchVariables(ShopifyOperations.LookupCandidates, ShopifyOperations.SearchTerm("email", email.Trim())),
-            ShopifyJsonContext.Default.SearchVariables,
-            ShopifyJsonContext.Default.CustomersData,
-            replaySafe: true,
-            cancellationToken).ConfigureAwait(false);
-
+        var data = await _client.SearchAsync(
+            ShopifyOperations.CustomerByEmail, ShopifyOperations.CustomerByEmailDocument, "email", email.Trim(), ShopifyJsonContext.Default.CustomersData, cancellationToken)
+            .ConfigureAwait(false);
         var match = (data.Customers?.Nodes ?? []).FirstOrDefault(c =>
             c?.Id is not null && string.Equals(c.DefaultEmailAddress?.EmailAddress?.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase));
         return match is null ? null : ShopifyMapping.ToCustomer(match);
@@ -66,15 +66,9 @@ public sealed class ShopifyConnector
     public async Task<ShopifyVariant?> FindVariantBySkuAsync(string sku, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sku);
-        var data = await _client.SendAsync(
-            ShopifyOperations.VariantBySku,
-            ShopifyOperations.VariantBySkuDocument,
-            new SearchVariables(ShopifyOperations.LookupCandidates, ShopifyOperations.SearchTerm("sku", sku)),
-            ShopifyJsonContext.Default.SearchVariables,
-            ShopifyJsonContext.Default.VariantsData,
-            replaySafe: true,
-            cancellationToken).ConfigureAwait(false);
-
+        var data = await _client.SearchAsync(
+            ShopifyOperations.VariantBySku, ShopifyOperations.VariantBySkuDocument, "sku", sku, ShopifyJsonContext.Default.VariantsData, cancellationToken)
+            .ConfigureAwait(false);
         var match = (data.ProductVariants?.Nodes ?? []).FirstOrDefault(v => v?.Id is not null && string.Equals(v.Sku, sku, StringComparison.Ordinal));
         return match is null ? null : ShopifyMapping.ToVariant(match);
     }

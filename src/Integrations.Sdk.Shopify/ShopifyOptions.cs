@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace Integrations.Sdk.Shopify;
 
 /// <summary>
 /// How the Shopify connector reaches one shop: its domain, the custom app's access token, the pinned API version,
 /// the webhook secret and how orders are paged. Validated when the host starts; a missing setting fails by name.
 /// </summary>
-public sealed class ShopifyOptions
+public sealed partial class ShopifyOptions
 {
     /// <summary>The largest page Shopify serves (<c>first</c> on any connection).</summary>
     public const int MaxPageSize = 250;
@@ -55,24 +57,35 @@ public sealed class ShopifyOptions
     /// </summary>
     public TimeSpan UpdatedAtOverlap { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The requested cost of one orders page with the current page sizes (Shopify's connection rule: 2 + items × item cost).</summary>
-    public int OrdersQueryCost => ShopifyQueryCosts.Orders(OrdersPageSize, OrderLineItemsPageSize);
+    /// <summary>
+    /// The requested cost of one orders page with the current page sizes, by Shopify's rule (objects 1, connections 2
+    /// plus their items): an order is 8 points (itself, customer, email, totalPriceSet, shopMoney, lineItems 2,
+    /// pageInfo), a line item 5 (itself, originalUnitPriceSet, shopMoney, variant, inventoryItem), the page 3.
+    /// </summary>
+    public int OrdersQueryCost => 3 + (OrdersPageSize * (8 + (5 * OrderLineItemsPageSize)));
 
     /// <inheritdoc />
     public override string ToString() =>
         $"ShopifyOptions(ShopDomain: {ShopDomain}, ApiVersion: {ApiVersion}, AccessToken: ***, WebhookSecret: {(string.IsNullOrEmpty(WebhookSecret) ? "(none)" : "***")})";
-}
 
-/// <summary>Requested costs of the connector's queries, as Shopify computes them: objects cost 1, connections 2 plus their items.</summary>
-internal static class ShopifyQueryCosts
-{
-    /// <summary>An order node: itself, customer, its email address, totalPriceSet, shopMoney (5), its lineItems connection (2) and pageInfo (1).</summary>
-    private const int OrderNode = 8;
+    /// <summary>The problems of these options, each naming the setting at fault.</summary>
+    internal IEnumerable<string> Validate() => new (bool Fails, string Message)[]
+    {
+        (string.IsNullOrWhiteSpace(ShopDomain), $"{nameof(ShopDomain)} is required (the shop's myshopify.com domain, for example acme.myshopify.com)."),
+        (!string.IsNullOrWhiteSpace(ShopDomain) && (ShopDomain.Contains('/', StringComparison.Ordinal) || Uri.CheckHostName(ShopDomain) == UriHostNameType.Unknown),
+            $"{nameof(ShopDomain)} '{ShopDomain}' must be a bare host name such as acme.myshopify.com (no scheme, no path)."),
+        (string.IsNullOrWhiteSpace(AccessToken), $"{nameof(AccessToken)} is required (the custom app's Admin API access token, sent as X-Shopify-Access-Token)."),
+        (ApiVersion is null || !ApiVersionPattern().IsMatch(ApiVersion),
+            $"{nameof(ApiVersion)} '{ApiVersion}' must be a quarterly version such as 2026-10 (YYYY-01, -04, -07 or -10) or 'unstable'."),
+        (BaseAddress is { IsAbsoluteUri: false }, $"{nameof(BaseAddress)} must be an absolute URI."),
+        (OrdersPageSize is < 1 or > MaxPageSize, $"{nameof(OrdersPageSize)} must be between 1 and {MaxPageSize}."),
+        (OrderLineItemsPageSize is < 1 or > MaxPageSize, $"{nameof(OrderLineItemsPageSize)} must be between 1 and {MaxPageSize}."),
+        (OrdersPageSize is >= 1 and <= MaxPageSize && OrderLineItemsPageSize is >= 1 and <= MaxPageSize && OrdersQueryCost > MaxQueryCost,
+            $"{nameof(OrdersPageSize)} {OrdersPageSize} with {nameof(OrderLineItemsPageSize)} {OrderLineItemsPageSize} makes an orders query cost "
+            + $"{OrdersQueryCost} points; Shopify refuses queries above {MaxQueryCost}. Lower one of them."),
+        (UpdatedAtOverlap < TimeSpan.Zero, $"{nameof(UpdatedAtOverlap)} must not be negative."),
+    }.Where(c => c.Fails).Select(c => "Shopify: " + c.Message);
 
-    /// <summary>A line item: itself, originalUnitPriceSet, shopMoney, variant and inventoryItem.</summary>
-    private const int LineItemNode = 5;
-
-    public static int Orders(int pageSize, int lineItems) => 3 + (pageSize * (OrderNode + (LineItemNode * lineItems)));
-
-    public static int OrderLineItems(int pageSize) => 4 + (pageSize * LineItemNode);
+    [GeneratedRegex(@"^(\d{4}-(01|04|07|10)|unstable)$", RegexOptions.CultureInvariant)]
+    private static partial Regex ApiVersionPattern();
 }

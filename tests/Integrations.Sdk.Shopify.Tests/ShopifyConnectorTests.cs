@@ -17,6 +17,8 @@ namespace Integrations.Sdk.Shopify.Tests;
 /// <summary>The connector against a fake Shopify (WireMock): the exact requests it sends and how it reads the answers.</summary>
 public sealed class ShopifyConnectorTests : IDisposable
 {
+    private const string AccessTokenHeader = "X-Shopify-Access-Token";
+
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = ShopifyTestHost.Clock();
 
@@ -25,7 +27,7 @@ public sealed class ShopifyConnectorTests : IDisposable
     private IRequestBuilder GraphQl(string operation) => Request.Create()
         .WithPath(GraphQlPath)
         .UsingPost()
-        .WithHeader(ShopifyDefaults.AccessTokenHeader, ShopifyTestHost.Token)
+        .WithHeader(AccessTokenHeader, ShopifyTestHost.Token)
         .WithBody(new WildcardMatcher($"*\"operationName\":\"{operation}\"*"));
 
     private void Answer(IRequestBuilder request, string body, int status = 200) =>
@@ -74,7 +76,7 @@ public sealed class ShopifyConnectorTests : IDisposable
         _server.LogEntries.Should().HaveCount(2);
         var request = _server.LogEntries[0];
         request.RequestMessage!.Path.Should().Be("/admin/api/2026-10/graphql.json");
-        request.RequestMessage.Headers![ShopifyDefaults.AccessTokenHeader].Should().Equal(ShopifyTestHost.Token);
+        request.RequestMessage.Headers![AccessTokenHeader].Should().Equal(ShopifyTestHost.Token);
         var body = Body(request);
         Text(body["operationName"]).Should().Be("OrdersUpdatedSince");
         var query = Text(body["query"]);
@@ -170,8 +172,8 @@ public sealed class ShopifyConnectorTests : IDisposable
 
     private async Task<List<SourceRecord<ShopifyOrder>>> ReadRestartingAfterTwo(ServiceProvider sp)
     {
-        var source = new Internal.ShopifyOrderSource(new ShopifyGraphQlClient(sp.GetRequiredService<IShopifyGraphQl>(), "2026-10"), new ShopifyOptions()) { RestartAfter = 2 };
-        return await ShopifyTestHost.ToListAsync(source.ReadAsync(null));
+        var client = new ShopifyGraphQlClient(sp.GetRequiredService<IShopifyGraphQl>, "2026-10");
+        return await ShopifyTestHost.ToListAsync(Internal.OrderReads.ReadAsync(client, new ShopifyOptions(), null, restartAfter: 2));
     }
 
     [Fact]

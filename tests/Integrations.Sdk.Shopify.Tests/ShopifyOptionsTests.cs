@@ -143,7 +143,7 @@ public sealed class ShopifyOptionsTests
         sp.GetRequiredService<IShopifyGraphQl>().Should().NotBeNull();
         sp.GetServices<IWebhookSource>().Should().ContainSingle().Which.Should().BeSameAs(sp.GetRequiredService<ShopifyWebhookSource>());
 
-        var http = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(ShopifyDefaults.ConnectorName);
+        var http = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(ShopifyConnector.ConnectorName);
         http.BaseAddress.Should().Be(new Uri("https://acme.myshopify.com/"));
         http.Auth.Should().BeOfType<ApiKeyAuth>().Which.HeaderName.Should().Be("X-Shopify-Access-Token");
         http.RateLimit.PermitsPerWindow.Should().Be(2);

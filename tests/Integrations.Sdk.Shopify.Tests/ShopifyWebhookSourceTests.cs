@@ -78,11 +78,13 @@ public sealed class ShopifyWebhookSourceTests
         _source.Verify(Request(OrderJson, Headers(OrderJson, signature))).IsValid.Should().BeFalse();
 
     [Fact]
-    public void Verify_WithoutConfiguredSecret_IsInvalidNamingTheSetting()
+    public void Verify_WithoutConfiguredSecret_ThrowsNamingTheSetting()
     {
         var source = new ShopifyWebhookSource(Options.Create(new ShopifyOptions()));
 
-        source.Verify(Request(OrderJson, Headers(OrderJson))).Failure.Should().Contain("WebhookSecret");
+        var act = () => source.Verify(Request(OrderJson, Headers(OrderJson)));
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*ShopifyOptions.WebhookSecret*");
     }
 
     [Fact]

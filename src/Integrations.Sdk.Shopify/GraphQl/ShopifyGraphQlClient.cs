@@ -5,8 +5,8 @@ using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.Shopify.GraphQl;
 
-/// <summary>Sends the connector's operations through <see cref="IShopifyGraphQl"/> and reads their typed <c>data</c>.</summary>
-internal sealed class ShopifyGraphQlClient(IShopifyGraphQl api, string apiVersion)
+/// <summary>Sends the connector's operations through <see cref="IShopifyGraphQl"/> (resolved per call) and reads their typed <c>data</c>.</summary>
+internal sealed class ShopifyGraphQlClient(Func<IShopifyGraphQl> api, string apiVersion)
 {
     public async Task<TData> SendAsync<TVariables, TData>(
         string operationName,
@@ -19,26 +19,20 @@ internal sealed class ShopifyGraphQlClient(IShopifyGraphQl api, string apiVersio
         where TData : class
     {
         var request = new ShopifyGraphQlRequest(document, JsonSerializer.SerializeToElement(variables, variablesType), operationName);
-        var response = await api.ExecuteAsync(apiVersion, request, replaySafe, IntegrationsRequest.DefaultAccount, cancellationToken).ConfigureAwait(false);
+        var response = await api().ExecuteAsync(apiVersion, request, replaySafe, IntegrationsRequest.DefaultAccount, cancellationToken).ConfigureAwait(false);
 
         // The signal reader turns errors into exceptions inside the transport; this guards direct registrations.
         if (response.Errors is { ValueKind: JsonValueKind.Array } errors && errors.GetArrayLength() > 0)
         {
-            var first = errors[0];
-            var message = first.ValueKind == JsonValueKind.Object && first.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
-                ? m.GetString()!
-                : first.GetRawText();
-            throw new PlatformException(ShopifyDefaults.ConnectorName, HttpStatusCode.OK, "graphql_error", $"{operationName}: {message}");
-        }
-
-        if (response.Data is not { ValueKind: JsonValueKind.Object } data)
-        {
-            throw InvalidResponse(operationName, "the response has no data");
+            var message = Connectors.Kit.PlatformJson.Text(errors[0], "message") ?? errors[0].GetRawText();
+            throw new PlatformException(ShopifyConnector.ConnectorName, HttpStatusCode.OK, "graphql_error", $"{operationName}: {message}");
         }
 
         try
         {
-            return data.Deserialize(dataType) ?? throw InvalidResponse(operationName, "the response has no data");
+            return response.Data is { ValueKind: JsonValueKind.Object } data && data.Deserialize(dataType) is { } typed
+                ? typed
+                : throw InvalidResponse(operationName, "the response has no data");
         }
         catch (JsonException ex)
         {
@@ -46,8 +40,14 @@ internal sealed class ShopifyGraphQlClient(IShopifyGraphQl api, string apiVersio
         }
     }
 
+    /// <summary>A search lookup: the first few candidates for <c>field:"value"</c> (Shopify's search is not exact; callers pick the match).</summary>
+    public Task<TData> SearchAsync<TData>(string operationName, string document, string field, string value, JsonTypeInfo<TData> dataType, CancellationToken cancellationToken)
+        where TData : class =>
+        SendAsync(operationName, document, new SearchVariables(ShopifyOperations.LookupCandidates, ShopifyOperations.SearchTerm(field, value)),
+            ShopifyJsonContext.Default.SearchVariables, dataType, replaySafe: true, cancellationToken);
+
     /// <summary>A successful response the connector cannot read: the request went through, so its effect is unknown.</summary>
     public static PlatformException InvalidResponse(string operationName, string problem, Exception? inner = null) =>
-        new(ShopifyDefaults.ConnectorName, HttpStatusCode.OK, "invalid_response", $"{operationName}: {problem}",
+        new(ShopifyConnector.ConnectorName, HttpStatusCode.OK, "invalid_response", $"{operationName}: {problem}",
             isRetryable: false, mayHaveBeenApplied: true, innerException: inner);
 }

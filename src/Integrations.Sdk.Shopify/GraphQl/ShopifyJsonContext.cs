@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Refit;
 
 namespace Integrations.Sdk.Shopify.GraphQl;
 
@@ -17,4 +18,12 @@ namespace Integrations.Sdk.Shopify.GraphQl;
 [JsonSerializable(typeof(VariantsData))]
 [JsonSerializable(typeof(AdjustData))]
 [JsonSerializable(typeof(CostExtension))]
-internal sealed partial class ShopifyJsonContext : JsonSerializerContext;
+internal sealed partial class ShopifyJsonContext : JsonSerializerContext
+{
+    /// <summary>Shared once built (its metadata cache is per instance); built on first use, after <see cref="Default"/>.</summary>
+    private static SystemTextJsonContentSerializer? serializer;
+
+    /// <summary>New settings on each call: the transport sets its exception factories on them.</summary>
+    public static RefitSettings RefitSettings() =>
+        new(serializer ??= new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = Default }));
+}

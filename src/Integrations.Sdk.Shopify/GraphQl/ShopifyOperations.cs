@@ -19,11 +19,7 @@ internal static class ShopifyOperations
 
     private const string LineItemFields = """
         fragment LineItemFields on LineItem {
-          sku
-          title
-          quantity
-          originalUnitPriceSet { shopMoney { amount currencyCode } }
-          variant { id inventoryItem { id } }
+          sku title quantity originalUnitPriceSet { shopMoney { amount currencyCode } } variant { id inventoryItem { id } }
         }
         """;
 
@@ -32,19 +28,10 @@ internal static class ShopifyOperations
           orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
             pageInfo { hasNextPage endCursor }
             nodes {
-              id
-              name
-              email
-              createdAt
-              updatedAt
-              displayFinancialStatus
-              currencyCode
+              id name email createdAt updatedAt displayFinancialStatus currencyCode
               totalPriceSet { shopMoney { amount currencyCode } }
               customer { id firstName lastName defaultEmailAddress { emailAddress } }
-              lineItems(first: $lineItemsFirst) {
-                pageInfo { hasNextPage endCursor }
-                nodes { ...LineItemFields }
-              }
+              lineItems(first: $lineItemsFirst) { pageInfo { hasNextPage endCursor } nodes { ...LineItemFields } }
             }
           }
         }
@@ -52,40 +39,26 @@ internal static class ShopifyOperations
 
     public const string OrderLineItemsDocument = """
         query OrderLineItems($id: ID!, $first: Int!, $after: String) {
-          order(id: $id) {
-            lineItems(first: $first, after: $after) {
-              pageInfo { hasNextPage endCursor }
-              nodes { ...LineItemFields }
-            }
-          }
+          order(id: $id) { lineItems(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ...LineItemFields } } }
         }
         """ + "\n" + LineItemFields;
 
     public const string CustomerByEmailDocument = """
         query CustomerByEmail($first: Int!, $query: String!) {
-          customers(first: $first, query: $query) {
-            nodes { id firstName lastName defaultEmailAddress { emailAddress } }
-          }
+          customers(first: $first, query: $query) { nodes { id firstName lastName defaultEmailAddress { emailAddress } } }
         }
         """;
 
     public const string VariantBySkuDocument = """
         query VariantBySku($first: Int!, $query: String!) {
-          productVariants(first: $first, query: $query) {
-            nodes { id sku title price inventoryItem { id } }
-          }
+          productVariants(first: $first, query: $query) { nodes { id sku title price inventoryItem { id } } }
         }
         """;
 
     public const string AdjustInventoryDocument = """
         mutation AdjustInventory($input: InventoryAdjustQuantitiesInput!, $key: String!) {
           inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
-            inventoryAdjustmentGroup {
-              id
-              createdAt
-              reason
-              changes { name delta quantityAfterChange item { id } location { id } }
-            }
+            inventoryAdjustmentGroup { id createdAt reason changes { name delta quantityAfterChange item { id } location { id } } }
             userErrors { field message code }
           }
         }

@@ -19,14 +19,14 @@ internal static class ShopifyMapping
         LineItems = lineItems,
     };
 
-    public static ShopifyLineItem ToLineItem(LineItemNode? node) => new()
+    public static ShopifyLineItem ToLineItem(LineItemNode node) => new()
     {
-        Sku = string.IsNullOrEmpty(node?.Sku) ? null : node.Sku,
-        Title = node?.Title,
-        Quantity = node?.Quantity ?? 0,
-        UnitPrice = node?.OriginalUnitPriceSet?.ShopMoney?.Amount ?? 0m,
-        VariantId = node?.Variant?.Id,
-        InventoryItemId = node?.Variant?.InventoryItem?.Id,
+        Sku = string.IsNullOrEmpty(node.Sku) ? null : node.Sku,
+        Title = node.Title,
+        Quantity = node.Quantity,
+        UnitPrice = node.OriginalUnitPriceSet?.ShopMoney?.Amount ?? 0m,
+        VariantId = node.Variant?.Id,
+        InventoryItemId = node.Variant?.InventoryItem?.Id,
     };
 
     public static ShopifyCustomer ToCustomer(CustomerNode node) => new()
@@ -46,6 +46,6 @@ internal static class ShopifyMapping
         InventoryItemId = node.InventoryItem?.Id,
     };
 
-    private static string Required(string? value, string operation, string field) =>
+    public static string Required(string? value, string operation, string field) =>
         string.IsNullOrEmpty(value) ? throw ShopifyGraphQlClient.InvalidResponse(operation, $"{field} is missing") : value;
 }

@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
+using Integrations.Sdk.Connectors.Kit;
 
 namespace Integrations.Sdk.Shopify;
 
 /// <summary>Maps the REST-shaped order JSON of Shopify's order webhooks to <see cref="ShopifyOrder"/>.</summary>
 internal static class ShopifyWebhookOrderReader
 {
+    private const string Payload = "The Shopify order webhook payload";
+
     public static ShopifyOrder Read(string payload)
     {
         JsonDocument document;
@@ -15,7 +18,7 @@ internal static class ShopifyWebhookOrderReader
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"The Shopify order webhook payload is not valid JSON: {ex.Message}", ex);
+            throw new FormatException($"{Payload} is not valid JSON: {ex.Message}", ex);
         }
 
         using (document)
@@ -23,101 +26,65 @@ internal static class ShopifyWebhookOrderReader
             var order = document.RootElement;
             if (order.ValueKind != JsonValueKind.Object)
             {
-                throw new FormatException("The Shopify order webhook payload is not a JSON object.");
+                throw new FormatException($"{Payload} is not a JSON object.");
             }
 
-            var id = GlobalId(order, "Order") ?? throw new FormatException("The Shopify order webhook payload has no 'admin_graphql_api_id' or 'id'.");
             return new ShopifyOrder
             {
-                Id = id,
-                Name = String(order, "name") ?? (Raw(order, "order_number") is { } number ? "#" + number : string.Empty),
-                Email = String(order, "email") ?? String(order, "contact_email"),
-                CreatedAt = Date(order, "created_at", required: false) ?? default,
-                UpdatedAt = Date(order, "updated_at", required: true)!.Value,
-                DisplayFinancialStatus = String(order, "financial_status")?.ToUpperInvariant(),
-                CurrencyCode = String(order, "currency"),
+                Id = GlobalId(order, "Order") ?? throw new FormatException($"{Payload} has no 'admin_graphql_api_id' or 'id'."),
+                Name = Text(order, "name") ?? (Text(order, "order_number") is { } number ? "#" + number : string.Empty),
+                Email = Text(order, "email") ?? Text(order, "contact_email"),
+                CreatedAt = Date(order, "created_at") ?? default,
+                UpdatedAt = Date(order, "updated_at") ?? throw new FormatException($"{Payload} has no 'updated_at'."),
+                DisplayFinancialStatus = Text(order, "financial_status")?.ToUpperInvariant(),
+                CurrencyCode = Text(order, "currency"),
                 TotalPrice = Amount(order, "total_price") ?? 0m,
-                Customer = order.TryGetProperty("customer", out var customer) && customer.ValueKind == JsonValueKind.Object ? ReadCustomer(customer) : null,
-                LineItems = order.TryGetProperty("line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
-                    ? [.. lines.EnumerateArray().Select((line, i) => ReadLineItem(line, i))]
+                Customer = PlatformJson.TryGet(order, "customer", out var customer) && GlobalId(customer, "Customer") is { } customerId
+                    ? new ShopifyCustomer { Id = customerId, Email = Text(customer, "email"), FirstName = Text(customer, "first_name"), LastName = Text(customer, "last_name") }
+                    : null,
+                LineItems = PlatformJson.TryGet(order, "line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
+                    ? [.. lines.EnumerateArray().Select(ReadLineItem)]
                     : [],
             };
         }
-    }
-
-    private static ShopifyCustomer? ReadCustomer(JsonElement customer)
-    {
-        var id = GlobalId(customer, "Customer");
-        return id is null ? null : new ShopifyCustomer
-        {
-            Id = id,
-            Email = String(customer, "email"),
-            FirstName = String(customer, "first_name"),
-            LastName = String(customer, "last_name"),
-        };
     }
 
     private static ShopifyLineItem ReadLineItem(JsonElement line, int index)
     {
         if (line.ValueKind != JsonValueKind.Object)
         {
-            throw new FormatException($"The Shopify order webhook payload's line_items[{index}] is not an object.");
+            throw new FormatException($"{Payload}'s line_items[{index}] is not an object.");
         }
 
-        var quantity = line.TryGetProperty("quantity", out var q) && q.ValueKind == JsonValueKind.Number && q.TryGetInt32(out var n)
-            ? n
-            : throw new FormatException($"The Shopify order webhook payload's line_items[{index}].quantity is missing or not a whole number.");
-        var variantId = Raw(line, "variant_id");
         return new ShopifyLineItem
         {
-            Sku = String(line, "sku") is { Length: > 0 } sku ? sku : null,
-            Title = String(line, "title"),
-            Quantity = quantity,
+            Sku = Text(line, "sku"),
+            Title = Text(line, "title"),
+            Quantity = PlatformJson.TryGet(line, "quantity", out var q) && q.ValueKind == JsonValueKind.Number && q.TryGetInt32(out var n)
+                ? n
+                : throw new FormatException($"{Payload}'s line_items[{index}].quantity is missing or not a whole number."),
             UnitPrice = Amount(line, "price", $"line_items[{index}].") ?? 0m,
-            VariantId = variantId is null ? null : "gid://shopify/ProductVariant/" + variantId,
+            VariantId = Text(line, "variant_id") is { } variantId ? "gid://shopify/ProductVariant/" + variantId : null,
         };
     }
 
     private static string? GlobalId(JsonElement element, string type) =>
-        String(element, "admin_graphql_api_id") ?? (Raw(element, "id") is { } id ? $"gid://shopify/{type}/{id}" : null);
+        Text(element, "admin_graphql_api_id") ?? (Text(element, "id") is { } id ? $"gid://shopify/{type}/{id}" : null);
 
-    private static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>A string or number property as non-empty text (ids are numbers in the REST shape).</summary>
+    private static string? Text(JsonElement element, string name) => PlatformJson.Text(element, name) is { Length: > 0 } text ? text : null;
 
-    /// <summary>A number or string property as text (ids are numbers in the REST shape).</summary>
-    private static string? Raw(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.Number => value.GetRawText(),
-                JsonValueKind.String when !string.IsNullOrEmpty(value.GetString()) => value.GetString(),
-                _ => null,
-            }
-            : null;
-
-    private static decimal? Amount(JsonElement element, string name, string prefix = "")
+    private static decimal? Amount(JsonElement element, string name, string prefix = "") => Text(element, name) switch
     {
-        var text = Raw(element, name);
-        if (text is null)
-        {
-            return null;
-        }
+        null => null,
+        var text when decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) => amount,
+        var text => throw new FormatException($"{Payload}'s {prefix}{name} '{text}' is not an amount."),
+    };
 
-        return decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)
-            ? amount
-            : throw new FormatException($"The Shopify order webhook payload's {prefix}{name} '{text}' is not an amount.");
-    }
-
-    private static DateTimeOffset? Date(JsonElement element, string name, bool required)
+    private static DateTimeOffset? Date(JsonElement element, string name) => Text(element, name) switch
     {
-        var text = String(element, name);
-        if (text is null)
-        {
-            return required ? throw new FormatException($"The Shopify order webhook payload has no '{name}'.") : null;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
-            ? value
-            : throw new FormatException($"The Shopify order webhook payload's {name} '{text}' is not a timestamp.");
-    }
+        null => null,
+        var text when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) => value,
+        var text => throw new FormatException($"{Payload}'s {name} '{text}' is not a timestamp."),
+    };
 }

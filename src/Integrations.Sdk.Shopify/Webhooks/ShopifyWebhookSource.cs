@@ -2,19 +2,20 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Connectors.Kit;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Sdk.Shopify;
 
 /// <summary>
-/// Shopify webhooks: verifies <c>X-Shopify-Hmac-Sha256</c> (Base64 HMAC-SHA256 of the raw body with the app's
-/// client secret, compared in constant time) and turns a delivery into one event keyed by <c>X-Shopify-Event-Id</c>.
+/// Shopify webhooks: <c>X-Shopify-Hmac-Sha256</c> is Base64(HMAC-SHA256(client secret, raw body)); a delivery is one
+/// event keyed by <c>X-Shopify-Event-Id</c>.
 /// </summary>
 /// <remarks>
 /// Shopify delivers at least once, may deliver out of order and does not always deliver: dedupe on the event id and
 /// keep an incremental poll of <see cref="ShopifyConnector.Orders"/> running to reconcile.
 /// </remarks>
-public sealed class ShopifyWebhookSource : IWebhookSource
+public sealed class ShopifyWebhookSource : HmacWebhookSource
 {
     /// <summary>The signature header.</summary>
     public const string SignatureHeader = "X-Shopify-Hmac-Sha256";
@@ -34,86 +35,52 @@ public sealed class ShopifyWebhookSource : IWebhookSource
     /// <summary>The shop the webhook comes from.</summary>
     public const string ShopDomainHeader = "X-Shopify-Shop-Domain";
 
+    private static readonly HmacSignatureScheme Signature = new()
+    {
+        SignatureHeader = SignatureHeader,
+        Encoding = SignatureEncoding.Base64,
+        SecretName = "client secret",
+    };
+
     private readonly IOptions<ShopifyOptions> _options;
 
-    /// <summary>Creates the source.</summary>
-    /// <param name="options">The connector's options; <see cref="ShopifyOptions.WebhookSecret"/> verifies signatures.</param>
-    public ShopifyWebhookSource(IOptions<ShopifyOptions> options)
+    /// <summary>Creates the source; <see cref="ShopifyOptions.WebhookSecret"/> verifies signatures.</summary>
+    /// <param name="options">The connector's options.</param>
+    /// <param name="timeProvider">The clock; the system clock by default.</param>
+    public ShopifyWebhookSource(IOptions<ShopifyOptions> options, TimeProvider? timeProvider = null)
+        : base(ShopifyConnector.ConnectorName, Signature, $"{nameof(ShopifyOptions)}.{nameof(ShopifyOptions.WebhookSecret)}", timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
     }
 
     /// <inheritdoc />
-    public string Name => ShopifyDefaults.ConnectorName;
+    protected override string? Secret => _options.Value.WebhookSecret;
 
     /// <inheritdoc />
-    public WebhookVerification Verify(WebhookRequest request)
+    public override IReadOnlyList<WebhookEvent> Parse(WebhookRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var signature = request.Header(SignatureHeader);
-        if (string.IsNullOrWhiteSpace(signature))
+        var topic = NonBlank(request.Header(TopicHeader)) ?? throw new FormatException($"The Shopify webhook has no {TopicHeader} header.");
+        var eventId = NonBlank(request.Header(EventIdHeader)) ?? NonBlank(request.Header(WebhookIdHeader))
+            ?? throw new FormatException($"The Shopify webhook has neither an {EventIdHeader} nor an {WebhookIdHeader} header.");
+        using (var document = WebhookJson.Parse(request.Body, $"Shopify ({topic})"))
         {
-            return WebhookVerification.Invalid($"the {SignatureHeader} header is missing");
-        }
-
-        var secret = _options.Value.WebhookSecret;
-        if (string.IsNullOrEmpty(secret))
-        {
-            return WebhookVerification.Invalid($"{nameof(ShopifyOptions)}.{nameof(ShopifyOptions.WebhookSecret)} is not set, so {SignatureHeader} cannot be verified");
-        }
-
-        var expected = WebhookSignature.HmacSha256(secret, request.Body.Span);
-        return WebhookSignature.Base64Equals(expected, signature)
-            ? WebhookVerification.Valid
-            : WebhookVerification.Invalid($"the {SignatureHeader} header does not match the body");
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<WebhookEvent> Parse(WebhookRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var topic = request.Header(TopicHeader);
-        if (string.IsNullOrWhiteSpace(topic))
-        {
-            throw new FormatException($"The Shopify webhook has no {TopicHeader} header.");
-        }
-
-        var eventId = request.Header(EventIdHeader);
-        if (string.IsNullOrWhiteSpace(eventId))
-        {
-            eventId = request.Header(WebhookIdHeader);
-        }
-
-        if (string.IsNullOrWhiteSpace(eventId))
-        {
-            throw new FormatException($"The Shopify webhook has neither an {EventIdHeader} nor an {WebhookIdHeader} header.");
-        }
-
-        string payload;
-        try
-        {
-            payload = new UTF8Encoding(false, true).GetString(request.Body.Span);
-            using var document = JsonDocument.Parse(request.Body);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException($"The Shopify webhook body ({topic}) is not a JSON object.");
             }
         }
-        catch (Exception ex) when (ex is JsonException or DecoderFallbackException)
-        {
-            throw new FormatException($"The Shopify webhook body ({topic}) is not valid JSON: {ex.Message}", ex);
-        }
 
         DateTimeOffset? occurredAt = DateTimeOffset.TryParse(request.Header(TriggeredAtHeader), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at
             : null;
-        return [new WebhookEvent(eventId.Trim(), topic.Trim(), payload, occurredAt)];
+        return [new WebhookEvent(eventId, topic, Encoding.UTF8.GetString(request.Body.Span), occurredAt)];
     }
 
     /// <summary>
-    /// Reads the payload of an order webhook (<c>orders/create</c>, <c>orders/updated</c>, <c>orders/paid</c>...), which
-    /// Shopify sends in the REST shape, into the same <see cref="ShopifyOrder"/> the orders query returns.
+    /// Reads the payload of an order webhook (<c>orders/create</c>, <c>orders/updated</c>, <c>orders/paid</c>...), sent
+    /// in the REST shape, into the same <see cref="ShopifyOrder"/> the orders query returns.
     /// </summary>
     /// <param name="payload">The event's JSON payload.</param>
     /// <returns>The order.</returns>
@@ -123,4 +90,6 @@ public sealed class ShopifyWebhookSource : IWebhookSource
         ArgumentNullException.ThrowIfNull(payload);
         return ShopifyWebhookOrderReader.Read(payload);
     }
+
+    private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

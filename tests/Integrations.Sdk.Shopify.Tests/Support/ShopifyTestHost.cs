@@ -37,7 +37,7 @@ public static class ShopifyTestHost
         });
         if (http is not null)
         {
-            services.PostConfigure(ShopifyDefaults.ConnectorName, http);
+            services.PostConfigure(ShopifyConnector.ConnectorName, http);
         }
 
         integrations?.Invoke(builder);

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Connectors.Kit;
+using Integrations.Sdk.Shopify.GraphQl;
+
+namespace Integrations.Sdk.Shopify.Internal;
+
+/// <summary>
+/// Orders by <c>updated_at</c>: pages of <c>orders(sortKey: UPDATED_AT)</c> followed by cursor, each order's checkpoint
+/// its <c>updatedAt</c>; a resumed read starts at the checkpoint minus the overlap.
+/// </summary>
+internal static class OrderReads
+{
+    /// <summary>Orders read through one cursor before a new query starts from the last <c>updatedAt</c>: Shopify stops paging a connection after 25,000 objects.</summary>
+    public const int RestartAfter = 20_000;
+
+    public static async IAsyncEnumerable<SourceRecord<ShopifyOrder>> ReadAsync(
+        ShopifyGraphQlClient client, ShopifyOptions options, string? checkpoint, int restartAfter = RestartAfter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset? since = checkpoint is null ? null : ParseCheckpoint(checkpoint) - options.UpdatedAtOverlap;
+        while (true)
+        {
+            // A window is one query followed by cursor. Deep reads end it at a page boundary and restart from the last
+            // updatedAt seen (orders of that second are read again, harmlessly), as long as that moves the window forward.
+            var (read, restartAt) = (0, (DateTimeOffset?)null);
+            var nodes = Paging.ByCursorAsync<OrderNode>(ShopifyConnector.ConnectorName, async (after, ct) =>
+            {
+                var variables = new OrdersVariables(options.OrdersPageSize, after, since is { } from ? ShopifyOperations.UpdatedSince(from) : null, options.OrderLineItemsPageSize);
+                var data = await client.SendAsync(ShopifyOperations.Orders, ShopifyOperations.OrdersDocument, variables,
+                    ShopifyJsonContext.Default.OrdersVariables, ShopifyJsonContext.Default.OrdersData, replaySafe: true, ct).ConfigureAwait(false);
+                var page = (data.Orders ?? throw ShopifyGraphQlClient.InvalidResponse(ShopifyOperations.Orders, "data.orders is missing")).ToPage(ShopifyOperations.Orders);
+                read += page.Items?.Count ?? 0;
+                if (page.Next is not null && read >= restartAfter && page.Items?.LastOrDefault()?.UpdatedAt is { } last
+                    && (since is null || ShopifyOperations.WholeSeconds(last) > ShopifyOperations.WholeSeconds(since.Value)))
+                {
+                    restartAt = last;
+                    return page with { Next = null };
+                }
+
+                return page;
+            }, cancellationToken);
+
+            await foreach (var node in nodes.ConfigureAwait(false))
+            {
+                ShopifyMapping.Required(node.Id, ShopifyOperations.Orders, "orders.nodes.id");
+                var order = ShopifyMapping.ToOrder(node, await ReadLineItemsAsync(client, node, cancellationToken).ConfigureAwait(false));
+                yield return new SourceRecord<ShopifyOrder>(order, FormatCheckpoint(order.UpdatedAt));
+            }
+
+            if (restartAt is null)
+            {
+                yield break;
+            }
+
+            since = restartAt;
+        }
+    }
+
+    /// <summary>The checkpoint of an order: its <c>updatedAt</c> in UTC, ISO 8601 round-trip.</summary>
+    public static string FormatCheckpoint(DateTimeOffset updatedAt) => updatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseCheckpoint(string checkpoint) =>
+        DateTimeOffset.TryParse(checkpoint, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            ? value
+            : throw new FormatException($"The Shopify orders checkpoint '{checkpoint}' is not an ISO 8601 timestamp (an order's updatedAt).");
+
+    /// <summary>The order's line items: those that came with the page, then the rest, page by page, when there are more.</summary>
+    private static async Task<IReadOnlyList<ShopifyLineItem>> ReadLineItemsAsync(ShopifyGraphQlClient client, OrderNode node, CancellationToken cancellationToken)
+    {
+        var lines = Paging.ByCursorAsync<LineItemNode>(ShopifyConnector.ConnectorName, async (after, ct) =>
+        {
+            if (after is null)
+            {
+                return node.LineItems?.ToPage(ShopifyOperations.Orders) ?? default;
+            }
+
+            var data = await client.SendAsync(ShopifyOperations.OrderLineItems, ShopifyOperations.OrderLineItemsDocument,
+                new OrderLineItemsVariables(node.Id!, ShopifyOperations.LineItemsFollowUpPageSize, after),
+                ShopifyJsonContext.Default.OrderLineItemsVariables, ShopifyJsonContext.Default.OrderLineItemsData, replaySafe: true, ct).ConfigureAwait(false);
+            return (data.Order?.LineItems ?? throw ShopifyGraphQlClient.InvalidResponse(ShopifyOperations.OrderLineItems, $"order {node.Id} or its lineItems is missing"))
+                .ToPage(ShopifyOperations.OrderLineItems);
+        }, cancellationToken);
+
+        var items = new List<ShopifyLineItem>();
+        await foreach (var line in lines.ConfigureAwait(false))
+        {
+            items.Add(ShopifyMapping.ToLineItem(line));
+        }
+
+        return items;
+    }
+}
