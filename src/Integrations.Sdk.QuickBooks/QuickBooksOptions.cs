@@ -1,3 +1,6 @@
+using Integrations.Sdk.Transport;
+using Integrations.Sdk.Transport.Auth;
+
 namespace Integrations.Sdk.QuickBooks;
 
 /// <summary>Which QuickBooks Online API host to call.</summary>
@@ -73,6 +76,31 @@ public sealed class QuickBooksOptions
     /// <inheritdoc />
     public override string ToString() =>
         $"QuickBooksOptions(realm {RealmId}, {Environment}, {ResolveBaseAddress()}, client {ClientId}, secret ***, minorversion {MinorVersion})";
+
+    /// <summary>Fills the transport's options: host, OAuth 2.0 with Basic client credentials, Intuit's per-realm limits, <c>requestid</c>.</summary>
+    internal void Configure(ConnectorHttpOptions http)
+    {
+        http.BaseAddress = ResolveBaseAddress();
+        http.Auth = new OAuth2Auth
+        {
+            TokenEndpoint = TokenEndpoint,
+            ClientId = ClientId,
+            ClientSecret = ClientSecret,
+            CredentialStyle = ClientCredentialStyle.BasicHeader,
+            InitialRefreshToken = string.IsNullOrWhiteSpace(InitialRefreshToken) ? null : InitialRefreshToken,
+        };
+
+        // Intuit's limits per realm: 10 requests per second, 10 in flight, 500 per minute.
+        http.RateLimit = new RateLimitOptions { PermitsPerWindow = 10, Window = TimeSpan.FromSeconds(1), MaxConcurrency = 10 };
+        http.AdditionalRateLimits.Clear();
+        http.AdditionalRateLimits.Add(new RateLimitOptions { PermitsPerWindow = 500, Window = TimeSpan.FromMinutes(1) });
+        if (!http.IdempotencyQueryParameters.Contains("requestid"))
+        {
+            http.IdempotencyQueryParameters.Add("requestid");
+        }
+
+        http.Signals = new QuickBooksSignalReader();
+    }
 
     internal IEnumerable<string> Validate()
     {
