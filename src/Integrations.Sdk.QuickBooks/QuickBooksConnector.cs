@@ -18,10 +18,11 @@ public sealed class QuickBooksConnector
     /// <summary>The connector's name: it names its HTTP options, budgets, OAuth tokens and telemetry.</summary>
     public const string ConnectorName = "quickbooks";
 
+    /// <summary>The platform's name in messages.</summary>
+    internal const string DisplayName = "QuickBooks";
+
     /// <summary>The page size of <see cref="QueryAsync{T}"/>: QuickBooks' maximum <c>MAXRESULTS</c>.</summary>
     public const int PageSize = 1000;
-
-    private const string Platform = "QuickBooks";
 
     /// <summary>The longest <c>requestid</c> QuickBooks accepts (outside batch operations).</summary>
     private const int MaxRequestIdLength = 50;
@@ -34,22 +35,16 @@ public sealed class QuickBooksConnector
     {
         _api = api;
         _options = options;
-        _createCustomer = SinkOperation.WithIdempotencyKey<QboCustomerDraft, QboCustomer>(Platform, MaxRequestIdLength, CreateCustomerAsync);
+        _createCustomer = WithRequestId<QboCustomerDraft, QboCustomer>(CreateCustomerAsync);
         FindOrCreateCustomer = SinkOperation.LookupThenCreate<QboCustomerDraft, QboCustomer>(
             (draft, _, ct) => FindCustomerAsync(draft.Email, draft.DisplayName, ct),
             CreateCustomerOrFindRacedAsync,
             draft => Require.Text(draft.DisplayName, "A QuickBooks customer needs a DisplayName", nameof(draft.DisplayName)));
-        CreateInvoice = SinkOperation.WithIdempotencyKey<QboInvoiceDraft, QboInvoice>(
-            Platform,
-            MaxRequestIdLength,
-            CreateInvoiceAsync,
-            draft => Require.Text(draft.CustomerId, "A QuickBooks invoice needs a customer", nameof(draft.CustomerId)));
-        CreateSalesReceipt = SinkOperation.WithIdempotencyKey<QboSalesReceiptDraft, QboSalesReceipt>(Platform, MaxRequestIdLength, CreateSalesReceiptAsync);
-        AdjustQuantityOnHand = SinkOperation.WithIdempotencyKey<QboInventoryAdjustment, QboItem>(
-            Platform,
-            MaxRequestIdLength,
-            AdjustQuantityAsync,
-            adjustment => Require.Text(adjustment.ItemId, "A QuickBooks inventory adjustment needs an item", nameof(adjustment.ItemId)));
+        CreateInvoice = WithRequestId<QboInvoiceDraft, QboInvoice>(
+            CreateInvoiceAsync, draft => Require.Text(draft.CustomerId, "A QuickBooks invoice needs a customer", nameof(draft.CustomerId)));
+        CreateSalesReceipt = WithRequestId<QboSalesReceiptDraft, QboSalesReceipt>(CreateSalesReceiptAsync);
+        AdjustQuantityOnHand = WithRequestId<QboInventoryAdjustment, QboItem>(
+            AdjustQuantityAsync, adjustment => Require.Text(adjustment.ItemId, "A QuickBooks inventory adjustment needs an item", nameof(adjustment.ItemId)));
     }
 
     /// <summary>The company (realm) this connector works on.</summary>
@@ -220,6 +215,10 @@ public sealed class QuickBooksConnector
 
     private async Task<T?> FirstAsync<T>(string entity, string where, CancellationToken cancellationToken) =>
         await QueryAsync<T>(entity, where, cancellationToken).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+
+    private static ISinkOperation<TInput, TResult> WithRequestId<TInput, TResult>(
+        Func<TInput, string, CancellationToken, Task<TResult>> execute, Action<TInput>? validate = null) =>
+        SinkOperation.WithIdempotencyKey(DisplayName, MaxRequestIdLength, execute, validate);
 
     private static QboReference? Reference(string? id) => string.IsNullOrWhiteSpace(id) ? null : new QboReference(id);
 

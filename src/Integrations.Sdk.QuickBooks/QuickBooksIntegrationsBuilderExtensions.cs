@@ -18,14 +18,14 @@ public static class QuickBooksIntegrationsBuilderExtensions
     /// <param name="configure">Fills the options.</param>
     /// <returns>The builder.</returns>
     public static IIntegrationsBuilder AddQuickBooks(this IIntegrationsBuilder builder, Action<QuickBooksOptions> configure) =>
-        Declare(builder.AddConnector<QuickBooksOptions>(QuickBooksConnector.ConnectorName, "QuickBooks", configure));
+        Declare(builder.AddConnector<QuickBooksOptions>(QuickBooksConnector.ConnectorName, QuickBooksConnector.DisplayName, configure));
 
     /// <summary>Registers the QuickBooks Online connector with options bound from configuration (for example <c>Integrations:QuickBooks</c>).</summary>
     /// <param name="builder">The integrations builder.</param>
     /// <param name="section">The configuration section.</param>
     /// <returns>The builder.</returns>
     public static IIntegrationsBuilder AddQuickBooks(this IIntegrationsBuilder builder, IConfiguration section) =>
-        Declare(builder.AddConnector<QuickBooksOptions>(QuickBooksConnector.ConnectorName, "QuickBooks", section));
+        Declare(builder.AddConnector<QuickBooksOptions>(QuickBooksConnector.ConnectorName, QuickBooksConnector.DisplayName, section));
 
     private static IIntegrationsBuilder Declare(ConnectorDefinition<QuickBooksOptions> connector) => connector
         .Validate(o => o.Validate())

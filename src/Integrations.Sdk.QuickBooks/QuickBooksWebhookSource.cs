@@ -40,7 +40,7 @@ public sealed class QuickBooksWebhookSource(IOptions<QuickBooksOptions> options,
     public override IReadOnlyList<WebhookEvent> Parse(WebhookRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var document = WebhookJson.Parse(request.Body, "QuickBooks");
+        using var document = WebhookJson.Parse(request.Body, QuickBooksConnector.DisplayName);
         var root = document.RootElement;
         return root.ValueKind switch
         {
