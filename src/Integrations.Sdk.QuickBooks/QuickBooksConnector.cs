@@ -166,26 +166,11 @@ public sealed class QuickBooksConnector
         });
 
     private Task<QboInvoice> CreateInvoiceAsync(QboInvoiceDraft draft, string requestId, CancellationToken cancellationToken) =>
-        WriteAsync<QboInvoice>("Invoice", requestId, cancellationToken, new QboInvoice
-        {
-            CustomerRef = new QboReference(draft.CustomerId),
-            Line = ToLines(draft.Lines, "invoice"),
-            DocNumber = draft.DocNumber,
-            TxnDate = draft.TxnDate,
-            DueDate = draft.DueDate,
-            PrivateNote = draft.PrivateNote,
-            CurrencyRef = Reference(draft.CurrencyCode),
-        });
+        WriteAsync<QboInvoice>("Invoice", requestId, cancellationToken, Transaction<QboInvoice>(draft, draft.CustomerId, "invoice") with { DueDate = draft.DueDate });
 
     private Task<QboSalesReceipt> CreateSalesReceiptAsync(QboSalesReceiptDraft draft, string requestId, CancellationToken cancellationToken) =>
-        WriteAsync<QboSalesReceipt>("SalesReceipt", requestId, cancellationToken, new QboSalesReceipt
+        WriteAsync<QboSalesReceipt>("SalesReceipt", requestId, cancellationToken, Transaction<QboSalesReceipt>(draft, draft.CustomerId, "sales receipt") with
         {
-            CustomerRef = Reference(draft.CustomerId),
-            Line = ToLines(draft.Lines, "sales receipt"),
-            DocNumber = draft.DocNumber,
-            TxnDate = draft.TxnDate,
-            PrivateNote = draft.PrivateNote,
-            CurrencyRef = Reference(draft.CurrencyCode),
             DepositToAccountRef = Reference(draft.DepositToAccountId),
             PaymentMethodRef = Reference(draft.PaymentMethodId),
         });
@@ -219,6 +204,17 @@ public sealed class QuickBooksConnector
     private static ISinkOperation<TInput, TResult> WithRequestId<TInput, TResult>(
         Func<TInput, string, CancellationToken, Task<TResult>> execute, Action<TInput>? validate = null) =>
         SinkOperation.WithIdempotencyKey(DisplayName, MaxRequestIdLength, execute, validate);
+
+    private static T Transaction<T>(QboTransactionDraft draft, string? customerId, string what)
+        where T : QboTransaction, new() => new()
+    {
+        CustomerRef = Reference(customerId),
+        Line = ToLines(draft.Lines, what),
+        DocNumber = draft.DocNumber,
+        TxnDate = draft.TxnDate,
+        PrivateNote = draft.PrivateNote,
+        CurrencyRef = Reference(draft.CurrencyCode),
+    };
 
     private static QboReference? Reference(string? id) => string.IsNullOrWhiteSpace(id) ? null : new QboReference(id);
 
