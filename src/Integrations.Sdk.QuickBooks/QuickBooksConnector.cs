@@ -123,8 +123,8 @@ public sealed class QuickBooksConnector
     /// <param name="displayName">The display name; optional.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     public async Task<QboCustomer?> FindCustomerAsync(string? email, string? displayName, CancellationToken cancellationToken = default) =>
-        (string.IsNullOrWhiteSpace(email) ? null : await FirstAsync<QboCustomer>("Customer", QuickBooksQuery.Equal("PrimaryEmailAddr", email.Trim()), cancellationToken).ConfigureAwait(false))
-        ?? (string.IsNullOrWhiteSpace(displayName) ? null : await FirstAsync<QboCustomer>("Customer", QuickBooksQuery.Equal("DisplayName", displayName.Trim()), cancellationToken).ConfigureAwait(false));
+        await FindCustomerByAsync("PrimaryEmailAddr", email, cancellationToken).ConfigureAwait(false)
+        ?? await FindCustomerByAsync("DisplayName", displayName, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Returns the invoices with this number (normally one; more means duplicates).</summary>
     /// <param name="docNumber">The invoice number.</param>
@@ -197,6 +197,9 @@ public sealed class QuickBooksConnector
         return (PlatformJson.TryGet(answer, entity, out var written, ignoreCase: true) ? written.Deserialize<T>(QuickBooksJson.Options) : null)
             ?? throw PlatformException.InvalidResponse(ConnectorName, $"the answer to a {entity} write holds no {entity}", mayHaveBeenApplied: true);
     }
+
+    private Task<QboCustomer?> FindCustomerByAsync(string field, string? value, CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(value) ? Task.FromResult<QboCustomer?>(null) : FirstAsync<QboCustomer>("Customer", QuickBooksQuery.Equal(field, value.Trim()), cancellationToken);
 
     private async Task<T?> FirstAsync<T>(string entity, string where, CancellationToken cancellationToken) =>
         await QueryAsync<T>(entity, where, cancellationToken).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
