@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.QuickBooks.Internal;
 using Integrations.Sdk.QuickBooks.Models;
 using Integrations.Sdk.Transport;
@@ -12,63 +11,74 @@ namespace Integrations.Sdk.QuickBooks;
 /// <summary>
 /// The QuickBooks Online connector for one company (realm): paged queries, customer find-or-create, item lookup,
 /// invoices, sales receipts and inventory adjustments. Every write sends the step's idempotency key as QuickBooks'
-/// <c>requestid</c>, so a retry replays the original answer instead of writing twice. Resolve it from the services
-/// after <c>AddQuickBooks(...)</c>; it is thread-safe.
+/// <c>requestid</c>, so a retry replays the original answer instead of writing twice. Thread-safe.
 /// </summary>
 public sealed class QuickBooksConnector
 {
     /// <summary>The connector's name: it names its HTTP options, budgets, OAuth tokens and telemetry.</summary>
     public const string ConnectorName = "quickbooks";
 
+    /// <summary>The platform's name in messages.</summary>
+    internal const string DisplayName = "QuickBooks";
+
     /// <summary>The page size of <see cref="QueryAsync{T}"/>: QuickBooks' maximum <c>MAXRESULTS</c>.</summary>
     public const int PageSize = 1000;
 
+    /// <summary>The longest <c>requestid</c> QuickBooks accepts (outside batch operations).</summary>
+    private const int MaxRequestIdLength = 50;
+
     private readonly Func<IQuickBooksApi> _api;
     private readonly QuickBooksOptions _options;
+    private readonly ISinkOperation<QboCustomerDraft, QboCustomer> _createCustomer;
 
     internal QuickBooksConnector(Func<IQuickBooksApi> api, QuickBooksOptions options)
     {
         _api = api;
         _options = options;
-        FindOrCreateCustomer = new FindOrCreateCustomerOperation(this);
-        CreateInvoice = new CreateInvoiceOperation(this);
-        CreateSalesReceipt = new CreateSalesReceiptOperation(this);
-        AdjustQuantityOnHand = new AdjustQuantityOnHandOperation(this);
+        _createCustomer = WithRequestId<QboCustomerDraft, QboCustomer>(CreateCustomerAsync);
+        FindOrCreateCustomer = SinkOperation.LookupThenCreate<QboCustomerDraft, QboCustomer>(
+            (draft, _, ct) => FindCustomerAsync(draft.Email, draft.DisplayName, ct),
+            CreateCustomerOrFindRacedAsync,
+            draft => Require.Text(draft.DisplayName, "A QuickBooks customer needs a DisplayName", nameof(draft.DisplayName)));
+        CreateInvoice = WithRequestId<QboInvoiceDraft, QboInvoice>(
+            CreateInvoiceAsync, draft => Require.Text(draft.CustomerId, "A QuickBooks invoice needs a customer", nameof(draft.CustomerId)));
+        CreateSalesReceipt = WithRequestId<QboSalesReceiptDraft, QboSalesReceipt>(CreateSalesReceiptAsync);
+        AdjustQuantityOnHand = WithRequestId<QboInventoryAdjustment, QboItem>(
+            AdjustQuantityAsync, adjustment => Require.Text(adjustment.ItemId, "A QuickBooks inventory adjustment needs an item", nameof(adjustment.ItemId)));
     }
 
     /// <summary>The company (realm) this connector works on.</summary>
     public string RealmId => _options.RealmId;
 
     /// <summary>
-    /// Finds a customer by email (<c>PrimaryEmailAddr</c>), then by <c>DisplayName</c>, and creates it when neither
-    /// matches (with <c>requestid</c>). Lookup-then-create: after an attempt with unknown effect, the runner looks
-    /// first. Returns the existing or created customer.
+    /// Finds a customer by email (<c>PrimaryEmailAddr</c>), then by <c>DisplayName</c>, and creates it (with
+    /// <c>requestid</c>) when neither matches; a create refused as a duplicate name (6240) returns the customer another
+    /// writer created meanwhile.
     /// </summary>
     public ILookupThenCreateOperation<QboCustomerDraft, QboCustomer> FindOrCreateCustomer { get; }
 
-    /// <summary>Creates an invoice. Idempotent by <c>requestid</c> (<see cref="WriteSafety.IdempotencyKey"/>).</summary>
+    /// <summary>Creates an invoice. Idempotent by <c>requestid</c>.</summary>
     public ISinkOperation<QboInvoiceDraft, QboInvoice> CreateInvoice { get; }
 
     /// <summary>Creates a sales receipt (a sale paid on the spot). Idempotent by <c>requestid</c>.</summary>
     public ISinkOperation<QboSalesReceiptDraft, QboSalesReceipt> CreateSalesReceipt { get; }
 
     /// <summary>
-    /// Adds to an inventory item's quantity on hand: reads the item for its <c>SyncToken</c> and <c>QtyOnHand</c>,
-    /// then sends a sparse update with <c>requestid</c>. A retry with the same key replays the first answer, so the
-    /// change is applied once. A concurrent change of the item fails with QuickBooks' stale-object error (5010).
+    /// Adds to an inventory item's quantity on hand: reads the item for its <c>SyncToken</c> and <c>QtyOnHand</c>, then
+    /// sends a sparse update with <c>requestid</c>. A concurrent change of the item fails with the stale-object error (5010).
     /// </summary>
     public ISinkOperation<QboInventoryAdjustment, QboItem> AdjustQuantityOnHand { get; }
 
     /// <summary>
-    /// Streams every <paramref name="entity"/> matching <paramref name="where"/>, fetching pages of
-    /// <see cref="PageSize"/> with <c>STARTPOSITION</c>/<c>MAXRESULTS</c> until a page comes back short.
+    /// Streams every <paramref name="entity"/> matching <paramref name="where"/>, in pages of <see cref="PageSize"/>
+    /// (<c>STARTPOSITION</c>/<c>MAXRESULTS</c>).
     /// </summary>
     /// <typeparam name="T">The model to read each entity into, for example <see cref="QboCustomer"/>.</typeparam>
     /// <param name="entity">The entity, case-sensitive: <c>Customer</c>, <c>Item</c>, <c>Invoice</c>...</param>
-    /// <param name="where">The conditions, without <c>WHERE</c> (build literals with <see cref="QuickBooksQuery"/>); <see langword="null"/> for all.</param>
+    /// <param name="where">The conditions, without <c>WHERE</c> (see <see cref="QuickBooksQuery"/>); <see langword="null"/> for all.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="ArgumentException"><paramref name="entity"/> is not an entity name.</exception>
-    public async IAsyncEnumerable<T> QueryAsync<T>(string entity, string? where = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<T> QueryAsync<T>(string entity, string? where = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(entity);
         if (!QuickBooksQuery.IsName(entity, allowDots: false))
@@ -77,28 +87,16 @@ public sealed class QuickBooksConnector
         }
 
         var filter = string.IsNullOrWhiteSpace(where) ? string.Empty : " WHERE " + where.Trim();
-        var start = 1;
-        while (true)
+        return Paging.ByOffsetAsync<T>(ConnectorName, PageSize, FetchAsync, first: 1, cancellationToken: cancellationToken);
+
+        async Task<IReadOnlyList<T?>?> FetchAsync(int start, CancellationToken ct)
         {
             var statement = string.Create(CultureInfo.InvariantCulture, $"SELECT * FROM {entity}{filter} STARTPOSITION {start} MAXRESULTS {PageSize}");
-            var page = await _api().QueryAsync(RealmId, statement, _options.MinorVersion, RealmId, cancellationToken).ConfigureAwait(false);
-            var count = 0;
-            if (page.QueryResponse is { } response && TryGetEntities(response, entity, out var entities))
-            {
-                foreach (var element in entities.EnumerateArray())
-                {
-                    count++;
-                    yield return element.Deserialize<T>(QuickBooksJson.Options)
-                        ?? throw InvalidResponse($"the query answer holds a null {entity}", mayHaveBeenApplied: false);
-                }
-            }
-
-            if (count < PageSize)
-            {
-                yield break;
-            }
-
-            start += count;
+            var answer = await _api().QueryAsync(RealmId, statement, _options.MinorVersion, RealmId, ct).ConfigureAwait(false);
+            return PlatformJson.TryGet(answer, "QueryResponse", out var response, ignoreCase: true)
+                && PlatformJson.TryGet(response, entity, out var found, ignoreCase: true) && found.ValueKind == JsonValueKind.Array
+                ? [.. found.EnumerateArray().Select(e => e.Deserialize<T>(QuickBooksJson.Options))]
+                : null;
         }
     }
 
@@ -124,18 +122,9 @@ public sealed class QuickBooksConnector
     /// <param name="email">The email (<c>PrimaryEmailAddr</c>); optional.</param>
     /// <param name="displayName">The display name; optional.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
-    public async Task<QboCustomer?> FindCustomerAsync(string? email, string? displayName, CancellationToken cancellationToken = default)
-    {
-        if (!string.IsNullOrWhiteSpace(email)
-            && await FirstAsync<QboCustomer>("Customer", QuickBooksQuery.Equal("PrimaryEmailAddr", email.Trim()), cancellationToken).ConfigureAwait(false) is { } byEmail)
-        {
-            return byEmail;
-        }
-
-        return string.IsNullOrWhiteSpace(displayName)
-            ? null
-            : await FirstAsync<QboCustomer>("Customer", QuickBooksQuery.Equal("DisplayName", displayName.Trim()), cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<QboCustomer?> FindCustomerAsync(string? email, string? displayName, CancellationToken cancellationToken = default) =>
+        await FindCustomerByAsync("PrimaryEmailAddr", email, cancellationToken).ConfigureAwait(false)
+        ?? await FindCustomerByAsync("DisplayName", displayName, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Returns the invoices with this number (normally one; more means duplicates).</summary>
     /// <param name="docNumber">The invoice number.</param>
@@ -143,18 +132,30 @@ public sealed class QuickBooksConnector
     public async Task<IReadOnlyList<QboInvoice>> FindInvoicesByDocNumberAsync(string docNumber, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(docNumber);
-        var found = new List<QboInvoice>();
-        await foreach (var invoice in QueryAsync<QboInvoice>("Invoice", QuickBooksQuery.Equal("DocNumber", docNumber), cancellationToken).ConfigureAwait(false))
-        {
-            found.Add(invoice);
-        }
-
-        return found;
+        return await QueryAsync<QboInvoice>("Invoice", QuickBooksQuery.Equal("DocNumber", docNumber), cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    internal async Task<QboCustomer> CreateCustomerAsync(QboCustomerDraft draft, string requestId, CancellationToken cancellationToken)
+    private async Task<QboCustomer> CreateCustomerOrFindRacedAsync(QboCustomerDraft draft, WriteContext context, CancellationToken cancellationToken)
     {
-        var body = new QboCustomer
+        try
+        {
+            return await _createCustomer.ExecuteAsync(draft, context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PlatformException ex) when (ex.ErrorCode == "6240")
+        {
+            // Duplicate Name Exists: another writer created it between the lookup and the create.
+            var raced = await FindCustomerAsync(null, draft.DisplayName, cancellationToken).ConfigureAwait(false);
+            if (raced is null)
+            {
+                throw;
+            }
+
+            return raced;
+        }
+    }
+
+    private Task<QboCustomer> CreateCustomerAsync(QboCustomerDraft draft, string requestId, CancellationToken cancellationToken) =>
+        WriteAsync<QboCustomer>("Customer", requestId, cancellationToken, new QboCustomer
         {
             DisplayName = draft.DisplayName.Trim(),
             GivenName = draft.GivenName,
@@ -162,45 +163,19 @@ public sealed class QuickBooksConnector
             CompanyName = draft.CompanyName,
             PrimaryEmailAddr = string.IsNullOrWhiteSpace(draft.Email) ? null : new QboEmailAddress { Address = draft.Email.Trim() },
             PrimaryPhone = string.IsNullOrWhiteSpace(draft.Phone) ? null : new QboPhoneNumber { FreeFormNumber = draft.Phone },
-        };
-        var answer = await _api().CreateCustomerAsync(RealmId, body, requestId, _options.MinorVersion, RealmId, cancellationToken).ConfigureAwait(false);
-        return answer.Customer ?? throw InvalidResponse("the answer to a customer create holds no Customer", mayHaveBeenApplied: true);
-    }
+        });
 
-    internal async Task<QboInvoice> CreateInvoiceAsync(QboInvoiceDraft draft, string requestId, CancellationToken cancellationToken)
-    {
-        var body = new QboInvoice
+    private Task<QboInvoice> CreateInvoiceAsync(QboInvoiceDraft draft, string requestId, CancellationToken cancellationToken) =>
+        WriteAsync<QboInvoice>("Invoice", requestId, cancellationToken, Transaction<QboInvoice>(draft, draft.CustomerId, "invoice") with { DueDate = draft.DueDate });
+
+    private Task<QboSalesReceipt> CreateSalesReceiptAsync(QboSalesReceiptDraft draft, string requestId, CancellationToken cancellationToken) =>
+        WriteAsync<QboSalesReceipt>("SalesReceipt", requestId, cancellationToken, Transaction<QboSalesReceipt>(draft, draft.CustomerId, "sales receipt") with
         {
-            CustomerRef = new QboReference(draft.CustomerId),
-            Line = ToLines(draft.Lines, "invoice"),
-            DocNumber = draft.DocNumber,
-            TxnDate = draft.TxnDate,
-            DueDate = draft.DueDate,
-            PrivateNote = draft.PrivateNote,
-            CurrencyRef = string.IsNullOrWhiteSpace(draft.CurrencyCode) ? null : new QboReference(draft.CurrencyCode),
-        };
-        var answer = await _api().CreateInvoiceAsync(RealmId, body, requestId, _options.MinorVersion, RealmId, cancellationToken).ConfigureAwait(false);
-        return answer.Invoice ?? throw InvalidResponse("the answer to an invoice create holds no Invoice", mayHaveBeenApplied: true);
-    }
+            DepositToAccountRef = Reference(draft.DepositToAccountId),
+            PaymentMethodRef = Reference(draft.PaymentMethodId),
+        });
 
-    internal async Task<QboSalesReceipt> CreateSalesReceiptAsync(QboSalesReceiptDraft draft, string requestId, CancellationToken cancellationToken)
-    {
-        var body = new QboSalesReceipt
-        {
-            CustomerRef = string.IsNullOrWhiteSpace(draft.CustomerId) ? null : new QboReference(draft.CustomerId),
-            Line = ToLines(draft.Lines, "sales receipt"),
-            DocNumber = draft.DocNumber,
-            TxnDate = draft.TxnDate,
-            PrivateNote = draft.PrivateNote,
-            CurrencyRef = string.IsNullOrWhiteSpace(draft.CurrencyCode) ? null : new QboReference(draft.CurrencyCode),
-            DepositToAccountRef = string.IsNullOrWhiteSpace(draft.DepositToAccountId) ? null : new QboReference(draft.DepositToAccountId),
-            PaymentMethodRef = string.IsNullOrWhiteSpace(draft.PaymentMethodId) ? null : new QboReference(draft.PaymentMethodId),
-        };
-        var answer = await _api().CreateSalesReceiptAsync(RealmId, body, requestId, _options.MinorVersion, RealmId, cancellationToken).ConfigureAwait(false);
-        return answer.SalesReceipt ?? throw InvalidResponse("the answer to a sales receipt create holds no SalesReceipt", mayHaveBeenApplied: true);
-    }
-
-    internal async Task<QboItem> AdjustQuantityAsync(QboInventoryAdjustment adjustment, string requestId, CancellationToken cancellationToken)
+    private async Task<QboItem> AdjustQuantityAsync(QboInventoryAdjustment adjustment, string requestId, CancellationToken cancellationToken)
     {
         var item = await GetItemAsync(adjustment.ItemId, cancellationToken).ConfigureAwait(false)
             ?? throw new PlatformException(ConnectorName, null, "item_not_found", $"item {adjustment.ItemId} does not exist in realm {RealmId} (field ItemId)");
@@ -210,173 +185,59 @@ public sealed class QuickBooksConnector
                 $"item {adjustment.ItemId} ({item.Name}) does not track its quantity on hand (TrackQtyOnHand is false): only inventory items can be adjusted");
         }
 
-        var update = new ItemSparseUpdate
-        {
-            Id = item.Id ?? adjustment.ItemId,
-            SyncToken = item.SyncToken ?? "0",
-            QtyOnHand = (item.QtyOnHand ?? 0) + adjustment.QuantityDelta,
-        };
-        var answer = await _api().UpdateItemAsync(RealmId, update, requestId, _options.MinorVersion, RealmId, cancellationToken).ConfigureAwait(false);
-        return answer.Item ?? throw InvalidResponse("the answer to an item update holds no Item", mayHaveBeenApplied: true);
+        var update = new ItemSparseUpdate(item.Id ?? adjustment.ItemId, item.SyncToken ?? "0", Sparse: true, (item.QtyOnHand ?? 0) + adjustment.QuantityDelta);
+        return await WriteAsync<QboItem>("Item", requestId, cancellationToken, update).ConfigureAwait(false);
     }
 
-    private async Task<T?> FirstAsync<T>(string entity, string where, CancellationToken cancellationToken)
+    /// <summary>Posts <paramref name="body"/> to the entity's endpoint; the answer holds the entity under its name.</summary>
+    private async Task<T> WriteAsync<T>(string entity, string requestId, CancellationToken cancellationToken, object body)
         where T : class
     {
-        await foreach (var found in QueryAsync<T>(entity, where, cancellationToken).ConfigureAwait(false))
-        {
-            return found;
-        }
-
-        return null;
+        var answer = await _api().WriteAsync(RealmId, entity.ToLowerInvariant(), body, requestId, _options.MinorVersion, RealmId, cancellationToken).ConfigureAwait(false);
+        return (PlatformJson.TryGet(answer, entity, out var written, ignoreCase: true) ? written.Deserialize<T>(QuickBooksJson.Options) : null)
+            ?? throw PlatformException.InvalidResponse(ConnectorName, $"the answer to a {entity} write holds no {entity}", mayHaveBeenApplied: true);
     }
 
-    private static bool TryGetEntities(Dictionary<string, JsonElement> response, string entity, out JsonElement entities)
+    private Task<QboCustomer?> FindCustomerByAsync(string field, string? value, CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(value) ? Task.FromResult<QboCustomer?>(null) : FirstAsync<QboCustomer>("Customer", QuickBooksQuery.Equal(field, value.Trim()), cancellationToken);
+
+    private async Task<T?> FirstAsync<T>(string entity, string where, CancellationToken cancellationToken) =>
+        await QueryAsync<T>(entity, where, cancellationToken).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+
+    private static ISinkOperation<TInput, TResult> WithRequestId<TInput, TResult>(
+        Func<TInput, string, CancellationToken, Task<TResult>> execute, Action<TInput>? validate = null) =>
+        SinkOperation.WithIdempotencyKey(DisplayName, MaxRequestIdLength, execute, validate);
+
+    private static T Transaction<T>(QboTransactionDraft draft, string? customerId, string what)
+        where T : QboTransaction, new() => new()
     {
-        if (response.TryGetValue(entity, out entities) && entities.ValueKind == JsonValueKind.Array)
-        {
-            return true;
-        }
+        CustomerRef = Reference(customerId),
+        Line = ToLines(draft.Lines, what),
+        DocNumber = draft.DocNumber,
+        TxnDate = draft.TxnDate,
+        PrivateNote = draft.PrivateNote,
+        CurrencyRef = Reference(draft.CurrencyCode),
+    };
 
-        foreach (var (name, value) in response)
-        {
-            if (string.Equals(name, entity, StringComparison.OrdinalIgnoreCase) && value.ValueKind == JsonValueKind.Array)
-            {
-                entities = value;
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static QboReference? Reference(string? id) => string.IsNullOrWhiteSpace(id) ? null : new QboReference(id);
 
     private static List<QboLine> ToLines(IReadOnlyList<QboLineDraft>? lines, string what)
     {
-        if (lines is null || lines.Count == 0)
+        Require.Items(lines, $"A QuickBooks {what} needs at least one line", "Lines");
+        return [.. lines!.Select((line, i) => new QboLine
         {
-            throw new ArgumentException($"A QuickBooks {what} needs at least one line (field Lines).", nameof(lines));
-        }
-
-        var result = new List<QboLine>(lines.Count);
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var line = lines[i] ?? throw new ArgumentException($"QuickBooks {what}: Lines[{i}] is null.", nameof(lines));
-            if (string.IsNullOrWhiteSpace(line.ItemId))
+            DetailType = QboLineDetailTypes.SalesItemLine,
+            Amount = (line ?? throw new ArgumentException($"QuickBooks {what}: Lines[{i}] is null.", nameof(lines))).Amount
+                ?? decimal.Round(line.Qty * line.UnitPrice, 2, MidpointRounding.AwayFromZero),
+            Description = line.Description,
+            SalesItemLineDetail = new QboSalesItemLineDetail
             {
-                throw new ArgumentException($"QuickBooks {what}: Lines[{i}].ItemId is required.", nameof(lines));
-            }
-
-            result.Add(new QboLine
-            {
-                DetailType = QboLineDetailTypes.SalesItemLine,
-                Amount = line.Amount ?? decimal.Round(line.Qty * line.UnitPrice, 2, MidpointRounding.AwayFromZero),
-                Description = line.Description,
-                SalesItemLineDetail = new QboSalesItemLineDetail
-                {
-                    ItemRef = new QboReference(line.ItemId),
-                    Qty = line.Qty,
-                    UnitPrice = line.UnitPrice,
-                    ItemAccountRef = string.IsNullOrWhiteSpace(line.IncomeAccountId) ? null : new QboReference(line.IncomeAccountId),
-                    TaxCodeRef = string.IsNullOrWhiteSpace(line.TaxCodeId) ? null : new QboReference(line.TaxCodeId),
-                },
-            });
-        }
-
-        return result;
-    }
-
-    private static PlatformException InvalidResponse(string message, bool mayHaveBeenApplied) =>
-        new(ConnectorName, HttpStatusCode.OK, "invalid_response", message, mayHaveBeenApplied: mayHaveBeenApplied);
-
-    private static string RequestId(WriteContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentException.ThrowIfNullOrEmpty(context.IdempotencyKey, nameof(context));
-        return context.IdempotencyKey;
-    }
-
-    private sealed class FindOrCreateCustomerOperation(QuickBooksConnector connector) : ILookupThenCreateOperation<QboCustomerDraft, QboCustomer>
-    {
-        public WriteSafety Safety => WriteSafety.LookupThenCreate;
-
-        public Task<QboCustomer?> LookupAsync(QboCustomerDraft input, WriteContext context, CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(input);
-            return connector.FindCustomerAsync(input.Email, input.DisplayName, cancellationToken);
-        }
-
-        public async Task<QboCustomer> ExecuteAsync(QboCustomerDraft input, WriteContext context, CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(input);
-            if (string.IsNullOrWhiteSpace(input.DisplayName))
-            {
-                throw new ArgumentException("A QuickBooks customer needs a DisplayName (field DisplayName).", nameof(input));
-            }
-
-            var requestId = RequestId(context);
-            if (await LookupAsync(input, context, cancellationToken).ConfigureAwait(false) is { } existing)
-            {
-                return existing;
-            }
-
-            try
-            {
-                return await connector.CreateCustomerAsync(input, requestId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (PlatformException ex) when (ex.ErrorCode == "6240")
-            {
-                // Duplicate Name Exists: another writer created it between the lookup and the create.
-                var raced = await connector.FindCustomerAsync(null, input.DisplayName, cancellationToken).ConfigureAwait(false);
-                if (raced is null)
-                {
-                    throw;
-                }
-
-                return raced;
-            }
-        }
-    }
-
-    private sealed class CreateInvoiceOperation(QuickBooksConnector connector) : ISinkOperation<QboInvoiceDraft, QboInvoice>
-    {
-        public WriteSafety Safety => WriteSafety.IdempotencyKey;
-
-        public async Task<QboInvoice> ExecuteAsync(QboInvoiceDraft input, WriteContext context, CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(input);
-            if (string.IsNullOrWhiteSpace(input.CustomerId))
-            {
-                throw new ArgumentException("A QuickBooks invoice needs a customer (field CustomerId).", nameof(input));
-            }
-
-            return await connector.CreateInvoiceAsync(input, RequestId(context), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private sealed class CreateSalesReceiptOperation(QuickBooksConnector connector) : ISinkOperation<QboSalesReceiptDraft, QboSalesReceipt>
-    {
-        public WriteSafety Safety => WriteSafety.IdempotencyKey;
-
-        public async Task<QboSalesReceipt> ExecuteAsync(QboSalesReceiptDraft input, WriteContext context, CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(input);
-            return await connector.CreateSalesReceiptAsync(input, RequestId(context), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private sealed class AdjustQuantityOnHandOperation(QuickBooksConnector connector) : ISinkOperation<QboInventoryAdjustment, QboItem>
-    {
-        public WriteSafety Safety => WriteSafety.IdempotencyKey;
-
-        public async Task<QboItem> ExecuteAsync(QboInventoryAdjustment input, WriteContext context, CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(input);
-            if (string.IsNullOrWhiteSpace(input.ItemId))
-            {
-                throw new ArgumentException("A QuickBooks inventory adjustment needs an item (field ItemId).", nameof(input));
-            }
-
-            return await connector.AdjustQuantityAsync(input, RequestId(context), cancellationToken).ConfigureAwait(false);
-        }
+                ItemRef = new QboReference(Require.Text(line.ItemId, $"QuickBooks {what}: Lines[{i}] needs an item", $"Lines[{i}].ItemId")),
+                Qty = line.Qty,
+                UnitPrice = line.UnitPrice,
+                ItemAccountRef = Reference(line.IncomeAccountId),
+                TaxCodeRef = Reference(line.TaxCodeId),
+            },
+        })];
     }
 }

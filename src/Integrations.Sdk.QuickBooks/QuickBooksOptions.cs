@@ -1,3 +1,6 @@
+using Integrations.Sdk.Transport;
+using Integrations.Sdk.Transport.Auth;
+
 namespace Integrations.Sdk.QuickBooks;
 
 /// <summary>Which QuickBooks Online API host to call.</summary>
@@ -28,10 +31,7 @@ public sealed class QuickBooksOptions
     /// <summary>The lowest <c>minorversion</c> Intuit accepts (since 2025-08-01).</summary>
     public const int MinimumMinorVersion = 75;
 
-    /// <summary>
-    /// The company id (<c>realmId</c>) the connector works on. Required. It is also the account under which the
-    /// connector's OAuth token is stored and its request budgets are kept.
-    /// </summary>
+    /// <summary>The company id (<c>realmId</c>). Required; also the account its OAuth token and budgets are kept under.</summary>
     public string RealmId { get; set; } = string.Empty;
 
     /// <summary>The Intuit app's client id. Required.</summary>
@@ -41,18 +41,15 @@ public sealed class QuickBooksOptions
     public string ClientSecret { get; set; } = string.Empty;
 
     /// <summary>
-    /// The refresh token obtained once through the authorization-code flow, used when the token store holds no token
-    /// for <see cref="RealmId"/> yet. Secret. Optional when the store already holds a token; ignored once it does
-    /// (refresh tokens rotate: the store keeps the current one).
+    /// The refresh token from the one-time authorization, used while the token store holds none for <see cref="RealmId"/>
+    /// (refresh tokens rotate: the store keeps the current one). Secret.
     /// </summary>
     public string? InitialRefreshToken { get; set; }
 
     /// <summary>Production or sandbox. <value>Default: <see cref="QuickBooksEnvironment.Production"/>.</value></summary>
     public QuickBooksEnvironment Environment { get; set; } = QuickBooksEnvironment.Production;
 
-    /// <summary>
-    /// Overrides the API host chosen by <see cref="Environment"/> (a simulator, a proxy). Optional; must be absolute.
-    /// </summary>
+    /// <summary>Overrides the API host chosen by <see cref="Environment"/> (a simulator, a proxy). Optional; absolute.</summary>
     public Uri? BaseAddress { get; set; }
 
     /// <summary>The OAuth 2.0 token endpoint. <value>Default: <c>https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer</c>.</value></summary>
@@ -61,10 +58,7 @@ public sealed class QuickBooksOptions
     /// <summary>The <c>minorversion</c> sent with every request; 75 or more. <value>Default: 75.</value></summary>
     public int MinorVersion { get; set; } = MinimumMinorVersion;
 
-    /// <summary>
-    /// The verifier token of the app's webhook subscription, which signs every notification (<c>intuit-signature</c>).
-    /// Secret. Required only to receive webhooks.
-    /// </summary>
+    /// <summary>The verifier token of the app's webhook subscription (<c>intuit-signature</c>). Secret; needed only for webhooks.</summary>
     public string? WebhookVerifierToken { get; set; }
 
     /// <summary>The API host requests go to: <see cref="BaseAddress"/> when set, else the <see cref="Environment"/>'s host.</summary>
@@ -74,41 +68,43 @@ public sealed class QuickBooksOptions
     public override string ToString() =>
         $"QuickBooksOptions(realm {RealmId}, {Environment}, {ResolveBaseAddress()}, client {ClientId}, secret ***, minorversion {MinorVersion})";
 
+    /// <summary>Fills the transport's options: host, OAuth 2.0 with Basic client credentials, Intuit's per-realm limits, <c>requestid</c>.</summary>
+    internal void Configure(ConnectorHttpOptions http)
+    {
+        http.BaseAddress = ResolveBaseAddress();
+        http.Auth = new OAuth2Auth
+        {
+            TokenEndpoint = TokenEndpoint,
+            ClientId = ClientId,
+            ClientSecret = ClientSecret,
+            CredentialStyle = ClientCredentialStyle.BasicHeader,
+            InitialRefreshToken = string.IsNullOrWhiteSpace(InitialRefreshToken) ? null : InitialRefreshToken,
+        };
+
+        // Intuit's limits per realm: 10 requests per second, 10 in flight, 500 per minute.
+        http.RateLimit = new RateLimitOptions { PermitsPerWindow = 10, Window = TimeSpan.FromSeconds(1), MaxConcurrency = 10 };
+        http.AdditionalRateLimits.Clear();
+        http.AdditionalRateLimits.Add(new RateLimitOptions { PermitsPerWindow = 500, Window = TimeSpan.FromMinutes(1) });
+        if (!http.IdempotencyQueryParameters.Contains("requestid"))
+        {
+            http.IdempotencyQueryParameters.Add("requestid");
+        }
+
+        http.Signals = new QuickBooksSignalReader();
+    }
+
     internal IEnumerable<string> Validate()
     {
-        if (string.IsNullOrWhiteSpace(RealmId))
-        {
-            yield return $"QuickBooks: {nameof(RealmId)} is required (the company id, shown as realmId when the company connects to the app).";
-        }
-
-        if (string.IsNullOrWhiteSpace(ClientId))
-        {
-            yield return $"QuickBooks: {nameof(ClientId)} is required (the app's client id from the Intuit developer portal).";
-        }
-
-        if (string.IsNullOrWhiteSpace(ClientSecret))
-        {
-            yield return $"QuickBooks: {nameof(ClientSecret)} is required (the app's client secret from the Intuit developer portal).";
-        }
-
-        if (!Enum.IsDefined(Environment))
-        {
-            yield return $"QuickBooks: {nameof(Environment)} must be Production or Sandbox.";
-        }
-
-        if (BaseAddress is { IsAbsoluteUri: false })
-        {
-            yield return $"QuickBooks: {nameof(BaseAddress)} must be an absolute URI when set.";
-        }
-
-        if (TokenEndpoint is null || !TokenEndpoint.IsAbsoluteUri)
-        {
-            yield return $"QuickBooks: {nameof(TokenEndpoint)} must be an absolute URI.";
-        }
-
-        if (MinorVersion < MinimumMinorVersion)
-        {
-            yield return $"QuickBooks: {nameof(MinorVersion)} {MinorVersion} is below {MinimumMinorVersion}, the lowest minorversion Intuit accepts since 2025-08-01.";
-        }
+        (bool Wrong, string Message)[] checks =
+        [
+            (string.IsNullOrWhiteSpace(RealmId), $"{nameof(RealmId)} is required (the company id, shown as realmId when the company connects to the app)."),
+            (string.IsNullOrWhiteSpace(ClientId), $"{nameof(ClientId)} is required (the app's client id from the Intuit developer portal)."),
+            (string.IsNullOrWhiteSpace(ClientSecret), $"{nameof(ClientSecret)} is required (the app's client secret from the Intuit developer portal)."),
+            (!Enum.IsDefined(Environment), $"{nameof(Environment)} must be Production or Sandbox."),
+            (BaseAddress is { IsAbsoluteUri: false }, $"{nameof(BaseAddress)} must be an absolute URI when set."),
+            (TokenEndpoint is null || !TokenEndpoint.IsAbsoluteUri, $"{nameof(TokenEndpoint)} must be an absolute URI."),
+            (MinorVersion < MinimumMinorVersion, $"{nameof(MinorVersion)} {MinorVersion} is below {MinimumMinorVersion}, the lowest minorversion Intuit accepts since 2025-08-01."),
+        ];
+        return checks.Where(c => c.Wrong).Select(c => "QuickBooks: " + c.Message);
     }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Integrations.Sdk.QuickBooks;
 
 /// <summary>
@@ -13,18 +11,7 @@ public static class QuickBooksQuery
     public static string Literal(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var text = new StringBuilder(value.Length + 2).Append('\'');
-        foreach (var c in value)
-        {
-            if (c is '\'' or '\\')
-            {
-                text.Append('\\');
-            }
-
-            text.Append(c);
-        }
-
-        return text.Append('\'').ToString();
+        return $"'{value.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("'", @"\'", StringComparison.Ordinal)}'";
     }
 
     /// <summary>Returns the condition <c>Field = 'value'</c>, for the <c>where</c> of <see cref="QuickBooksConnector.QueryAsync{T}"/>.</summary>

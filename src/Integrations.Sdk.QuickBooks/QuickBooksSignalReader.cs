@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.QuickBooks;
@@ -14,145 +15,68 @@ public sealed class QuickBooksSignalReader : PlatformSignalReader
     public const string RequestIdHeader = "intuit_tid";
 
     /// <summary>Creates the reader.</summary>
-    /// <param name="throttleWait">How long to wait after a 429 that says nothing (no <c>Retry-After</c>). <value>Default: 60 seconds, as Intuit advises.</value></param>
+    /// <param name="throttleWait">How long to wait after a 429 without <c>Retry-After</c>. <value>Default: 60 seconds, as Intuit advises.</value></param>
     public QuickBooksSignalReader(TimeSpan? throttleWait = null)
+        : base(RequestIdHeader)
     {
-        if (throttleWait is { } wait)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero);
-        }
-
         ThrottleWait = throttleWait ?? TimeSpan.FromSeconds(60);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ThrottleWait, TimeSpan.Zero, nameof(throttleWait));
     }
 
     /// <summary>How long to wait after a 429 without <c>Retry-After</c>.</summary>
     public TimeSpan ThrottleWait { get; }
 
-    /// <inheritdoc />
-    public override string? ReadRequestId(HttpResponseMessage response)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        return response.Headers.TryGetValues(RequestIdHeader, out var values) ? values.FirstOrDefault() : base.ReadRequestId(response);
-    }
-
-    /// <summary>
-    /// Returns <c>Retry-After</c> when QuickBooks sends one; after a 429 without it, <see cref="ThrottleWait"/>: QuickBooks'
-    /// windows are a second and a minute per realm, and Intuit advises waiting 60 seconds.
-    /// </summary>
+    /// <summary>Returns <c>Retry-After</c> when QuickBooks sends one; after a 429 without it, <see cref="ThrottleWait"/>.</summary>
     /// <param name="response">The response.</param>
     /// <param name="now">The current time, for HTTP dates.</param>
-    public override TimeSpan? ReadRetryAfter(HttpResponseMessage response, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        return base.ReadRetryAfter(response, now) ?? (response.StatusCode == HttpStatusCode.TooManyRequests ? ThrottleWait : null);
-    }
+    public override TimeSpan? ReadRetryAfter(HttpResponseMessage response, DateTimeOffset now) =>
+        base.ReadRetryAfter(response, now) ?? (response.StatusCode == HttpStatusCode.TooManyRequests ? ThrottleWait : null);
 
     /// <summary>
-    /// Reads <c>{"Fault":{"Error":[{"Message","Detail","code","element"}],"type":"ValidationFault"}}</c>, and the
-    /// lower-case <c>fault</c>/<c>error</c> variant of the authentication and throttling answers. The code is the first
-    /// error's <c>code</c>; the message joins each error's message, detail and element, then the fault type.
+    /// Reads <c>{"Fault":{"Error":[{"Message","Detail","code","element"}],"type":"ValidationFault"}}</c> (in any letter
+    /// case): the code is the first error's <c>code</c>; the message joins each error's message, detail and element,
+    /// then the fault type. Any other body goes to the default reader.
     /// </summary>
     /// <param name="response">The error response.</param>
     /// <param name="body">Its body (possibly truncated).</param>
     public override PlatformError ReadError(HttpResponseMessage response, string body)
     {
         ArgumentNullException.ThrowIfNull(response);
-        if (!string.IsNullOrWhiteSpace(body))
+        try
         {
-            try
+            using var document = JsonDocument.Parse(body);
+            if (PlatformJson.TryGet(document.RootElement, "Fault", out var fault, ignoreCase: true) && fault.ValueKind == JsonValueKind.Object)
             {
-                using var document = JsonDocument.Parse(body);
-                if (TryReadFault(document.RootElement, out var error))
-                {
-                    return error;
-                }
+                return ReadFault(fault);
             }
-            catch (JsonException)
-            {
-                // Not JSON (a gateway's HTML page, a truncated body): the default reader shows its start.
-            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a gateway's HTML page, a truncated body): the default reader shows its start.
         }
 
         return base.ReadError(response, body);
     }
 
-    /// <summary>Reads a QuickBooks fault from a JSON value; <see langword="false"/> when it holds none.</summary>
-    internal static bool TryReadFault(JsonElement root, out PlatformError error)
+    private static PlatformError ReadFault(JsonElement fault)
     {
-        error = default;
-        if (root.ValueKind != JsonValueKind.Object || !TryGet(root, "Fault", out var fault) || fault.ValueKind != JsonValueKind.Object)
-        {
-            return false;
-        }
-
-        var type = TryGet(fault, "type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-        string? code = null;
-        var parts = new List<string>();
-        if (TryGet(fault, "Error", out var errors) && errors.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in errors.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    continue;
-                }
-
-                code ??= Text(item, "code");
-                var message = Text(item, "Message");
-                var detail = Text(item, "Detail");
-                var element = Text(item, "element");
-                var text = message ?? "error";
-                if (!string.IsNullOrEmpty(detail) && !string.Equals(detail, message, StringComparison.Ordinal))
-                {
-                    text += ": " + detail;
-                }
-
-                if (!string.IsNullOrEmpty(element))
-                {
-                    text += $" (element {element})";
-                }
-
-                parts.Add(text);
-            }
-        }
-
-        if (parts.Count == 0)
-        {
-            parts.Add("QuickBooks returned a fault without errors");
-        }
-
-        var all = string.Join("; ", parts);
-        error = new PlatformError(code ?? type, string.IsNullOrEmpty(type) ? all : $"{all} [{type}]");
-        return true;
+        var type = PlatformJson.Text(fault, "type", ignoreCase: true);
+        List<JsonElement> errors = PlatformJson.TryGet(fault, "Error", out var list, ignoreCase: true) && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)]
+            : [];
+        var code = errors.Select(e => Text(e, "code")).FirstOrDefault(c => c is not null);
+        var all = errors.Count == 0 ? "QuickBooks returned a fault without errors" : string.Join("; ", errors.Select(Describe));
+        return new PlatformError(code ?? type, string.IsNullOrEmpty(type) ? all : $"{all} [{type}]");
     }
 
-    private static string? Text(JsonElement element, string name) =>
-        TryGet(element, name, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            }
-            : null;
-
-    private static bool TryGet(JsonElement element, string name, out JsonElement value)
+    private static string Describe(JsonElement error)
     {
-        if (element.TryGetProperty(name, out value))
-        {
-            return true;
-        }
-
-        foreach (var property in element.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                value = property.Value;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
+        var message = Text(error, "Message");
+        var detail = Text(error, "Detail");
+        var element = Text(error, "element");
+        var text = string.IsNullOrEmpty(detail) || detail == message ? message ?? "error" : $"{message ?? "error"}: {detail}";
+        return string.IsNullOrEmpty(element) ? text : $"{text} (element {element})";
     }
+
+    private static string? Text(JsonElement element, string name) => PlatformJson.Text(element, name, ignoreCase: true);
 }

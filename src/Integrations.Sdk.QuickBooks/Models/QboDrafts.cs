@@ -47,23 +47,17 @@ public sealed record QboLineDraft
     public string? TaxCodeId { get; init; }
 }
 
-/// <summary>An invoice to create.</summary>
-public sealed record QboInvoiceDraft
+/// <summary>What an invoice or sales receipt to create holds besides its customer.</summary>
+public abstract record QboTransactionDraft
 {
-    /// <summary>The customer's id (see <see cref="QuickBooksConnector.FindOrCreateCustomer"/>). Required.</summary>
-    public required string CustomerId { get; init; }
-
     /// <summary>The item lines; at least one.</summary>
     public required IReadOnlyList<QboLineDraft> Lines { get; init; }
 
-    /// <summary>The invoice number, for example the web-store order number. Optional; at most 21 characters.</summary>
+    /// <summary>The document number, for example the web-store order number. Optional; at most 21 characters.</summary>
     public string? DocNumber { get; init; }
 
     /// <summary>The transaction date. <value>Default: today in the company's time zone.</value></summary>
     public DateOnly? TxnDate { get; init; }
-
-    /// <summary>The due date. <value>Default: from the customer's terms.</value></summary>
-    public DateOnly? DueDate { get; init; }
 
     /// <summary>An internal note. Optional.</summary>
     public string? PrivateNote { get; init; }
@@ -72,26 +66,21 @@ public sealed record QboInvoiceDraft
     public string? CurrencyCode { get; init; }
 }
 
+/// <summary>An invoice to create.</summary>
+public sealed record QboInvoiceDraft : QboTransactionDraft
+{
+    /// <summary>The customer's id (see <see cref="QuickBooksConnector.FindOrCreateCustomer"/>). Required.</summary>
+    public required string CustomerId { get; init; }
+
+    /// <summary>The due date. <value>Default: from the customer's terms.</value></summary>
+    public DateOnly? DueDate { get; init; }
+}
+
 /// <summary>A sales receipt to create: a sale paid on the spot.</summary>
-public sealed record QboSalesReceiptDraft
+public sealed record QboSalesReceiptDraft : QboTransactionDraft
 {
     /// <summary>The customer's id. Optional for a sales receipt.</summary>
     public string? CustomerId { get; init; }
-
-    /// <summary>The item lines; at least one.</summary>
-    public required IReadOnlyList<QboLineDraft> Lines { get; init; }
-
-    /// <summary>The receipt number. Optional; at most 21 characters.</summary>
-    public string? DocNumber { get; init; }
-
-    /// <summary>The transaction date. <value>Default: today in the company's time zone.</value></summary>
-    public DateOnly? TxnDate { get; init; }
-
-    /// <summary>An internal note. Optional.</summary>
-    public string? PrivateNote { get; init; }
-
-    /// <summary>The ISO currency code, for multicurrency companies. Optional.</summary>
-    public string? CurrencyCode { get; init; }
 
     /// <summary>The account the payment goes to. <value>Default: Undeposited Funds.</value></summary>
     public string? DepositToAccountId { get; init; }

@@ -3,16 +3,8 @@ using System.Text.Json.Serialization;
 namespace Integrations.Sdk.QuickBooks.Models;
 
 /// <summary>A QuickBooks customer. Only the fields the connector uses; QuickBooks omits fields without a value.</summary>
-public sealed record QboCustomer
+public sealed record QboCustomer : QboEntity
 {
-    /// <summary>The customer's id.</summary>
-    [JsonPropertyName("Id")]
-    public string? Id { get; init; }
-
-    /// <summary>The version QuickBooks checks on update (optimistic concurrency).</summary>
-    [JsonPropertyName("SyncToken")]
-    public string? SyncToken { get; init; }
-
     /// <summary>The name shown everywhere; unique among customers, vendors and employees.</summary>
     [JsonPropertyName("DisplayName")]
     public string? DisplayName { get; init; }
@@ -44,23 +36,11 @@ public sealed record QboCustomer
     /// <summary>The open balance.</summary>
     [JsonPropertyName("Balance")]
     public decimal? Balance { get; init; }
-
-    /// <summary>Creation and last-change times.</summary>
-    [JsonPropertyName("MetaData")]
-    public QboMetaData? MetaData { get; init; }
 }
 
 /// <summary>A QuickBooks item (product or service).</summary>
-public sealed record QboItem
+public sealed record QboItem : QboEntity
 {
-    /// <summary>The item's id.</summary>
-    [JsonPropertyName("Id")]
-    public string? Id { get; init; }
-
-    /// <summary>The version QuickBooks checks on update (optimistic concurrency).</summary>
-    [JsonPropertyName("SyncToken")]
-    public string? SyncToken { get; init; }
-
     /// <summary>The item's name; unique among items.</summary>
     [JsonPropertyName("Name")]
     public string? Name { get; init; }
@@ -96,24 +76,52 @@ public sealed record QboItem
     /// <summary>Whether the item is active.</summary>
     [JsonPropertyName("Active")]
     public bool? Active { get; init; }
+}
+
+/// <summary>A QuickBooks invoice: a sale paid later, leaving a balance on the customer.</summary>
+public sealed record QboInvoice : QboTransaction
+{
+    /// <summary>The due date.</summary>
+    [JsonPropertyName("DueDate"), JsonPropertyOrder(1)]
+    public DateOnly? DueDate { get; init; }
+
+    /// <summary>What remains to be paid.</summary>
+    [JsonPropertyName("Balance"), JsonPropertyOrder(1)]
+    public decimal? Balance { get; init; }
+}
+
+/// <summary>A QuickBooks sales receipt: a sale paid on the spot, with no balance left.</summary>
+public sealed record QboSalesReceipt : QboTransaction
+{
+    /// <summary>The account the payment is deposited to (Undeposited Funds by default).</summary>
+    [JsonPropertyName("DepositToAccountRef"), JsonPropertyOrder(1)]
+    public QboReference? DepositToAccountRef { get; init; }
+
+    /// <summary>The payment method.</summary>
+    [JsonPropertyName("PaymentMethodRef"), JsonPropertyOrder(1)]
+    public QboReference? PaymentMethodRef { get; init; }
+}
+
+/// <summary>What every QuickBooks entity carries: its id, its version and its times.</summary>
+public abstract record QboEntity
+{
+    /// <summary>The entity's id.</summary>
+    [JsonPropertyName("Id")]
+    public string? Id { get; init; }
+
+    /// <summary>The version QuickBooks checks on update (optimistic concurrency).</summary>
+    [JsonPropertyName("SyncToken")]
+    public string? SyncToken { get; init; }
 
     /// <summary>Creation and last-change times.</summary>
     [JsonPropertyName("MetaData")]
     public QboMetaData? MetaData { get; init; }
 }
 
-/// <summary>A QuickBooks invoice: a sale paid later, leaving a balance on the customer.</summary>
-public sealed record QboInvoice
+/// <summary>What an invoice and a sales receipt share: the sale's number, date, customer, lines and total.</summary>
+public abstract record QboTransaction : QboEntity
 {
-    /// <summary>The invoice's id.</summary>
-    [JsonPropertyName("Id")]
-    public string? Id { get; init; }
-
-    /// <summary>The version QuickBooks checks on update.</summary>
-    [JsonPropertyName("SyncToken")]
-    public string? SyncToken { get; init; }
-
-    /// <summary>The invoice number (reference), for example the web-store order number.</summary>
+    /// <summary>The document number (reference), for example the web-store order number.</summary>
     [JsonPropertyName("DocNumber")]
     public string? DocNumber { get; init; }
 
@@ -121,11 +129,7 @@ public sealed record QboInvoice
     [JsonPropertyName("TxnDate")]
     public DateOnly? TxnDate { get; init; }
 
-    /// <summary>The due date.</summary>
-    [JsonPropertyName("DueDate")]
-    public DateOnly? DueDate { get; init; }
-
-    /// <summary>The customer invoiced.</summary>
+    /// <summary>The customer (a sales receipt may have none).</summary>
     [JsonPropertyName("CustomerRef")]
     public QboReference? CustomerRef { get; init; }
 
@@ -136,10 +140,6 @@ public sealed record QboInvoice
     /// <summary>The total.</summary>
     [JsonPropertyName("TotalAmt")]
     public decimal? TotalAmt { get; init; }
-
-    /// <summary>What remains to be paid.</summary>
-    [JsonPropertyName("Balance")]
-    public decimal? Balance { get; init; }
 
     /// <summary>The currency, for multicurrency companies.</summary>
     [JsonPropertyName("CurrencyRef")]
@@ -148,60 +148,4 @@ public sealed record QboInvoice
     /// <summary>An internal note, not shown to the customer.</summary>
     [JsonPropertyName("PrivateNote")]
     public string? PrivateNote { get; init; }
-
-    /// <summary>Creation and last-change times.</summary>
-    [JsonPropertyName("MetaData")]
-    public QboMetaData? MetaData { get; init; }
-}
-
-/// <summary>A QuickBooks sales receipt: a sale paid on the spot, with no balance left.</summary>
-public sealed record QboSalesReceipt
-{
-    /// <summary>The sales receipt's id.</summary>
-    [JsonPropertyName("Id")]
-    public string? Id { get; init; }
-
-    /// <summary>The version QuickBooks checks on update.</summary>
-    [JsonPropertyName("SyncToken")]
-    public string? SyncToken { get; init; }
-
-    /// <summary>The receipt number (reference).</summary>
-    [JsonPropertyName("DocNumber")]
-    public string? DocNumber { get; init; }
-
-    /// <summary>The transaction date.</summary>
-    [JsonPropertyName("TxnDate")]
-    public DateOnly? TxnDate { get; init; }
-
-    /// <summary>The customer, if any (a sales receipt may have none).</summary>
-    [JsonPropertyName("CustomerRef")]
-    public QboReference? CustomerRef { get; init; }
-
-    /// <summary>The lines; responses add a subtotal line.</summary>
-    [JsonPropertyName("Line")]
-    public IReadOnlyList<QboLine>? Line { get; init; }
-
-    /// <summary>The total.</summary>
-    [JsonPropertyName("TotalAmt")]
-    public decimal? TotalAmt { get; init; }
-
-    /// <summary>The account the payment is deposited to (Undeposited Funds by default).</summary>
-    [JsonPropertyName("DepositToAccountRef")]
-    public QboReference? DepositToAccountRef { get; init; }
-
-    /// <summary>The payment method.</summary>
-    [JsonPropertyName("PaymentMethodRef")]
-    public QboReference? PaymentMethodRef { get; init; }
-
-    /// <summary>The currency, for multicurrency companies.</summary>
-    [JsonPropertyName("CurrencyRef")]
-    public QboReference? CurrencyRef { get; init; }
-
-    /// <summary>An internal note.</summary>
-    [JsonPropertyName("PrivateNote")]
-    public string? PrivateNote { get; init; }
-
-    /// <summary>Creation and last-change times.</summary>
-    [JsonPropertyName("MetaData")]
-    public QboMetaData? MetaData { get; init; }
 }
