@@ -1,5 +1,6 @@
 using Integrations.Sdk.Tests.Support;
 using Integrations.Sdk.Transport;
+using Integrations.Sdk.Transport.Auth;
 using Integrations.Sdk.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -89,6 +90,24 @@ public sealed class OptionsValidationTests
 
         var failures = (await act.Should().ThrowAsync<OptionsValidationException>()).Which.Failures;
         failures.Should().HaveCount(3).And.OnlyContain(f => f.StartsWith("fake: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HostStart_WithANegativeOAuth2RefreshMargin_FailsNamingIt()
+    {
+        using var host = BuildHost(
+            o => o.Auth = new OAuth2Auth
+            {
+                TokenEndpoint = new Uri("http://127.0.0.1:1/token"),
+                ClientId = "id",
+                ClientSecret = "secret",
+                RefreshBeforeExpiry = TimeSpan.FromSeconds(-1),
+            },
+            _ => { });
+
+        var act = () => host.StartAsync();
+
+        (await act.Should().ThrowAsync<OptionsValidationException>()).WithMessage("fake: OAuth2 RefreshBeforeExpiry*must not be negative*");
     }
 
     [Theory]
