@@ -5,11 +5,15 @@ using Integrations.Sdk.Pipelines.Internal;
 using Integrations.Sdk.State;
 using Integrations.Sdk.State.InMemory;
 using Integrations.Sdk.Telemetry;
+using Integrations.Sdk.Transport;
 using Integrations.Sdk.Transport.Auth;
 using Integrations.Sdk.Transport.Internal;
+using Integrations.Sdk.Webhooks;
+using Integrations.Sdk.Webhooks.Internal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -109,12 +113,12 @@ public static class IntegrationsServiceCollectionExtensions
             sp.GetRequiredService<IntegrationsMetrics>(),
             sp.GetRequiredService<SecretRedactor>(),
             sp.GetRequiredService<ILoggerFactory>()));
-        services.TryAddSingleton<Integrations.Sdk.Webhooks.WebhookReceiver>();
-        services.AddOptions<Integrations.Sdk.Webhooks.WebhookOptions>()
-            .Validate(o => o.MaxBodyBytes > 0 && o.Concurrency > 0 && o.MaxAttempts > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
-                && o.RetryBaseDelay >= TimeSpan.Zero && o.RetryMaxDelay >= o.RetryBaseDelay,
-                "WebhookOptions: MaxBodyBytes, Concurrency, MaxAttempts, Lease and PollInterval must be positive, and RetryMaxDelay at least RetryBaseDelay.")
-            .ValidateOnStart();
+        services.TryAddSingleton<WebhookReceiver>();
+        services.AddOptions<WebhookOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
+
+        // Each connector's named ConnectorHttpOptions are validated on start (AddConnectorClient asks for it by name).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorHttpOptions>, ConnectorHttpOptionsValidator>());
         services.TryAddSingleton<SyncRunner>();
         services.TryAddSingleton<ISyncRunner>(sp => sp.GetRequiredService<SyncRunner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SyncScheduler>());

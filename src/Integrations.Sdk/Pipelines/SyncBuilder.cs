@@ -79,10 +79,12 @@ public sealed class SyncBuilder<TSource>
     }
 
     /// <summary>How many records are processed at once (bounded, with backpressure on the source). <value>Default: 4.</value></summary>
-    /// <param name="maxConcurrency">1 or more.</param>
+    /// <param name="maxConcurrency">1 to 1024.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxConcurrency"/> is out of range.</exception>
     public SyncBuilder<TSource> WithConcurrency(int maxConcurrency)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxConcurrency, SyncLimits.MaxConcurrency);
         Definition.Concurrency = maxConcurrency;
         return this;
     }
@@ -91,12 +93,15 @@ public sealed class SyncBuilder<TSource>
     /// How often a failing step is tried within one run before the record is dead-lettered, with exponential backoff
     /// and jitter from <paramref name="baseDelay"/>. <value>Default: 3 attempts, 2 seconds.</value>
     /// </summary>
-    /// <param name="maxAttempts">1 or more.</param>
-    /// <param name="baseDelay">The first delay; zero for none.</param>
+    /// <param name="maxAttempts">1 to 100.</param>
+    /// <param name="baseDelay">The first delay; zero for none, at most 1 day.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxAttempts"/> or <paramref name="baseDelay"/> is out of range.</exception>
     public SyncBuilder<TSource> WithStepRetries(int maxAttempts, TimeSpan baseDelay)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxAttempts, SyncLimits.MaxStepAttempts);
         ArgumentOutOfRangeException.ThrowIfLessThan(baseDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(baseDelay, SyncLimits.MaxStepRetryDelay);
         Definition.StepAttempts = maxAttempts;
         Definition.StepRetryDelay = baseDelay;
         return this;
@@ -106,10 +111,12 @@ public sealed class SyncBuilder<TSource>
     /// Runs the sync from the hosted scheduler: once when the host starts, then every <paramref name="interval"/>
     /// (a fixed rate; a run longer than the interval delays the next one, runs never overlap).
     /// </summary>
-    /// <param name="interval">The interval between the starts of two runs.</param>
+    /// <param name="interval">The interval between the starts of two runs: positive, at most 49 days.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is out of range.</exception>
     public SyncBuilder<TSource> Every(TimeSpan interval)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(interval, SyncLimits.MaxSchedule);
         Definition.Schedule = interval;
         return this;
     }
@@ -262,9 +269,10 @@ public sealed class StepBuilder<TSource, TRecord>
     /// <typeparam name="TResult">One record's result.</typeparam>
     /// <param name="name">The step's name.</param>
     /// <param name="safety">How the batch call can be retried safely (not lookup-then-create).</param>
-    /// <param name="maxBatchSize">The platform's batch limit, for example 100.</param>
+    /// <param name="maxBatchSize">The platform's batch limit, for example 100; 1 or more.</param>
     /// <param name="input">Computes one record's input.</param>
     /// <param name="executeBatch">Writes a batch, with the host's services; returns one result per input, in order.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatchSize"/> is less than 1.</exception>
     public StepBuilder<TSource, TRecord> BatchStep<TInput, TResult>(
         string name,
         WriteSafety safety,

@@ -198,7 +198,7 @@ public sealed class OAuth2Auth : ConnectorAuth
     /// </summary>
     public string? InitialRefreshToken { get; set; }
 
-    /// <summary>Refresh this long before the access token expires. <value>Default: 60 seconds.</value></summary>
+    /// <summary>Refresh this long before the access token expires; not negative. <value>Default: 60 seconds.</value></summary>
     public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromSeconds(60);
 
     internal override DelegatingHandler CreateHandler(IServiceProvider services, string connector) =>
@@ -219,6 +219,11 @@ public sealed class OAuth2Auth : ConnectorAuth
         if (string.IsNullOrWhiteSpace(ClientSecret))
         {
             yield return $"{connector}: OAuth2 {nameof(ClientSecret)} is required.";
+        }
+
+        if (RefreshBeforeExpiry < TimeSpan.Zero)
+        {
+            yield return $"{connector}: OAuth2 {nameof(RefreshBeforeExpiry)} ({RefreshBeforeExpiry}) must not be negative.";
         }
     }
 

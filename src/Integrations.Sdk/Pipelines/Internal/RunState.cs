@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using Integrations.Sdk.State;
+using Integrations.Sdk.Telemetry;
+
+namespace Integrations.Sdk.Pipelines.Internal;
+
+/// <summary>Counts and details of one run, updated by concurrent workers.</summary>
+internal sealed class RunState(RunOptions options, BatchCoordinator? batches)
+{
+    private int _read;
+    private int _completed;
+    private int _skipped;
+    private int _filtered;
+    private int _deadLettered;
+    private int _ambiguous;
+
+    public RunOptions Options { get; } = options;
+
+    public BatchCoordinator? Batches { get; } = batches;
+
+    public ConcurrentQueue<RecordResult> Records { get; } = new();
+
+    public ConcurrentQueue<PlannedWrite> Planned { get; } = new();
+
+    public void Count(RecordResult result, string sync, IntegrationsMetrics? metrics)
+    {
+        Interlocked.Increment(ref _read);
+        switch (result.Outcome)
+        {
+            case RecordOutcome.Completed: Interlocked.Increment(ref _completed); break;
+            case RecordOutcome.Skipped: Interlocked.Increment(ref _skipped); break;
+            case RecordOutcome.Filtered: Interlocked.Increment(ref _filtered); break;
+            case RecordOutcome.DeadLettered: Interlocked.Increment(ref _deadLettered); break;
+            default: Interlocked.Increment(ref _ambiguous); break;
+        }
+
+        if (Options.IncludeAllRecords || result.Outcome is RecordOutcome.DeadLettered or RecordOutcome.Ambiguous)
+        {
+            Records.Enqueue(result);
+        }
+
+        metrics?.RecordOutcome(sync, result.Outcome switch
+        {
+            RecordOutcome.Completed => "completed",
+            RecordOutcome.Skipped => "skipped",
+            RecordOutcome.Filtered => "filtered",
+            RecordOutcome.DeadLettered => "dead_lettered",
+            _ => "ambiguous",
+        });
+    }
+
+    public RunSummary Summarize(string runId, string sync, RunStatus status, DateTimeOffset started, DateTimeOffset finished, string? before, string? after, string? error) => new()
+    {
+        RunId = runId,
+        Sync = sync,
+        Status = status,
+        DryRun = Options.DryRun,
+        StartedAt = started,
+        FinishedAt = finished,
+        Read = _read,
+        Completed = _completed,
+        Skipped = _skipped,
+        Filtered = _filtered,
+        DeadLettered = _deadLettered,
+        Ambiguous = _ambiguous,
+        CheckpointBefore = before,
+        CheckpointAfter = after ?? before,
+        Error = error,
+    };
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Integrations.Sdk.State;
+using Integrations.Sdk.Telemetry;
+
+namespace Integrations.Sdk.Pipelines.Internal;
+
+/// <summary>Sets a record aside as a dead letter (failed) or as ambiguous, with its payload and the reason.</summary>
+internal sealed partial class SyncPipeline<TSource, TRecord>
+{
+    private async Task<RecordResult> DeadLetterAsync(
+        RunState run, string key, string payload, string step, string reason, int attempts, DeadLetterKind kind, Exception? error, CancellationToken cancellationToken)
+    {
+        if (!run.Options.DryRun)
+        {
+            var now = _engine.Time.GetUtcNow();
+            await _engine.DeadLetters.AddAsync(
+                new DeadLetter
+                {
+                    Id = DeadLetter.CreateId(Name, key),
+                    Sync = Name,
+                    RecordKey = key,
+                    Payload = payload,
+                    Reason = reason,
+                    Step = step,
+                    ErrorType = error?.GetType().Name,
+                    Attempts = attempts,
+                    Kind = kind,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                },
+                CancellationToken.None).ConfigureAwait(false);
+            await SaveMemoAsync(key, StepMemo.RecordStep, kind == DeadLetterKind.Ambiguous ? StepState.Started : StepState.Failed, null, 0, attempts).ConfigureAwait(false);
+        }
+
+        if (kind == DeadLetterKind.Ambiguous)
+        {
+            Log.Ambiguous(_engine.Logger, Name, key, step, reason);
+            return new RecordResult(key, RecordOutcome.Ambiguous, step, reason, attempts);
+        }
+
+        Log.DeadLettered(_engine.Logger, Name, key, step, attempts, reason);
+        _ = cancellationToken;
+        return new RecordResult(key, RecordOutcome.DeadLettered, step, reason, attempts);
+    }
+
+    private string SerializePayload(TSource value)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(value, _definition.Json);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            return JsonSerializer.Serialize(new { error = $"the record could not be serialized: {ex.Message}", record = value?.ToString() });
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Integrations.Sdk.Connectors;
+using Integrations.Sdk.State;
+using Integrations.Sdk.Telemetry;
+
+namespace Integrations.Sdk.Pipelines.Internal;
+
+/// <summary>
+/// The run loop: one producer reads the source into a bounded channel, workers take records from it, and the
+/// checkpoint advances past finished records only.
+/// </summary>
+internal sealed partial class SyncPipeline<TSource, TRecord>
+{
+    private const int CheckpointEvery = 50;
+
+    private async Task<RunReport> ExecuteAsync(
+        Func<CancellationToken, IAsyncEnumerable<SourceRecord<TSource>>> read,
+        RunOptions options,
+        string? checkpointBefore,
+        bool trackCheckpoint,
+        CancellationToken cancellationToken)
+    {
+        var startedAt = _engine.Time.GetUtcNow();
+        var runId = Guid.CreateVersion7(startedAt).ToString("N");
+        using var activity = IntegrationsTelemetry.Source.StartActivity("integrations.run");
+        activity?.SetTag("integrations.sync", Name);
+        activity?.SetTag("integrations.run.id", runId);
+        activity?.SetTag("integrations.run.dry", options.DryRun);
+        Log.RunStarted(_engine.Logger, Name, runId, options.DryRun, checkpointBefore);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = Channel.CreateBounded<(long Sequence, TSource Value)>(
+            new BoundedChannelOptions(_definition.Concurrency * 2) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        var run = new RunState(options, _batches ? new BatchCoordinator(_definition.Concurrency, () => channel.Reader.Count, _engine.Services, stop.Token) : null);
+        var tracker = new CheckpointTracker(checkpointBefore);
+        using var checkpointGate = new SemaphoreSlim(1, 1);
+        var persisted = checkpointBefore;
+        var sinceCheckpoint = 0;
+
+        async Task PersistCheckpointAsync(bool force)
+        {
+            if (!trackCheckpoint || options.DryRun)
+            {
+                return;
+            }
+
+            await checkpointGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                if ((force || ++sinceCheckpoint >= CheckpointEvery) && tracker.Safe is { } safe && safe != persisted)
+                {
+                    await _engine.Checkpoints.SetAsync(Name, safe, CancellationToken.None).ConfigureAwait(false);
+                    persisted = safe;
+                    sinceCheckpoint = 0;
+                }
+            }
+            finally
+            {
+                checkpointGate.Release();
+            }
+        }
+
+        async Task ProduceAsync()
+        {
+            try
+            {
+                await foreach (var record in read(stop.Token).WithCancellation(stop.Token).ConfigureAwait(false))
+                {
+                    var sequence = tracker.Register(record.Checkpoint);
+                    await channel.Writer.WriteAsync((sequence, record.Value), stop.Token).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                channel.Writer.TryComplete();
+            }
+        }
+
+        async Task WorkAsync()
+        {
+            try
+            {
+                await foreach (var item in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+                {
+                    run.Batches?.Poke();
+                    var result = await ProcessRecordAsync(item.Value, run, stop.Token).ConfigureAwait(false);
+                    run.Batches?.Poke();
+                    run.Count(result, Name, options.DryRun ? null : _engine.Metrics);
+                    if (tracker.Finish(item.Sequence))
+                    {
+                        await PersistCheckpointAsync(force: false).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var status = RunStatus.Succeeded;
+        string? error = null;
+        var tasks = new List<Task> { Task.Run(ProduceAsync, CancellationToken.None) };
+        tasks.AddRange(Enumerable.Range(0, _definition.Concurrency).Select(_ => Task.Run(WorkAsync, CancellationToken.None)));
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            status = RunStatus.Cancelled;
+        }
+        catch (Exception)
+        {
+            status = cancellationToken.IsCancellationRequested ? RunStatus.Cancelled : RunStatus.Failed;
+            var first = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).FirstOrDefault(e => e is not OperationCanceledException)
+                ?? tasks.FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException;
+            error = first is null ? "the run stopped" : $"{first.GetType().Name}: {_engine.Redactor.Redact(first.Message)}";
+        }
+
+        await PersistCheckpointAsync(force: true).ConfigureAwait(false);
+        var summary = run.Summarize(runId, Name, status, startedAt, _engine.Time.GetUtcNow(), checkpointBefore, trackCheckpoint ? persisted : null, error);
+        if (!options.DryRun)
+        {
+            await _engine.History.SaveAsync(summary, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (error is not null)
+        {
+            Log.RunFailed(_engine.Logger, Name, runId, error);
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+        }
+
+        Log.RunFinished(_engine.Logger, Name, runId, status.ToString(), summary.Read, summary.Completed, summary.Skipped, summary.Filtered, summary.DeadLettered, summary.Ambiguous);
+        return new RunReport(summary, [.. run.Records], [.. run.Planned], _mapping);
+    }
+}

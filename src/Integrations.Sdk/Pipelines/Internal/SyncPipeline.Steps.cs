@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Integrations.Sdk.Connectors;
+using Integrations.Sdk.State;
+using Integrations.Sdk.Telemetry;
+using Polly;
+using Polly.Retry;
+
+namespace Integrations.Sdk.Pipelines.Internal;
+
+/// <summary>
+/// One step: the memo says whether it is done, a dry run only plans writes, and failures are retried within the run
+/// unless the write is unsafe and its outcome unknown (ambiguous).
+/// </summary>
+internal sealed partial class SyncPipeline<TSource, TRecord>
+{
+    private static readonly ResiliencePropertyKey<StepAttempt> AttemptKey = new("Integrations.StepAttempt");
+
+    /// <summary>Retries a failing step within the run, with exponential backoff and jitter, while its attempt says it may.</summary>
+    private static ResiliencePipeline CreateStepRetry(SyncDefinition<TSource> definition, TimeProvider time) =>
+        definition.StepAttempts <= 1
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder { TimeProvider = time }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    MaxRetryAttempts = definition.StepAttempts - 1,
+                    Delay = definition.StepRetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = definition.StepRetryDelay > TimeSpan.Zero,
+                    ShouldHandle = args => ValueTask.FromResult(
+                        args.Outcome.Exception is not null && args.Context.Properties.GetValue(AttemptKey, null!)?.Retryable == true),
+                })
+                .Build();
+
+    private async Task<RecordResult?> RunStepAsync(
+        StepDefinition<TRecord> step, TSource source, TRecord record, StepContext context, Dictionary<string, StepMemo> memos, RunState run, CancellationToken cancellationToken)
+    {
+        memos.TryGetValue(step.Name, out var memo);
+        if (memo is { State: StepState.Completed })
+        {
+            return null;
+        }
+
+        var key = context.RecordKey;
+        if (run.Options.DryRun && step.Safety != WriteSafety.ReadOnly)
+        {
+            run.Planned.Enqueue(new PlannedWrite(key, step.Name, step.Safety, DescribeInput(step, record, context)));
+            return null;
+        }
+
+        var attempt = new StepAttempt(memo);
+        if (attempt.AmbiguousBefore && !step.CanRetryAmbiguous)
+        {
+            return await DeadLetterAsync(run, key, SerializePayload(source), step.Name,
+                $"step '{step.Name}' was interrupted in an earlier attempt (the process stopped or the response was lost), so its unsafe write may have happened; it is not resent",
+                attempt.Attempts, DeadLetterKind.Ambiguous, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var activity = IntegrationsTelemetry.Source.StartActivity("integrations.step");
+        activity?.SetTag("integrations.sync", Name);
+        activity?.SetTag("integrations.step", step.Name);
+        activity?.SetTag("integrations.record.key", key);
+        var started = _engine.Time.GetTimestamp();
+        var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
+        resilience.Properties.Set(AttemptKey, attempt);
+        try
+        {
+            var result = await _stepRetry.ExecuteAsync(
+                async (ctx, state) => await state.Pipeline.AttemptAsync(state.Step, state.Record, state.Context, state.Attempt, ctx.CancellationToken).ConfigureAwait(false),
+                resilience,
+                (Pipeline: this, Step: step, Record: record, Context: context, Attempt: attempt)).ConfigureAwait(false);
+
+            if (!run.Options.DryRun)
+            {
+                var json = JsonSerializer.Serialize(result, step.ResultType, _definition.Json);
+                await SaveMemoAsync(key, step.Name, StepState.Completed, json, attempt.Generation, attempt.Attempts).ConfigureAwait(false);
+            }
+
+            context.SetResult(step.Name, result);
+            _engine.Metrics.StepDuration(Name, step.Name, true, _engine.Time.GetElapsedTime(started));
+            return null;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            _engine.Metrics.StepDuration(Name, step.Name, false, _engine.Time.GetElapsedTime(started));
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            var reason = $"step '{step.Name}' failed after {attempt.Attempts} attempt(s): {_engine.Redactor.Redact(ex.Message)}";
+            if (attempt.LastKind == FailureKind.Ambiguous && !step.CanRetryAmbiguous)
+            {
+                reason = $"step '{step.Name}' may or may not have been applied (unsafe write, outcome unknown), so it is not resent: {_engine.Redactor.Redact(ex.Message)}";
+                return await DeadLetterAsync(run, key, SerializePayload(source), step.Name, reason, attempt.Attempts, DeadLetterKind.Ambiguous, ex, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await DeadLetterAsync(run, key, SerializePayload(source), step.Name, reason, attempt.Attempts, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(resilience);
+        }
+    }
+
+    private async ValueTask<object?> AttemptAsync(StepDefinition<TRecord> step, TRecord record, StepContext context, StepAttempt attempt, CancellationToken cancellationToken)
+    {
+        var key = context.RecordKey;
+        attempt.Attempts++;
+        if (step.Safety != WriteSafety.ReadOnly)
+        {
+            // Written before the call: if the process dies during it, the next run knows the write may have happened.
+            await SaveMemoAsync(key, step.Name, StepState.Started, null, attempt.Generation, attempt.Attempts).ConfigureAwait(false);
+        }
+
+        context.Write = new WriteContext(Name, key, step.Name, IdempotencyKeys.Derive(Name, key, step.Name, attempt.Generation), attempt.Attempts, attempt.AmbiguousBefore);
+        try
+        {
+            if (attempt.AmbiguousBefore && step.Lookup is { } lookup)
+            {
+                var found = await lookup(record, context, cancellationToken).ConfigureAwait(false);
+                if (found is not null)
+                {
+                    return found;
+                }
+            }
+
+            return step.Batch is { } batch
+                ? await context.Batches!.EnqueueAsync(step.Name, batch, step.DescribeInput!(record, context), context.Write).WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await step.Execute(record, context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var kind = FailureClassifier.Classify(ex);
+            attempt.LastKind = kind;
+            attempt.Retryable = kind == FailureKind.Transient || (kind == FailureKind.Ambiguous && step.CanRetryAmbiguous);
+            if (kind == FailureKind.Ambiguous)
+            {
+                attempt.AmbiguousBefore = true;
+            }
+            else if (step.Safety != WriteSafety.ReadOnly)
+            {
+                // The platform did not apply it. After a refusal the next attempt gets a fresh idempotency key, so a
+                // corrected payload is not answered with the stored refusal.
+                if (kind == FailureKind.Permanent)
+                {
+                    attempt.Generation++;
+                }
+
+                await SaveMemoAsync(key, step.Name, StepState.Failed, null, attempt.Generation, attempt.Attempts).ConfigureAwait(false);
+            }
+
+            Log.StepFailed(_engine.Logger, Name, key, step.Name, attempt.Attempts, kind.ToString(), _engine.Redactor.Redact(ex.Message));
+            throw;
+        }
+    }
+
+    private string? DescribeInput(StepDefinition<TRecord> step, TRecord record, StepContext context)
+    {
+        if (step.DescribeInput is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return _engine.Redactor.Redact(JsonSerializer.Serialize(step.DescribeInput(record, context), _definition.Json));
+        }
+        catch (InvalidOperationException)
+        {
+            // The input depends on an earlier write's result, which a dry run does not make.
+            return null;
+        }
+    }
+
+    /// <summary>The state of one step across its attempts in this run.</summary>
+    private sealed class StepAttempt(StepMemo? memo)
+    {
+        public int Generation { get; set; } = memo?.Generation ?? 0;
+
+        public int Attempts { get; set; } = memo?.Attempts ?? 0;
+
+        public bool AmbiguousBefore { get; set; } = memo?.State == StepState.Started;
+
+        public FailureKind LastKind { get; set; }
+
+        public bool Retryable { get; set; }
+    }
+}
