@@ -1,4 +1,7 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Integrations.Sdk.Testing;
 
@@ -7,6 +10,31 @@ namespace Integrations.Sdk.Testing;
 /// <param name="Headers">The headers, signature included.</param>
 public sealed record SignedWebhook(byte[] Body, IReadOnlyDictionary<string, string> Headers)
 {
+    /// <summary>
+    /// Builds a webhook the way a platform does: the body is <paramref name="payload"/>'s JSON in UTF-8, and
+    /// <paramref name="sign"/> computes the headers, signature included, from exactly those bytes.
+    /// </summary>
+    /// <param name="payload">The webhook's JSON.</param>
+    /// <param name="sign">The platform's signing rule: the headers for a body (names compared case-insensitively).</param>
+    /// <returns>The signed webhook.</returns>
+    public static SignedWebhook Create(JsonNode payload, Func<byte[], IReadOnlyDictionary<string, string>> sign)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(sign);
+        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        return new SignedWebhook(body, new Dictionary<string, string>(sign(body), StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>HMAC-SHA256 of <paramref name="data"/> keyed with the UTF-8 bytes of <paramref name="secret"/>, as most platforms sign.</summary>
+    /// <param name="secret">The signing secret.</param>
+    /// <param name="data">What is signed.</param>
+    /// <returns>The MAC.</returns>
+    public static byte[] HmacSha256(string secret, ReadOnlySpan<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), data);
+    }
+
     /// <summary>Posts the webhook to <paramref name="target"/> with the caller's client (from IHttpClientFactory, or a test server's).</summary>
     /// <param name="client">The HTTP client.</param>
     /// <param name="target">The receiving endpoint.</param>

@@ -275,7 +275,24 @@ public sealed class ShopifySimulatorTests : IAsyncLifetime
             return http.SendAsync(request);
         }
 
-        const string orders = """{"query":"query OrdersUpdatedSince { orders(sortKey: UPDATED_AT) { nodes { id } } }","operationName":"OrdersUpdatedSince","variables":{"first":250,"lineItemsFirst":10}}""";
+        // Requested cost by Shopify's rules: orders connection 2 + pageInfo 1 + 250 × (order 1 + customer 1 +
+        // defaultEmailAddress 1 + totalPriceSet 1 + shopMoney 1 + lineItems connection 2 + pageInfo 1 + 10 × 5).
+        var orders = GraphQlRequest("OrdersUpdatedSince", """
+            query OrdersUpdatedSince($first: Int!, $lineItemsFirst: Int!) {
+              orders(first: $first, sortKey: UPDATED_AT) {
+                pageInfo { hasNextPage endCursor }
+                nodes {
+                  id
+                  customer { id defaultEmailAddress { emailAddress } }
+                  totalPriceSet { shopMoney { amount } }
+                  lineItems(first: $lineItemsFirst) {
+                    pageInfo { hasNextPage }
+                    nodes { sku originalUnitPriceSet { shopMoney { amount } } variant { id inventoryItem { id } } }
+                  }
+                }
+              }
+            }
+            """, new JsonObject { ["first"] = 250, ["lineItemsFirst"] = 10 });
 
         (await Post("2026-10", null, orders)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await Post("2026-10", "wrong", orders)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -288,15 +305,55 @@ public sealed class ShopifySimulatorTests : IAsyncLifetime
         body["extensions"]!["cost"]!["requestedQueryCost"]!.GetValue<int>().Should().Be(3 + (250 * (8 + 50)));
 
         _shop.SetAvailablePoints(0);
-        var throttled = await Post("2026-10", _shop.Options.AccessToken, """{"query":"query VariantBySku { x }","operationName":"VariantBySku","variables":{"first":5,"query":"sku:\"A\""}}""");
+        var throttled = await Post("2026-10", _shop.Options.AccessToken, GraphQlRequest(
+            "VariantBySku",
+            "query VariantBySku($first: Int!, $query: String!) { productVariants(first: $first, query: $query) { nodes { id sku inventoryItem { id } } } }",
+            new JsonObject { ["first"] = 5, ["query"] = "sku:\"A\"" }));
         throttled.StatusCode.Should().Be(HttpStatusCode.OK);
         var throttledBody = JsonNode.Parse(await throttled.Content.ReadAsStringAsync())!;
         throttledBody["errors"]![0]!["message"]!.GetValue<string>().Should().Be("Throttled");
         throttledBody["errors"]![0]!["extensions"]!["code"]!.GetValue<string>().Should().Be("THROTTLED");
         throttledBody["extensions"]!["cost"]!["throttleStatus"]!["restoreRate"]!.GetValue<double>().Should().Be(1);
-        throttledBody["extensions"]!["cost"]!["requestedQueryCost"]!.GetValue<int>().Should().Be(3 + (2 * 5));
+        throttledBody["extensions"]!["cost"]!["requestedQueryCost"]!.GetValue<int>().Should().Be(2 + (5 * 2)); // connection 2 + 5 × (variant 1 + inventoryItem 1)
         _shop.ThrottledResponses.Should().Be(1);
     }
+
+    [Fact]
+    public async Task Endpoint_CostsTheDocumentSent_ByShopifysRules()
+    {
+        // Regression: the simulator once charged a fixed formula per operation (the connector's own estimate), so a
+        // connector that asked for more fields than it budgeted for could not be caught.
+        await UseShop(new ShopifySimulator());
+        _shop.SeedOrders(3);
+        using var http = new HttpClient { BaseAddress = _shop.BaseAddress };
+        async Task<JsonNode> Cost(string operation, string document, JsonObject variables)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"admin/api/{_shop.Options.ApiVersion}/graphql.json")
+            {
+                Content = new StringContent(GraphQlRequest(operation, document, variables), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-Shopify-Access-Token", _shop.Options.AccessToken);
+            using var response = await http.SendAsync(request);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["extensions"]!["cost"]!;
+        }
+
+        var lean = await Cost("OrdersUpdatedSince", "query OrdersUpdatedSince($first: Int!) { orders(first: $first) { nodes { id name } } }", new JsonObject { ["first"] = 10, ["lineItemsFirst"] = 1 });
+        lean["requestedQueryCost"]!.GetValue<int>().Should().Be(2 + 10);  // connection 2 + 10 orders; scalars cost nothing
+        lean["actualQueryCost"]!.GetValue<int>().Should().Be(2 + 3);      // only 3 orders came back
+
+        var withTotals = await Cost("OrdersUpdatedSince", "query OrdersUpdatedSince { orders(first: 10) { pageInfo { hasNextPage } nodes { totalPriceSet { shopMoney { amount } } } } }", new JsonObject { ["first"] = 10, ["lineItemsFirst"] = 1 });
+        withTotals["requestedQueryCost"]!.GetValue<int>().Should().Be(2 + 1 + (10 * 3));
+
+        var mutation = await Cost("AdjustInventory", """
+            mutation AdjustInventory($input: InventoryAdjustQuantitiesInput!) {
+              inventoryAdjustQuantities(input: $input) @idempotent(key: "k-1") { userErrors { field message } }
+            }
+            """, new JsonObject { ["input"] = new JsonObject { ["name"] = "available", ["reason"] = "correction", ["changes"] = new JsonArray() } });
+        mutation["requestedQueryCost"]!.GetValue<int>().Should().Be(10);
+    }
+
+    private static string GraphQlRequest(string operation, string document, JsonObject variables) =>
+        new JsonObject { ["query"] = document, ["operationName"] = operation, ["variables"] = variables }.ToJsonString();
 
     [Fact]
     public async Task Connector_OnAnotherApiVersion_Gets404()

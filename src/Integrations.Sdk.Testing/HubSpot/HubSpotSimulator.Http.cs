@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -12,7 +10,7 @@ public sealed partial class HubSpotSimulator
     private async Task<IResult> SearchAsync(HttpContext context)
     {
         var type = Type(context);
-        var (body, invalid) = await ReadBodyAsync(context).ConfigureAwait(false);
+        var (body, invalid) = await ReadJsonAsync(context).ConfigureAwait(false);
         return await ServeAsync(context, type + ".search", () =>
         {
             if (!_objects.ContainsKey(type))
@@ -54,7 +52,7 @@ public sealed partial class HubSpotSimulator
 
     private async Task<IResult> UpsertAsync(HttpContext context)
     {
-        var (body, invalid) = await ReadBodyAsync(context).ConfigureAwait(false);
+        var (body, invalid) = await ReadJsonAsync(context).ConfigureAwait(false);
         return await ServeAsync(context, "contacts.upsert", () =>
         {
             if (invalid is not null || body is not JsonObject request || request["inputs"] is not JsonArray inputs || inputs.Count == 0)
@@ -104,7 +102,7 @@ public sealed partial class HubSpotSimulator
     private async Task<IResult> CreateAsync(HttpContext context)
     {
         var type = Type(context);
-        var (body, invalid) = await ReadBodyAsync(context).ConfigureAwait(false);
+        var (body, invalid) = await ReadJsonAsync(context).ConfigureAwait(false);
         return await ServeAsync(context, type + ".create", () =>
         {
             if (!_objects.ContainsKey(type))
@@ -195,7 +193,7 @@ public sealed partial class HubSpotSimulator
     {
         var type = Type(context);
         var id = context.Request.RouteValues["id"] as string ?? string.Empty;
-        var (body, invalid) = await ReadBodyAsync(context).ConfigureAwait(false);
+        var (body, invalid) = await ReadJsonAsync(context).ConfigureAwait(false);
         return await ServeAsync(context, type + ".update", () =>
         {
             if (!_objects.TryGetValue(type, out var list) || list.Find(o => o.Id == id) is not { } target)
@@ -224,14 +222,14 @@ public sealed partial class HubSpotSimulator
         Interlocked.Increment(ref _requests);
         var correlationId = Guid.NewGuid().ToString();
         context.Response.Headers["X-HubSpot-Correlation-Id"] = correlationId;
-        return Faults.RunAsync(
-            context,
-            endpoint,
-            () => Task.FromResult(Handle(context, correlationId, apply)),
-            status => Write(context, correlationId, status == StatusCodes.Status429TooManyRequests
-                ? Error(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit. (injected)")
-                : Error(status, "INTERNAL_ERROR", "internal error (injected)")));
+        return WithFaultsAsync(context, endpoint, () => Handle(context, correlationId, apply));
     }
+
+    /// <inheritdoc />
+    protected override IResult FaultAnswer(HttpContext context, int status) =>
+        Write(context, context.Response.Headers["X-HubSpot-Correlation-Id"].ToString(), status == StatusCodes.Status429TooManyRequests
+            ? Error(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit. (injected)")
+            : Error(status, "INTERNAL_ERROR", "internal error (injected)"));
 
     private IResult Handle(HttpContext context, string correlationId, Func<Answer> apply)
     {
@@ -262,7 +260,7 @@ public sealed partial class HubSpotSimulator
             return Write(context, correlationId, throttled);
         }
 
-        lock (_gate)
+        lock (Gate)
         {
             return Write(context, correlationId, apply());
         }
@@ -276,7 +274,7 @@ public sealed partial class HubSpotSimulator
             return (true, 0, TimeSpan.Zero);
         }
 
-        lock (_gate)
+        lock (Gate)
         {
             var now = Time.GetUtcNow();
             if (now > _lastRefill)
@@ -299,12 +297,12 @@ public sealed partial class HubSpotSimulator
 
     private static IResult Write(HttpContext context, string correlationId, Answer answer)
     {
-        if (answer.Body is JsonObject body && body["category"] is not null)
+        if (answer.Body["category"] is not null)
         {
-            body["correlationId"] = correlationId;
+            answer.Body["correlationId"] = correlationId;
         }
 
-        return Results.Content(answer.Body.ToJsonString(), "application/json", Encoding.UTF8, answer.Status);
+        return Json(answer.Status, answer.Body);
     }
 
     private Answer Page(List<SimObject> all, int offset, int limit, bool includeTotal)
@@ -402,18 +400,6 @@ public sealed partial class HubSpotSimulator
         }
 
         return properties;
-    }
-
-    private static async Task<(JsonNode? Body, string? Invalid)> ReadBodyAsync(HttpContext context)
-    {
-        try
-        {
-            return (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false), null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, ex.Message);
-        }
     }
 
     private static string Type(HttpContext context) => context.Request.RouteValues["type"] as string ?? string.Empty;

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Integrations.Sdk.Connectors;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -45,7 +43,6 @@ public sealed partial class HubSpotSimulator : SimulatorHost
     /// <summary>The object types served.</summary>
     public static readonly IReadOnlyList<string> ObjectTypes = ["contacts", "tasks", "deals"];
 
-    private readonly Lock _gate = new();
     private readonly Dictionary<string, List<SimObject>> _objects = new(StringComparer.Ordinal);
     private long _lastId = 1000;
     private long _lastEventId = 100;
@@ -117,25 +114,14 @@ public sealed partial class HubSpotSimulator : SimulatorHost
     {
         get
         {
-            var flagged = new List<FlaggedPropertyValue>();
-            lock (_gate)
+            lock (Gate)
             {
-                foreach (var (type, list) in _objects)
-                {
-                    foreach (var o in list)
-                    {
-                        foreach (var (name, value) in o.Properties)
-                        {
-                            if (value is not null && Flag(value) is { } reason)
-                            {
-                                flagged.Add(new FlaggedPropertyValue(type, o.Id, name, value, reason));
-                            }
-                        }
-                    }
-                }
+                return [.. from entry in _objects
+                           from o in entry.Value
+                           from property in o.Properties
+                           where property.Value is not null && Flag(property.Value) is not null
+                           select new FlaggedPropertyValue(entry.Key, o.Id, property.Key, property.Value!, Flag(property.Value)!)];
             }
-
-            return flagged;
         }
     }
 
@@ -147,7 +133,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
     public SimulatedHubSpotObject AddContact(string email, IReadOnlyDictionary<string, string?>? properties = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        lock (_gate)
+        lock (Gate)
         {
             if (FindByEmail(email) is not null)
             {
@@ -180,7 +166,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
             props["amount"] = a.ToString(CultureInfo.InvariantCulture);
         }
 
-        lock (_gate)
+        lock (Gate)
         {
             return Create("deals", props, []).ToRecord();
         }
@@ -194,7 +180,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
     public SimulatedHubSpotObject UpdateDeal(string id, IReadOnlyDictionary<string, string?> properties)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        lock (_gate)
+        lock (Gate)
         {
             var deal = _objects["deals"].Find(d => d.Id == id) ?? throw new KeyNotFoundException($"No deal {id}.");
             Update(deal, properties);
@@ -250,12 +236,10 @@ public sealed partial class HubSpotSimulator : SimulatorHost
             array.Add(item);
         }
 
-        var body = Encoding.UTF8.GetBytes(array.ToJsonString());
         var stamp = (timestamp ?? now).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        var signature = Convert.ToBase64String(WebhookSignature.HmacSha256(signWith ?? ClientSecret, SignedBytes("POST", target, body, stamp)));
-        return new SignedWebhook(body, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        return SignedWebhook.Create(array, body => new Dictionary<string, string>
         {
-            ["X-HubSpot-Signature-v3"] = signature,
+            ["X-HubSpot-Signature-v3"] = Convert.ToBase64String(SignedWebhook.HmacSha256(signWith ?? ClientSecret, SignedBytes("POST", target, body, stamp))),
             ["X-HubSpot-Request-Timestamp"] = stamp,
         });
     }
@@ -276,13 +260,12 @@ public sealed partial class HubSpotSimulator : SimulatorHost
     /// <inheritdoc />
     protected override void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
-        // Typed as Func so the Delegate overloads are used and the IResult is written.
-        endpoints.MapPost("/crm/v3/objects/{type}/search", (Func<HttpContext, Task<IResult>>)SearchAsync);
-        endpoints.MapPost("/crm/v3/objects/contacts/batch/upsert", (Func<HttpContext, Task<IResult>>)UpsertAsync);
-        endpoints.MapPost("/crm/v3/objects/{type}", (Func<HttpContext, Task<IResult>>)CreateAsync);
-        endpoints.MapGet("/crm/v3/objects/{type}", (Func<HttpContext, Task<IResult>>)ListAsync);
-        endpoints.MapGet("/crm/v3/objects/{type}/{id}", (Func<HttpContext, Task<IResult>>)GetAsync);
-        endpoints.MapPatch("/crm/v3/objects/{type}/{id}", (Func<HttpContext, Task<IResult>>)PatchAsync);
+        Map(endpoints, "POST", "/crm/v3/objects/{type}/search", SearchAsync);
+        Map(endpoints, "POST", "/crm/v3/objects/contacts/batch/upsert", UpsertAsync);
+        Map(endpoints, "POST", "/crm/v3/objects/{type}", CreateAsync);
+        Map(endpoints, "GET", "/crm/v3/objects/{type}", ListAsync);
+        Map(endpoints, "GET", "/crm/v3/objects/{type}/{id}", GetAsync);
+        Map(endpoints, "PATCH", "/crm/v3/objects/{type}/{id}", PatchAsync);
     }
 
     private static string TaskKey(SimulatedHubSpotObject task)
@@ -316,13 +299,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
         return value.Length > 0 && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])) ? "leading or trailing white space" : null;
     }
 
-    private List<SimulatedHubSpotObject> Snapshot(string type)
-    {
-        lock (_gate)
-        {
-            return [.. _objects[type].Select(o => o.ToRecord())];
-        }
-    }
+    private List<SimulatedHubSpotObject> Snapshot(string type) => Locked(() => _objects[type].Select(o => o.ToRecord()).ToList());
 
     private SimObject? FindByEmail(string email) =>
         _objects["contacts"].Find(c => string.Equals(c.Properties.GetValueOrDefault("email"), email.Trim(), StringComparison.OrdinalIgnoreCase));

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -33,10 +31,10 @@ public sealed class MailchimpTransactionalSimulator : SimulatorHost
     /// <summary>The fault-injection name of <c>POST /api/1.0/messages/send-template</c>.</summary>
     public const string SendTemplateEndpoint = "send-template";
 
-    private const string FileFormat = "Integrations.Sdk.Testing.MailchimpTransactionalSimulator";
-    private const int FileVersion = 1;
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-    private readonly Lock _gate = new();
+    private static readonly SimulatorPersistence Persistence = new(
+        "Mailchimp Transactional simulator",
+        new JsonObject { ["format"] = "Integrations.Sdk.Testing.MailchimpTransactionalSimulator", ["version"] = 1 });
+
     private readonly HashSet<string> _templates = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _rejects = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<SimulatedEmail> _sent = [];
@@ -63,16 +61,7 @@ public sealed class MailchimpTransactionalSimulator : SimulatorHost
     public int RequestCount => Volatile.Read(ref _requests);
 
     /// <summary>The messages sent, one per accepted recipient, in order.</summary>
-    public IReadOnlyList<SimulatedEmail> Sent
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _sent];
-            }
-        }
-    }
+    public IReadOnlyList<SimulatedEmail> Sent => Locked(() => _sent.ToList());
 
     /// <summary>
     /// Messages beyond the first with the same <c>metadata.integrations_key</c> and recipient, or, for messages
@@ -85,23 +74,14 @@ public sealed class MailchimpTransactionalSimulator : SimulatorHost
             .SelectMany(g => g.Skip(1))];
 
     /// <summary>The known templates.</summary>
-    public IReadOnlyCollection<string> Templates
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _templates];
-            }
-        }
-    }
+    public IReadOnlyCollection<string> Templates => Locked(() => _templates.ToList());
 
     /// <summary>Adds a template the API will accept by <c>template_name</c> (compared case-insensitively).</summary>
     /// <param name="name">The template's slug or name.</param>
     public void AddTemplate(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        lock (_gate)
+        lock (Gate)
         {
             _templates.Add(name.Trim());
         }
@@ -114,7 +94,7 @@ public sealed class MailchimpTransactionalSimulator : SimulatorHost
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        lock (_gate)
+        lock (Gate)
         {
             _rejects[email.Trim()] = reason;
         }
@@ -134,32 +114,12 @@ public sealed class MailchimpTransactionalSimulator : SimulatorHost
     /// </summary>
     /// <param name="path">The file; replaced if it exists.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public async Task SaveAsync(string path, CancellationToken cancellationToken = default)
+    public Task SaveAsync(string path, CancellationToken cancellationToken = default) => Persistence.SaveAsync(path, Locked(() => new JsonObject
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string json;
-        lock (_gate)
-        {
-            json = new JsonObject
-            {
-                ["format"] = FileFormat,
-                ["version"] = FileVersion,
-                ["templates"] = new JsonArray([.. _templates.Select(t => (JsonNode)JsonValue.Create(t))]),
-                ["rejects"] = new JsonArray([.. _rejects.Select(r => (JsonNode)new JsonObject { ["email"] = r.Key, ["reason"] = r.Value })]),
-                ["sent"] = new JsonArray([.. _sent.Select(m => JsonSerializer.SerializeToNode(m))]),
-            }.ToJsonString(Indented);
-        }
-
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, json, cancellationToken).ConfigureAwait(false);
-        File.Move(temporary, path, overwrite: true);
-    }
+        ["templates"] = new JsonArray([.. _templates.Select(t => (JsonNode)JsonValue.Create(t))]),
+        ["rejects"] = new JsonArray([.. _rejects.Select(r => (JsonNode)new JsonObject { ["email"] = r.Key, ["reason"] = r.Value })]),
+        ["sent"] = new JsonArray([.. _sent.Select(m => JsonSerializer.SerializeToNode(m))]),
+    }), cancellationToken);
 
     /// <summary>Replaces the simulator's data with what <see cref="SaveAsync"/> wrote to <paramref name="path"/>.</summary>
     /// <param name="path">The file.</param>
@@ -167,26 +127,18 @@ public sealed class MailchimpTransactionalSimulator : SimulatorHost
     /// <exception cref="InvalidDataException">The file is not a saved Mailchimp Transactional simulator.</exception>
     public async Task LoadAsync(string path, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        JsonObject root;
+        var root = await Persistence.LoadAsync(path, cancellationToken).ConfigureAwait(false);
         List<SimulatedEmail> sent;
         try
         {
-            root = JsonNode.Parse(text) as JsonObject ?? throw new InvalidDataException($"{path} does not hold a JSON object.");
-            if (Str(root["format"]) != FileFormat || Str(root["version"]) != FileVersion.ToString(CultureInfo.InvariantCulture))
-            {
-                throw new InvalidDataException($"{path} is not a Mailchimp Transactional simulator file of version {FileVersion}.");
-            }
-
-            sent = [.. (root["sent"] as JsonArray ?? []).Select(m => m.Deserialize<SimulatedEmail>() ?? throw new InvalidDataException($"{path} holds a null message."))];
+            sent = [.. (root["sent"] as JsonArray ?? []).Select(m => m.Deserialize<SimulatedEmail>() ?? throw Persistence.Invalid(path, "a sent message is null."))];
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{path} is not a valid simulator file: {ex.Message}", ex);
+            throw Persistence.Invalid(path, ex.Message, ex);
         }
 
-        lock (_gate)
+        lock (Gate)
         {
             _templates.Clear();
             foreach (var template in (root["templates"] as JsonArray ?? []).Select(Str).OfType<string>())
@@ -211,35 +163,23 @@ public sealed class MailchimpTransactionalSimulator : SimulatorHost
     /// <inheritdoc />
     protected override void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
-        // Typed as Func so the Delegate overloads are used and the IResult is written (a RequestDelegate would drop it).
-        endpoints.MapPost("/api/1.0/messages/send-template", (Func<HttpContext, Task<IResult>>)SendTemplateAsync);
-        endpoints.MapPost("/api/1.0/messages/send-template.json", (Func<HttpContext, Task<IResult>>)SendTemplateAsync);
+        Map(endpoints, "POST", "/api/1.0/messages/send-template", SendTemplateAsync);
+        Map(endpoints, "POST", "/api/1.0/messages/send-template.json", SendTemplateAsync);
     }
 
     private async Task<IResult> SendTemplateAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
-        JsonNode? body = null;
-        string? invalid = null;
-        try
-        {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            invalid = ex.Message;
-        }
-
-        return await Faults.RunAsync(
-            context,
-            SendTemplateEndpoint,
-            () => Task.FromResult(invalid is not null || body is not JsonObject json
-                ? Error(-2, "ValidationError", $"You must specify a key value (the body is not a JSON object: {invalid ?? "found " + body?.GetValueKind()})")
-                : Send(json)),
-            status => status == StatusCodes.Status429TooManyRequests
-                ? Results.Json(ErrorBody(-1, "Too_Many_Requests", "Too many requests (injected)"), statusCode: status)
-                : Results.Json(ErrorBody(-1, "GeneralError", "An unexpected error occurred processing the request (injected)"), statusCode: status)).ConfigureAwait(false);
+        var (body, invalid) = await ReadJsonAsync(context).ConfigureAwait(false);
+        return await WithFaultsAsync(context, SendTemplateEndpoint, () => invalid is not null || body is not JsonObject json
+            ? Error(-2, "ValidationError", $"You must specify a key value (the body is not a JSON object: {invalid ?? "found " + body?.GetValueKind()})")
+            : Send(json)).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    protected override IResult FaultAnswer(HttpContext context, int status) => status == StatusCodes.Status429TooManyRequests
+        ? Results.Json(ErrorBody(-1, "Too_Many_Requests", "Too many requests (injected)"), statusCode: status)
+        : Results.Json(ErrorBody(-1, "GeneralError", "An unexpected error occurred processing the request (injected)"), statusCode: status);
 
     private IResult Send(JsonObject body)
     {
@@ -278,7 +218,7 @@ public sealed class MailchimpTransactionalSimulator : SimulatorHost
         var tags = (message["tags"] as JsonArray ?? []).Select(Str).OfType<string>().ToList();
         var now = Time.GetUtcNow();
         var answer = new JsonArray();
-        lock (_gate)
+        lock (Gate)
         {
             if (!_templates.Contains(templateName.Trim()))
             {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -31,17 +30,7 @@ public sealed partial class QuickBooksSimulator
     private async Task<IResult> WriteAsync(HttpContext context)
     {
         var entity = (context.Request.RouteValues["entity"] as string ?? string.Empty).ToLowerInvariant();
-        JsonNode? body = null;
-        string? invalid = null;
-        try
-        {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            invalid = ex.Message;
-        }
-
+        var (body, invalid) = await ReadJsonAsync(context).ConfigureAwait(false);
         var endpoint = entity == "item" ? (body is JsonObject { } o && o.ContainsKey("Id") ? "item.update" : "item.create") : entity + ".create";
         var requestId = context.Request.Query["requestid"].ToString();
         return await ServeApiAsync(context, endpoint, string.IsNullOrEmpty(requestId) ? null : requestId, now =>
@@ -67,14 +56,14 @@ public sealed partial class QuickBooksSimulator
     {
         context.Response.Headers["intuit_tid"] = NewSecret("sim-tid-");
         Interlocked.Increment(ref _requests);
-        return Faults.RunAsync(
-            context,
-            endpoint,
-            () => Task.FromResult(Answer(context, Handle(context, requestId, apply))),
-            status => Answer(context, status == StatusCodes.Status429TooManyRequests
-                ? QboFaults.Throttled(Time.GetUtcNow(), null, "injected throttle")
-                : QboFaults.Server(Time.GetUtcNow(), status)));
+        return WithFaultsAsync(context, endpoint, () => Answer(context, Handle(context, requestId, apply)));
     }
+
+    /// <inheritdoc />
+    protected override IResult FaultAnswer(HttpContext context, int status) => Answer(context,
+        context.Request.Path.StartsWithSegments(TokenPath, StringComparison.Ordinal) ? new QboAnswer(status, """{"error":"server_error"}""")
+        : status == StatusCodes.Status429TooManyRequests ? QboFaults.Throttled(Time.GetUtcNow(), null, "injected throttle")
+        : QboFaults.Server(Time.GetUtcNow(), status));
 
     private QboAnswer Handle(HttpContext context, string? requestId, Func<DateTimeOffset, QboAnswer> apply)
     {
@@ -109,7 +98,7 @@ public sealed partial class QuickBooksSimulator
                     "minorversion");
             }
 
-            lock (_gate)
+            lock (Gate)
             {
                 var key = realm + "|" + requestId;
                 if (requestId is not null && _replays.TryGetValue(key, out var original))

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Integrations.Sdk.Testing.QuickBooks;
@@ -7,9 +6,9 @@ namespace Integrations.Sdk.Testing.QuickBooks;
 /// <summary>Saving and loading the simulator's data, so a second process finds what the first one wrote.</summary>
 public sealed partial class QuickBooksSimulator
 {
-    private const string FileFormat = "Integrations.Sdk.Testing.QuickBooksSimulator";
-    private const int FileVersion = 1;
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly SimulatorPersistence Persistence = new(
+        "QuickBooks simulator",
+        new JsonObject { ["format"] = "Integrations.Sdk.Testing.QuickBooksSimulator", ["version"] = 1 });
 
     /// <summary>
     /// Writes the simulator's data to <paramref name="path"/> as JSON: entities, id counters, the <c>requestid</c>
@@ -18,54 +17,22 @@ public sealed partial class QuickBooksSimulator
     /// </summary>
     /// <param name="path">The file; replaced if it exists.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public async Task SaveAsync(string path, CancellationToken cancellationToken = default)
+    public Task SaveAsync(string path, CancellationToken cancellationToken = default) => Persistence.SaveAsync(path, Locked(() => new JsonObject
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string json;
-        lock (_gate)
+        ["realmId"] = RealmId,
+        ["entities"] = new JsonObject(_entities.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)new JsonArray([.. e.Value.Select(o => o.DeepClone())])))),
+        ["lastIds"] = new JsonObject(_lastIds.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
+        ["replays"] = new JsonArray([.. _replays.Select(r => (JsonNode)new JsonObject { ["key"] = r.Key, ["status"] = r.Value.Status, ["body"] = r.Value.Body })]),
+        ["refreshTokens"] = new JsonArray([.. _refreshTokens.Select(t => (JsonNode)new JsonObject
         {
-            var entities = new JsonObject();
-            foreach (var (name, list) in _entities)
-            {
-                entities[name] = new JsonArray([.. list.Select(e => e.DeepClone())]);
-            }
-
-            var lastIds = new JsonObject();
-            foreach (var (name, id) in _lastIds)
-            {
-                lastIds[name] = id;
-            }
-
-            json = new JsonObject
-            {
-                ["format"] = FileFormat,
-                ["version"] = FileVersion,
-                ["realmId"] = RealmId,
-                ["entities"] = entities,
-                ["lastIds"] = lastIds,
-                ["replays"] = new JsonArray([.. _replays.Select(r => (JsonNode)new JsonObject { ["key"] = r.Key, ["status"] = r.Value.Status, ["body"] = r.Value.Body })]),
-                ["refreshTokens"] = new JsonArray([.. _refreshTokens.Select(t => (JsonNode)new JsonObject
-                {
-                    ["token"] = t.Key,
-                    ["parent"] = t.Value.Parent,
-                    ["issuedAt"] = t.Value.IssuedAt,
-                    ["revoked"] = t.Value.Revoked,
-                })]),
-                ["accessTokens"] = new JsonArray([.. _accessTokens.Select(t => (JsonNode)new JsonObject { ["token"] = t.Key, ["expiresAt"] = t.Value })]),
-                ["refreshCount"] = _refreshCount,
-            }.ToJsonString(Indented);
-        }
-
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, json, cancellationToken).ConfigureAwait(false);
-        File.Move(temporary, path, overwrite: true);
-    }
+            ["token"] = t.Key,
+            ["parent"] = t.Value.Parent,
+            ["issuedAt"] = t.Value.IssuedAt,
+            ["revoked"] = t.Value.Revoked,
+        })]),
+        ["accessTokens"] = new JsonArray([.. _accessTokens.Select(t => (JsonNode)new JsonObject { ["token"] = t.Key, ["expiresAt"] = t.Value })]),
+        ["refreshCount"] = _refreshCount,
+    }), cancellationToken);
 
     /// <summary>Replaces the simulator's data with what <see cref="SaveAsync"/> wrote to <paramref name="path"/>.</summary>
     /// <param name="path">The file.</param>
@@ -73,29 +40,13 @@ public sealed partial class QuickBooksSimulator
     /// <exception cref="InvalidDataException">The file is not a saved simulator, or was saved for another realm.</exception>
     public async Task LoadAsync(string path, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(text) as JsonObject ?? throw new InvalidDataException($"{path} does not hold a JSON object.");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{path} is not JSON: {ex.Message}", ex);
-        }
-
-        if (Str(root["format"]) != FileFormat || (int?)Dec(root["version"]) != FileVersion)
-        {
-            throw new InvalidDataException($"{path} is not a QuickBooks simulator file of version {FileVersion}.");
-        }
-
+        var root = await Persistence.LoadAsync(path, cancellationToken).ConfigureAwait(false);
         if (Str(root["realmId"]) != RealmId)
         {
             throw new InvalidDataException($"{path} holds realm {Str(root["realmId"])}, but this simulator serves realm {RealmId}.");
         }
 
-        lock (_gate)
+        lock (Gate)
         {
             foreach (var name in EntityNames)
             {

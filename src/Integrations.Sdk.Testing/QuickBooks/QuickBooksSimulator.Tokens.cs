@@ -15,16 +15,7 @@ public sealed partial class QuickBooksSimulator
     private int _refreshCount;
 
     /// <summary>Successful refreshes served by the token endpoint.</summary>
-    public int RefreshCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _refreshCount;
-            }
-        }
-    }
+    public int RefreshCount => Locked(() => _refreshCount);
 
     /// <summary>
     /// Issues a refresh token, as the authorization-code flow would (seed it as the connector's
@@ -42,7 +33,7 @@ public sealed partial class QuickBooksSimulator
     public void SetRefreshToken(string refreshToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(refreshToken);
-        lock (_gate)
+        lock (Gate)
         {
             _refreshTokens[refreshToken] = new RefreshTokenState(null, Time.GetUtcNow());
         }
@@ -57,7 +48,7 @@ public sealed partial class QuickBooksSimulator
         var refresh = IssueRefreshToken();
         var access = NewSecret("sim-at-");
         var expiresAt = Time.GetUtcNow() + AccessTokenLifetime;
-        lock (_gate)
+        lock (Gate)
         {
             _accessTokens[access] = expiresAt;
         }
@@ -69,10 +60,7 @@ public sealed partial class QuickBooksSimulator
     /// <param name="refreshToken">The token.</param>
     public bool IsRefreshTokenValid(string refreshToken)
     {
-        lock (_gate)
-        {
-            return _refreshTokens.TryGetValue(refreshToken, out var state) && !state.Revoked;
-        }
+        return Locked(() => _refreshTokens.TryGetValue(refreshToken, out var state) && !state.Revoked);
     }
 
     private async Task<IResult> TokenAsync(HttpContext context)
@@ -83,11 +71,7 @@ public sealed partial class QuickBooksSimulator
             form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
-        return await Faults.RunAsync(
-            context,
-            "token",
-            () => Task.FromResult(Answer(context, Token(context.Request.Headers.Authorization.ToString(), form))),
-            status => Answer(context, new QboAnswer(status, """{"error":"server_error"}"""))).ConfigureAwait(false);
+        return await WithFaultsAsync(context, "token", () => Answer(context, Token(context.Request.Headers.Authorization.ToString(), form))).ConfigureAwait(false);
     }
 
     private QboAnswer Token(string authorization, IFormCollection? form)
@@ -105,7 +89,7 @@ public sealed partial class QuickBooksSimulator
 
         var presented = form?["refresh_token"].ToString() ?? string.Empty;
         var now = Time.GetUtcNow();
-        lock (_gate)
+        lock (Gate)
         {
             if (!_refreshTokens.TryGetValue(presented, out var state) || state.Revoked)
             {
@@ -162,7 +146,7 @@ public sealed partial class QuickBooksSimulator
         }
 
         DateTimeOffset expiresAt;
-        lock (_gate)
+        lock (Gate)
         {
             if (!_accessTokens.TryGetValue(header.Parameter, out expiresAt))
             {

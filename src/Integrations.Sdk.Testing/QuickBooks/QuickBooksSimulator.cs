@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
-using Integrations.Sdk.Connectors;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -64,8 +61,9 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
     /// <summary>The lowest <c>minorversion</c> accepted.</summary>
     public const int MinimumMinorVersion = 75;
 
+    private const string TokenPath = "/oauth2/v1/tokens/bearer";
+
     private static readonly string[] EntityNames = ["Customer", "Item", "Invoice", "SalesReceipt"];
-    private readonly Lock _gate = new();
     private readonly Dictionary<string, List<JsonObject>> _entities = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _lastIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QboAnswer> _replays = new(StringComparer.Ordinal);
@@ -117,7 +115,7 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
     public bool SendRetryAfter { get; set; } = true;
 
     /// <summary>The token endpoint, once started.</summary>
-    public Uri TokenEndpoint => new(BaseAddress, "oauth2/v1/tokens/bearer");
+    public Uri TokenEndpoint => new(BaseAddress, TokenPath.TrimStart('/'));
 
     /// <summary>API requests received (throttled ones included; token requests excluded).</summary>
     public int RequestCount => Volatile.Read(ref _requests);
@@ -178,7 +176,7 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
             body["IncomeAccountRef"] = new JsonObject { ["value"] = incomeAccountId };
         }
 
-        lock (_gate)
+        lock (Gate)
         {
             var answer = CreateItem(body, Time.GetUtcNow());
             return answer.IsSuccess ? ToItem(Last("Item")) : throw new InvalidOperationException($"The item could not be added: {answer.Body}");
@@ -199,7 +197,7 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
             body["PrimaryEmailAddr"] = new JsonObject { ["Address"] = email };
         }
 
-        lock (_gate)
+        lock (Gate)
         {
             var answer = CreateCustomer(body, Time.GetUtcNow());
             return answer.IsSuccess ? ToCustomer(Last("Customer")) : throw new InvalidOperationException($"The customer could not be added: {answer.Body}");
@@ -269,26 +267,18 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
     /// <inheritdoc />
     protected override void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
-        // Typed as Func so the Delegate overloads are used and the IResult is written (a RequestDelegate would drop it).
-        endpoints.MapPost("/oauth2/v1/tokens/bearer", (Func<HttpContext, Task<IResult>>)TokenAsync);
-        endpoints.MapGet("/v3/company/{realmId}/query", (Func<HttpContext, Task<IResult>>)QueryAsync);
-        endpoints.MapPost("/v3/company/{realmId}/{entity}", (Func<HttpContext, Task<IResult>>)WriteAsync);
+        Map(endpoints, "POST", TokenPath, TokenAsync);
+        Map(endpoints, "GET", "/v3/company/{realmId}/query", QueryAsync);
+        Map(endpoints, "POST", "/v3/company/{realmId}/{entity}", WriteAsync);
     }
 
-    private SignedWebhook Sign(JsonNode body)
+    /// <summary>Intuit signs the body with the verifier token: Base64 of HMAC-SHA256, in <c>intuit-signature</c>.</summary>
+    private SignedWebhook Sign(JsonNode body) => SignedWebhook.Create(body, bytes => new Dictionary<string, string>
     {
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
-        var signature = Convert.ToBase64String(WebhookSignature.HmacSha256(WebhookVerifierToken, bytes));
-        return new SignedWebhook(bytes, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["intuit-signature"] = signature });
-    }
+        ["intuit-signature"] = Convert.ToBase64String(SignedWebhook.HmacSha256(WebhookVerifierToken, bytes)),
+    });
 
-    private List<T> Snapshot<T>(string entity, Func<JsonObject, T> project)
-    {
-        lock (_gate)
-        {
-            return [.. _entities[entity].Select(project)];
-        }
-    }
+    private List<T> Snapshot<T>(string entity, Func<JsonObject, T> project) => Locked(() => _entities[entity].Select(project).ToList());
 
     private JsonObject Last(string entity) => _entities[entity][^1];
 

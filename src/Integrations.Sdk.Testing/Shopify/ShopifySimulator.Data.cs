@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Integrations.Sdk.Connectors;
 
 namespace Integrations.Sdk.Testing.Shopify;
 
@@ -20,80 +17,29 @@ public sealed partial class ShopifySimulator
     private int _nextOrderNumber = 1001;
     private int _duplicates;
 
+    private static SimulatorPersistence Persistence { get; } = new(
+        "Shopify simulator", new JsonObject { ["format"] = 1 }, (message, inner) => new FormatException(message, inner));
+
     /// <summary>Every order, by updatedAt then id.</summary>
-    public IReadOnlyList<SimulatedOrder> Orders
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _orders.Values.OrderBy(o => o.UpdatedAt).ThenBy(o => o.LegacyId)];
-            }
-        }
-    }
+    public IReadOnlyList<SimulatedOrder> Orders => Locked(() => _orders.Values.OrderBy(o => o.UpdatedAt).ThenBy(o => o.LegacyId).ToList());
 
     /// <summary>Every customer.</summary>
-    public IReadOnlyList<SimulatedCustomer> Customers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _customers];
-            }
-        }
-    }
+    public IReadOnlyList<SimulatedCustomer> Customers => Locked(() => _customers.ToList());
 
     /// <summary>Every product variant.</summary>
-    public IReadOnlyList<SimulatedVariant> Variants
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _variants];
-            }
-        }
-    }
+    public IReadOnlyList<SimulatedVariant> Variants => Locked(() => _variants.ToList());
 
     /// <summary>Every inventory adjustment applied, in order.</summary>
-    public IReadOnlyList<SimulatedAdjustment> Adjustments
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _adjustments];
-            }
-        }
-    }
+    public IReadOnlyList<SimulatedAdjustment> Adjustments => Locked(() => _adjustments.ToList());
 
     /// <summary>How many <c>inventoryAdjustQuantities</c> mutations changed stock (replays of a known key do not count).</summary>
-    public int AdjustmentsApplied
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _adjustments.Select(a => a.GroupId).Distinct(StringComparer.Ordinal).Count();
-            }
-        }
-    }
+    public int AdjustmentsApplied => Locked(() => _adjustments.Select(a => a.GroupId).Distinct(StringComparer.Ordinal).Count());
 
     /// <summary>
     /// Applications beyond one per idempotency key: a key used again after <see cref="ShopifySimulatorOptions.IdempotencyKeyRetention"/>
     /// changes stock a second time. Zero when every retry reused its key in time.
     /// </summary>
-    public int DuplicateAdjustments
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _duplicates;
-            }
-        }
-    }
+    public int DuplicateAdjustments => Locked(() => _duplicates);
 
     /// <summary>The available quantity of a SKU, at one location or summed over all.</summary>
     /// <param name="sku">The SKU.</param>
@@ -102,7 +48,7 @@ public sealed partial class ShopifySimulator
     public int InventoryLevel(string sku, string? locationId = null)
     {
         ArgumentNullException.ThrowIfNull(sku);
-        lock (_gate)
+        lock (Gate)
         {
             var variant = _variants.FirstOrDefault(v => v.Sku == sku) ?? throw new KeyNotFoundException($"No variant has SKU '{sku}'.");
             return _inventory.Where(e => e.Key.Item == variant.InventoryItemId && (locationId is null || e.Key.Location == locationId)).Sum(e => e.Value);
@@ -115,7 +61,7 @@ public sealed partial class ShopifySimulator
     public string AddLocation(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        lock (_gate)
+        lock (Gate)
         {
             var id = NewId("Location");
             _locations.Add(id);
@@ -131,7 +77,7 @@ public sealed partial class ShopifySimulator
     public SimulatedCustomer AddCustomer(string email, string? firstName = null, string? lastName = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        lock (_gate)
+        lock (Gate)
         {
             var customer = new SimulatedCustomer(NewId("Customer"), email, firstName, lastName);
             _customers.Add(customer);
@@ -149,7 +95,7 @@ public sealed partial class ShopifySimulator
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sku);
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
-        lock (_gate)
+        lock (Gate)
         {
             if (_variants.Any(v => v.Sku == sku))
             {
@@ -175,7 +121,7 @@ public sealed partial class ShopifySimulator
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentException.ThrowIfNullOrWhiteSpace(financialStatus);
         ArgumentException.ThrowIfNullOrWhiteSpace(currencyCode);
-        lock (_gate)
+        lock (Gate)
         {
             return AddOrderLocked(email, [.. lines], financialStatus, Seconds(updatedAt ?? Time.GetUtcNow()), currencyCode);
         }
@@ -193,7 +139,7 @@ public sealed partial class ShopifySimulator
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var step = spacing ?? TimeSpan.FromMinutes(1);
-        lock (_gate)
+        lock (Gate)
         {
             for (var i = 1; i <= 5; i++)
             {
@@ -232,7 +178,7 @@ public sealed partial class ShopifySimulator
     public SimulatedOrder UpdateOrder(string orderId, string? financialStatus = null, DateTimeOffset? updatedAt = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
-        lock (_gate)
+        lock (Gate)
         {
             var order = _orders.GetValueOrDefault(orderId) ?? throw new KeyNotFoundException($"No order has id '{orderId}'.");
             var updated = order with { FinancialStatus = financialStatus ?? order.FinancialStatus, UpdatedAt = Seconds(updatedAt ?? Time.GetUtcNow()) };
@@ -256,24 +202,21 @@ public sealed partial class ShopifySimulator
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(order);
         JsonObject body;
-        lock (_gate)
+        lock (Gate)
         {
             body = RestOrder(order);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
-        var signature = Convert.ToBase64String(WebhookSignature.HmacSha256(Options.WebhookSecret, bytes));
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        return SignedWebhook.Create(body, bytes => new Dictionary<string, string>
         {
             ["X-Shopify-Topic"] = topic,
-            ["X-Shopify-Hmac-Sha256"] = signature,
+            ["X-Shopify-Hmac-Sha256"] = Convert.ToBase64String(SignedWebhook.HmacSha256(Options.WebhookSecret, bytes)),
             ["X-Shopify-Shop-Domain"] = Options.ShopDomain,
             ["X-Shopify-API-Version"] = Options.ApiVersion,
             ["X-Shopify-Webhook-Id"] = Guid.NewGuid().ToString(),
             ["X-Shopify-Event-Id"] = Guid.NewGuid().ToString(),
             ["X-Shopify-Triggered-At"] = Time.GetUtcNow().ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
-        };
-        return new SignedWebhook(bytes, headers);
+        });
     }
 
     /// <summary>Builds an order webhook for a stored order. See <see cref="CreateOrderWebhook(string, SimulatedOrder)"/>.</summary>
@@ -285,7 +228,7 @@ public sealed partial class ShopifySimulator
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
         SimulatedOrder order;
-        lock (_gate)
+        lock (Gate)
         {
             order = _orders.GetValueOrDefault(orderId) ?? throw new KeyNotFoundException($"No order has id '{orderId}'.");
         }
@@ -296,11 +239,10 @@ public sealed partial class ShopifySimulator
     /// <summary>Saves the shop (options, catalogue, orders, stock, idempotency keys, bucket) as JSON, so another process can load it.</summary>
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public async Task SaveAsync(string path, CancellationToken cancellationToken = default)
+    public Task SaveAsync(string path, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ShopifySimulatorSnapshot snapshot;
-        lock (_gate)
+        lock (Gate)
         {
             Refill();
             snapshot = new ShopifySimulatorSnapshot
@@ -320,14 +262,7 @@ public sealed partial class ShopifySimulator
             };
         }
 
-        var temporary = path + ".tmp";
-        var stream = File.Create(temporary);
-        await using (stream.ConfigureAwait(false))
-        {
-            await JsonSerializer.SerializeAsync(stream, snapshot, ShopifySimulatorJsonContext.Default.ShopifySimulatorSnapshot, cancellationToken).ConfigureAwait(false);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        return Persistence.SaveAsync(path, snapshot, ShopifySimulatorJsonContext.Default.ShopifySimulatorSnapshot, cancellationToken);
     }
 
     /// <summary>Loads a shop saved by <see cref="SaveAsync"/>, not started.</summary>
@@ -339,24 +274,10 @@ public sealed partial class ShopifySimulator
     /// <exception cref="FormatException">The file is not a saved Shopify simulator.</exception>
     public static async Task<ShopifySimulator> LoadAsync(string path, TimeProvider? timeProvider = null, int seed = 0, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ShopifySimulatorSnapshot? snapshot;
-        var stream = File.OpenRead(path);
-        await using (stream.ConfigureAwait(false))
+        var snapshot = await Persistence.LoadAsync(path, ShopifySimulatorJsonContext.Default.ShopifySimulatorSnapshot, cancellationToken).ConfigureAwait(false);
+        if (snapshot.Locations.Count == 0)
         {
-            try
-            {
-                snapshot = await JsonSerializer.DeserializeAsync(stream, ShopifySimulatorJsonContext.Default.ShopifySimulatorSnapshot, cancellationToken).ConfigureAwait(false);
-            }
-            catch (JsonException ex)
-            {
-                throw new FormatException($"'{path}' is not a saved Shopify simulator: {ex.Message}", ex);
-            }
-        }
-
-        if (snapshot is null || snapshot.Format != 1 || snapshot.Locations.Count == 0)
-        {
-            throw new FormatException($"'{path}' is not a saved Shopify simulator (format 1).");
+            throw Persistence.Invalid(path, "a saved Shopify simulator has at least one location.");
         }
 
         var simulator = new ShopifySimulator(snapshot.Options, timeProvider, seed);
@@ -366,7 +287,7 @@ public sealed partial class ShopifySimulator
 
     private void Restore(ShopifySimulatorSnapshot snapshot)
     {
-        lock (_gate)
+        lock (Gate)
         {
             _locations.Clear();
             _locations.AddRange(snapshot.Locations);

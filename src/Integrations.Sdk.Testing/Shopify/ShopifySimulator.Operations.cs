@@ -42,7 +42,7 @@ public sealed partial class ShopifySimulator
         var byUpdatedAt = SortByUpdatedAt().IsMatch(document);
         var pageSize = first!.Value;
         var lines = lineItemsFirst!.Value;
-        return new Plan(null, 3 + (pageSize * (8 + (5 * lines))), () =>
+        return new Plan(null, () =>
         {
             var sorted = _orders.Values
                 .Where(o => ShopifySearchQuery.MatchesUpdatedAt(terms, o.UpdatedAt, out _))
@@ -53,11 +53,9 @@ public sealed partial class ShopifySimulator
                 .ToList();
             var page = sorted.Take(pageSize).ToList();
             var nodes = new JsonArray();
-            var actual = 3;
             foreach (var (order, _) in page)
             {
                 nodes.Add(OrderNode(order, lines));
-                actual += 8 + (5 * Math.Min(lines, order.LineItems.Count));
             }
 
             var connection = new JsonObject
@@ -65,7 +63,7 @@ public sealed partial class ShopifySimulator
                 ["pageInfo"] = PageInfo(sorted.Count > pageSize, page.Count == 0 ? null : Cursor("order", page[^1].Key.Ticks, page[^1].Key.Id)),
                 ["nodes"] = nodes,
             };
-            return (new JsonObject { ["orders"] = connection }, actual);
+            return new JsonObject { ["orders"] = connection };
         });
     }
 
@@ -95,16 +93,15 @@ public sealed partial class ShopifySimulator
         }
 
         var pageSize = first!.Value;
-        return new Plan(null, 4 + (5 * pageSize), () =>
+        return new Plan(null, () =>
         {
             if (!_orders.TryGetValue(id, out var order))
             {
-                return (new JsonObject { ["order"] = null }, 1);
+                return new JsonObject { ["order"] = null };
             }
 
             var connection = LineItems(order, start, pageSize);
-            var returned = Math.Max(0, Math.Min(pageSize, order.LineItems.Count - start));
-            return (new JsonObject { ["order"] = new JsonObject { ["lineItems"] = connection } }, 4 + (5 * returned));
+            return new JsonObject { ["order"] = new JsonObject { ["lineItems"] = connection } };
         });
     }
 
@@ -118,7 +115,7 @@ public sealed partial class ShopifySimulator
 
         var email = ShopifySearchQuery.Value(Str(variables, "query"), "email");
         var pageSize = first!.Value;
-        return new Plan(null, 3 + (2 * pageSize), () =>
+        return new Plan(null, () =>
         {
             var nodes = new JsonArray();
             foreach (var customer in _customers.Where(c => email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase)).Take(pageSize))
@@ -126,7 +123,7 @@ public sealed partial class ShopifySimulator
                 nodes.Add(CustomerNode(customer));
             }
 
-            return (new JsonObject { ["customers"] = new JsonObject { ["nodes"] = nodes } }, 3 + (2 * nodes.Count));
+            return new JsonObject { ["customers"] = new JsonObject { ["nodes"] = nodes } };
         });
     }
 
@@ -140,7 +137,7 @@ public sealed partial class ShopifySimulator
 
         var sku = ShopifySearchQuery.Value(Str(variables, "query"), "sku");
         var pageSize = first!.Value;
-        return new Plan(null, 3 + (2 * pageSize), () =>
+        return new Plan(null, () =>
         {
             var nodes = new JsonArray();
             foreach (var variant in _variants.Where(v => sku is not null && string.Equals(v.Sku, sku, StringComparison.Ordinal)).Take(pageSize))
@@ -155,7 +152,7 @@ public sealed partial class ShopifySimulator
                 });
             }
 
-            return (new JsonObject { ["productVariants"] = new JsonObject { ["nodes"] = nodes } }, 3 + (2 * nodes.Count));
+            return new JsonObject { ["productVariants"] = new JsonObject { ["nodes"] = nodes } };
         });
     }
 
@@ -177,7 +174,7 @@ public sealed partial class ShopifySimulator
             return Plan.Refuse(Error("Variable $input of type InventoryAdjustQuantitiesInput! was provided invalid value", "INVALID_VARIABLE"));
         }
 
-        return new Plan(null, 10, () => (new JsonObject { ["inventoryAdjustQuantities"] = AdjustOnce(key, input) }, 10));
+        return new Plan(null, () => new JsonObject { ["inventoryAdjustQuantities"] = AdjustOnce(key, input) });
     }
 
     /// <summary>Applies an adjustment once per key: a known key answers its first result (or a mismatch for other input).</summary>

@@ -16,7 +16,7 @@ namespace Integrations.Sdk.Testing.Shopify;
 /// <para>
 /// One endpoint, <c>POST /admin/api/{version}/graphql.json</c>. It answers 401 without the right
 /// <c>X-Shopify-Access-Token</c> and 404 for another version than <see cref="ShopifySimulatorOptions.ApiVersion"/>,
-/// then dispatches on the body's <c>operationName</c> (the document itself is not parsed, except for the
+/// then dispatches on the body's <c>operationName</c> (the document is parsed for its cost; otherwise only the
 /// <c>@idempotent</c> directive and the sort key). Each operation goes through the fault injector under its
 /// endpoint name:
 /// </para>
@@ -37,7 +37,8 @@ namespace Integrations.Sdk.Testing.Shopify;
 /// <c>CHANGE_FROM_QUANTITY_STALE</c>...).</description></item>
 /// </list>
 /// <para>
-/// Costs follow Shopify's rule (objects 1, connections 2 plus their items, mutations 10) and are charged to a
+/// Costs are computed from the document by Shopify's documented rules (scalars 0, objects 1, connections 2 plus their
+/// items, mutations 10; see <see cref="GraphQlCost"/>) and are charged to a
 /// leaky bucket (<see cref="ShopifySimulatorOptions.MaximumAvailable"/>, <see cref="ShopifySimulatorOptions.RestoreRate"/>)
 /// on the simulator's clock: every answer carries <c>extensions.cost</c>; a query whose requested cost exceeds the
 /// points available gets HTTP 200 with <c>errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }]</c>;
@@ -77,7 +78,6 @@ public sealed partial class ShopifySimulator : SimulatorHost
         ["AdjustInventory"] = InventoryAdjustEndpoint,
     };
 
-    private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _operationCounts = new(StringComparer.Ordinal);
     private double _available;
     private DateTimeOffset _refilledAt;
@@ -105,35 +105,17 @@ public sealed partial class ShopifySimulator : SimulatorHost
     public string DefaultLocationId { get; private set; }
 
     /// <summary>How many queries were answered <c>THROTTLED</c>.</summary>
-    public int ThrottledResponses
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _throttled;
-            }
-        }
-    }
+    public int ThrottledResponses => Locked(() => _throttled);
 
     /// <summary>How many <c>AdjustInventory</c> calls were answered from a remembered idempotency key, without applying.</summary>
-    public int IdempotentReplays
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _replays;
-            }
-        }
-    }
+    public int IdempotentReplays => Locked(() => _replays);
 
     /// <summary>The points in the bucket now.</summary>
     public double AvailablePoints
     {
         get
         {
-            lock (_gate)
+            lock (Gate)
             {
                 Refill();
                 return _available;
@@ -142,22 +124,13 @@ public sealed partial class ShopifySimulator : SimulatorHost
     }
 
     /// <summary>Requests that reached each operation (after auth and version checks), by operation name.</summary>
-    public IReadOnlyDictionary<string, int> OperationCounts
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return new Dictionary<string, int>(_operationCounts, StringComparer.Ordinal);
-            }
-        }
-    }
+    public IReadOnlyDictionary<string, int> OperationCounts => Locked(() => new Dictionary<string, int>(_operationCounts, StringComparer.Ordinal));
 
     /// <summary>Sets the points in the bucket, as if other calls of the same app had spent them.</summary>
     /// <param name="points">From 0 to <see cref="ShopifySimulatorOptions.MaximumAvailable"/>.</param>
     public void SetAvailablePoints(double points)
     {
-        lock (_gate)
+        lock (Gate)
         {
             Refill();
             _available = Math.Clamp(points, 0, Options.MaximumAvailable);
@@ -166,10 +139,9 @@ public sealed partial class ShopifySimulator : SimulatorHost
 
     /// <inheritdoc />
     protected override void MapEndpoints(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/admin/api/{version}/graphql.json", HandleAsync);
+        Map(endpoints, "POST", "/admin/api/{version}/graphql.json", HandleAsync);
 
-    private static IResult Json(JsonNode body, int status = StatusCodes.Status200OK) =>
-        Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, status);
+    private static IResult Json(JsonNode body) => Json(StatusCodes.Status200OK, body);
 
     private static JsonObject Error(string message, string? code = null)
     {
@@ -183,30 +155,26 @@ public sealed partial class ShopifySimulator : SimulatorHost
     }
 
     private static IResult Errors(JsonObject error, int status = StatusCodes.Status200OK) =>
-        Json(new JsonObject { ["errors"] = new JsonArray(error) }, status);
+        Json(status, new JsonObject { ["errors"] = new JsonArray(error) });
 
-    private async Task<IResult> HandleAsync(HttpContext context, string version)
+    private async Task<IResult> HandleAsync(HttpContext context)
     {
+        var version = context.Request.RouteValues["version"] as string ?? string.Empty;
         context.Response.Headers["X-Request-Id"] = Guid.NewGuid().ToString();
         if (!string.Equals(context.Request.Headers["X-Shopify-Access-Token"].ToString(), Options.AccessToken, StringComparison.Ordinal))
         {
-            return Json(new JsonObject { ["errors"] = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, StatusCodes.Status401Unauthorized);
+            return Json(StatusCodes.Status401Unauthorized, new JsonObject { ["errors"] = "[API] Invalid API key or access token (unrecognized login or wrong password)" });
         }
 
         if (!string.Equals(version, Options.ApiVersion, StringComparison.Ordinal))
         {
-            return Json(new JsonObject { ["errors"] = $"Not Found: API version {version} is not served by this simulator (it serves {Options.ApiVersion})" }, StatusCodes.Status404NotFound);
+            return Json(StatusCodes.Status404NotFound, new JsonObject { ["errors"] = $"Not Found: API version {version} is not served by this simulator (it serves {Options.ApiVersion})" });
         }
 
-        JsonObject body;
-        try
+        var (parsed, invalid) = await ReadJsonAsync(context).ConfigureAwait(false);
+        if (parsed is not JsonObject body)
         {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as JsonObject
-                ?? throw new JsonException("the body is not a JSON object");
-        }
-        catch (JsonException ex)
-        {
-            return Errors(Error($"Invalid JSON body: {ex.Message}"), StatusCodes.Status400BadRequest);
+            return Errors(Error($"Invalid JSON body: {invalid ?? "the body is not a JSON object"}"), StatusCodes.Status400BadRequest);
         }
 
         var document = body["query"]?.GetValueKind() == JsonValueKind.String ? body["query"]!.GetValue<string>() : null;
@@ -222,18 +190,30 @@ public sealed partial class ShopifySimulator : SimulatorHost
             return Errors(Error($"The simulator dispatches on operationName; '{operation}' is not one it serves ({string.Join(", ", Endpoints.Keys)})."));
         }
 
-        return await Faults.RunAsync(
-            context,
-            endpoint,
-            () => Task.FromResult(Execute(operation, document, variables)),
-            status => Json(new JsonObject { ["errors"] = status == StatusCodes.Status429TooManyRequests ? "Exceeded API rate limit" : "Internal error, please retry" }, status))
-            .ConfigureAwait(false);
+        return await WithFaultsAsync(context, endpoint, () => Execute(operation, document, variables)).ConfigureAwait(false);
     }
 
-    /// <summary>Validates, charges the bucket, runs the operation and refunds unused points, atomically.</summary>
+    /// <inheritdoc />
+    protected override IResult FaultAnswer(HttpContext context, int status) =>
+        Json(status, new JsonObject { ["errors"] = status == StatusCodes.Status429TooManyRequests ? "Exceeded API rate limit" : "Internal error, please retry" });
+
+    /// <summary>
+    /// Validates, costs the document by Shopify's rules, charges the bucket, runs the operation and refunds the points
+    /// its answer did not use, atomically.
+    /// </summary>
     private IResult Execute(string operation, string document, JsonObject variables)
     {
-        lock (_gate)
+        GraphQlCost cost;
+        try
+        {
+            cost = GraphQlCost.Parse(document, operation, variables);
+        }
+        catch (FormatException ex)
+        {
+            return Errors(Error(ex.Message, "GRAPHQL_PARSE_FAILED"));
+        }
+
+        lock (Gate)
         {
             _operationCounts[operation] = _operationCounts.GetValueOrDefault(operation) + 1;
             var plan = operation switch
@@ -251,24 +231,26 @@ public sealed partial class ShopifySimulator : SimulatorHost
             }
 
             Refill();
-            if (plan.Cost > Options.MaxQueryCost)
+            var requested = cost.Requested();
+            if (requested > Options.MaxQueryCost)
             {
-                var error = Error($"Query cost is {plan.Cost}, which exceeds the single query max cost limit ({Options.MaxQueryCost}).", "MAX_COST_EXCEEDED");
-                return Json(new JsonObject { ["errors"] = new JsonArray(error), ["extensions"] = CostNode(plan.Cost, null) });
+                var error = Error($"Query cost is {requested}, which exceeds the single query max cost limit ({Options.MaxQueryCost}).", "MAX_COST_EXCEEDED");
+                return Json(new JsonObject { ["errors"] = new JsonArray(error), ["extensions"] = CostNode(requested, null) });
             }
 
-            if (_available < plan.Cost)
+            if (_available < requested)
             {
                 _throttled++;
                 var error = Error("Throttled", "THROTTLED");
                 ((JsonObject)error["extensions"]!)["documentation"] = "https://shopify.dev/api/usage/rate-limits";
-                return Json(new JsonObject { ["errors"] = new JsonArray(error), ["extensions"] = CostNode(plan.Cost, null) });
+                return Json(new JsonObject { ["errors"] = new JsonArray(error), ["extensions"] = CostNode(requested, null) });
             }
 
-            _available -= plan.Cost;
-            var (data, actual) = plan.Run!();
-            _available = Math.Min(Options.MaximumAvailable, _available + Math.Max(0, plan.Cost - actual));
-            return Json(new JsonObject { ["data"] = data, ["extensions"] = CostNode(plan.Cost, actual) });
+            _available -= requested;
+            var data = plan.Run!();
+            var actual = cost.Actual(data);
+            _available = Math.Min(Options.MaximumAvailable, _available + Math.Max(0, requested - actual));
+            return Json(new JsonObject { ["data"] = data, ["extensions"] = CostNode(requested, actual) });
         }
     }
 
@@ -319,9 +301,9 @@ public sealed partial class ShopifySimulator : SimulatorHost
     [GeneratedRegex(@"sortKey\s*:\s*UPDATED_AT", RegexOptions.CultureInvariant)]
     private static partial Regex SortByUpdatedAt();
 
-    /// <summary>An operation, checked: its requested cost and how to run it, or why it is refused before execution.</summary>
-    private readonly record struct Plan(JsonObject? Error, int Cost, Func<(JsonNode Data, int ActualCost)>? Run)
+    /// <summary>An operation, checked: how to run it, or why it is refused before execution.</summary>
+    private readonly record struct Plan(JsonObject? Error, Func<JsonNode>? Run)
     {
-        public static Plan Refuse(JsonObject error) => new(error, 0, null);
+        public static Plan Refuse(JsonObject error) => new(error, null);
     }
 }

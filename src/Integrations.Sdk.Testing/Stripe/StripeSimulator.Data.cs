@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Integrations.Sdk.Connectors;
 
 namespace Integrations.Sdk.Testing.Stripe;
 
 public sealed partial class StripeSimulator
 {
-    private const int SnapshotFormat = 1;
+    private static readonly SimulatorPersistence Persistence = new(
+        "Stripe simulator", new JsonObject { ["format"] = 1 }, (message, inner) => new FormatException(message, inner));
 
     /// <summary>Adds a customer, as if created in the Dashboard (no event is recorded).</summary>
     /// <param name="email">The email.</param>
@@ -17,7 +17,7 @@ public sealed partial class StripeSimulator
     /// <returns>The customer's id, <c>cus_...</c>.</returns>
     public string AddCustomer(string? email, string? name = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        lock (_gate)
+        lock (Gate)
         {
             var customer = NewCustomer(email, name);
             foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
@@ -40,7 +40,7 @@ public sealed partial class StripeSimulator
     public string AddSubscription(string customerId, string status = "active", string currency = "usd")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(status);
-        lock (_gate)
+        lock (Gate)
         {
             RequireCustomer(customerId);
             var id = NewId("sub");
@@ -75,7 +75,7 @@ public sealed partial class StripeSimulator
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amountDue);
         ArgumentException.ThrowIfNullOrWhiteSpace(status);
-        lock (_gate)
+        lock (Gate)
         {
             var customer = RequireCustomer(customerId);
             Stored? subscription = null;
@@ -134,7 +134,7 @@ public sealed partial class StripeSimulator
     /// <exception cref="InvalidOperationException">The invoice is not open.</exception>
     public string FailPayment(string invoiceId, bool finalAttempt = false)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (!_invoices.TryGetValue(invoiceId, out var stored))
             {
@@ -210,13 +210,11 @@ public sealed partial class StripeSimulator
     public SignedWebhook CreateWebhook(JsonObject stripeEvent, string? secret = null, DateTimeOffset? timestamp = null)
     {
         ArgumentNullException.ThrowIfNull(stripeEvent);
-        var body = Encoding.UTF8.GetBytes(stripeEvent.ToJsonString());
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        return SignedWebhook.Create(stripeEvent, body => new Dictionary<string, string>
         {
             ["Stripe-Signature"] = Sign(body, secret ?? WebhookSecret, timestamp ?? Time.GetUtcNow()),
             ["User-Agent"] = "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
-        };
-        return new SignedWebhook(body, headers);
+        });
     }
 
     /// <summary>Computes a <c>Stripe-Signature</c> header value for a body, as Stripe does.</summary>
@@ -232,45 +230,32 @@ public sealed partial class StripeSimulator
         var signed = new byte[prefix.Length + body.Length];
         prefix.CopyTo(signed, 0);
         body.CopyTo(signed.AsSpan(prefix.Length));
-        return $"t={t},v1={Convert.ToHexStringLower(WebhookSignature.HmacSha256(secret, signed))}";
+        return $"t={t},v1={Convert.ToHexStringLower(SignedWebhook.HmacSha256(secret, signed))}";
     }
 
     /// <summary>Saves the account (keys, customers, subscriptions, invoices, events, idempotency keys) as JSON, so another process can load it.</summary>
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public async Task SaveAsync(string path, CancellationToken cancellationToken = default)
+    public Task SaveAsync(string path, CancellationToken cancellationToken = default) => Persistence.SaveAsync(path, Locked(() => new JsonObject
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        JsonObject snapshot;
-        lock (_gate)
+        ["api_key"] = ApiKey,
+        ["webhook_secret"] = WebhookSecret,
+        ["api_version"] = ApiVersion,
+        ["sequence"] = _sequence,
+        ["next_id"] = _nextId,
+        ["customers"] = Dump(_customers),
+        ["subscriptions"] = Dump(_subscriptions),
+        ["invoices"] = Dump(_invoices),
+        ["events"] = Dump(_events),
+        ["idempotency"] = new JsonArray([.. _idempotency.Values.Select(a => (JsonNode)new JsonObject
         {
-            snapshot = new JsonObject
-            {
-                ["format"] = SnapshotFormat,
-                ["api_key"] = ApiKey,
-                ["webhook_secret"] = WebhookSecret,
-                ["api_version"] = ApiVersion,
-                ["sequence"] = _sequence,
-                ["next_id"] = _nextId,
-                ["customers"] = Dump(_customers),
-                ["subscriptions"] = Dump(_subscriptions),
-                ["invoices"] = Dump(_invoices),
-                ["events"] = Dump(_events),
-                ["idempotency"] = new JsonArray([.. _idempotency.Values.Select(a => (JsonNode)new JsonObject
-                {
-                    ["key"] = a.Key,
-                    ["fingerprint"] = a.Fingerprint,
-                    ["status"] = a.Status,
-                    ["body"] = a.Body,
-                    ["request_id"] = a.RequestId,
-                })]),
-            };
-        }
-
-        var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, snapshot.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
-        File.Move(temporary, path, overwrite: true);
-    }
+            ["key"] = a.Key,
+            ["fingerprint"] = a.Fingerprint,
+            ["status"] = a.Status,
+            ["body"] = a.Body,
+            ["request_id"] = a.RequestId,
+        })]),
+    }), cancellationToken);
 
     /// <summary>Loads an account saved by <see cref="SaveAsync"/>, not started.</summary>
     /// <param name="path">The file.</param>
@@ -281,16 +266,9 @@ public sealed partial class StripeSimulator
     /// <exception cref="FormatException">The file is not a saved Stripe simulator.</exception>
     public static async Task<StripeSimulator> LoadAsync(string path, TimeProvider? timeProvider = null, int seed = 0, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        var root = await Persistence.LoadAsync(path, cancellationToken).ConfigureAwait(false);
         try
         {
-            var root = JsonNode.Parse(text) as JsonObject ?? throw new FormatException($"{path} does not hold a JSON object.");
-            if (root["format"]?.GetValue<int>() != SnapshotFormat)
-            {
-                throw new FormatException($"{path} is not a saved Stripe simulator (format {SnapshotFormat}).");
-            }
-
             var simulator = new StripeSimulator(Text(root, "api_key"), Text(root, "webhook_secret"), timeProvider, seed)
             {
                 ApiVersion = Text(root, "api_version") ?? DefaultApiVersion,
@@ -303,7 +281,7 @@ public sealed partial class StripeSimulator
             Restore(root, "events", simulator._events);
             foreach (var node in root["idempotency"]?.AsArray() ?? [])
             {
-                var key = Text(node, "key") ?? throw new FormatException($"{path}: an idempotency entry has no key.");
+                var key = Text(node, "key") ?? throw Persistence.Invalid(path, "an idempotency entry has no key.");
                 simulator._idempotency[key] = new IdempotentAnswer(key, Text(node, "fingerprint")!, node!["status"]!.GetValue<int>(), Text(node, "body")!, Text(node, "request_id") ?? string.Empty);
             }
 
@@ -311,7 +289,7 @@ public sealed partial class StripeSimulator
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
         {
-            throw new FormatException($"{path} is not a saved Stripe simulator: {ex.Message}", ex);
+            throw Persistence.Invalid(path, ex.Message, ex);
         }
     }
 
@@ -336,17 +314,8 @@ public sealed partial class StripeSimulator
     private JsonObject? Snapshot(Dictionary<string, Stored> store, string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        lock (_gate)
-        {
-            return store.TryGetValue(id, out var stored) ? (JsonObject)stored.Json.DeepClone() : null;
-        }
+        return Locked(() => store.TryGetValue(id, out var stored) ? (JsonObject)stored.Json.DeepClone() : null);
     }
 
-    private List<string> Ids(Dictionary<string, Stored> store)
-    {
-        lock (_gate)
-        {
-            return [.. store.Values.OrderBy(s => s.Sequence).Select(s => Text(s.Json, "id")!)];
-        }
-    }
+    private List<string> Ids(Dictionary<string, Stored> store) => Locked(() => store.Values.OrderBy(s => s.Sequence).Select(s => Text(s.Json, "id")!).ToList());
 }

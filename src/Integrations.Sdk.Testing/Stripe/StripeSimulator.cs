@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -72,7 +71,6 @@ public sealed partial class StripeSimulator : SimulatorHost
 
     private static readonly string[] CustomerFields = ["email", "name", "description", "phone", "metadata"];
 
-    private readonly Lock _gate = new();
     private readonly Dictionary<string, Stored> _customers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Stored> _invoices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Stored> _subscriptions = new(StringComparer.Ordinal);
@@ -106,67 +104,40 @@ public sealed partial class StripeSimulator : SimulatorHost
     public string ApiVersion { get; set; } = DefaultApiVersion;
 
     /// <summary>How many POSTs were answered from a kept idempotency key, without executing.</summary>
-    public int IdempotentReplays
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _replays;
-            }
-        }
-    }
+    public int IdempotentReplays => Locked(() => _replays);
 
     /// <summary>How many times each endpoint executed (after auth, parameter checks and faults; replays excluded).</summary>
-    public IReadOnlyDictionary<string, int> Executions
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return new Dictionary<string, int>(_executions, StringComparer.Ordinal);
-            }
-        }
-    }
+    public IReadOnlyDictionary<string, int> Executions => Locked(() => new Dictionary<string, int>(_executions, StringComparer.Ordinal));
 
     /// <summary>Every request received that passed the key check, in order.</summary>
-    public IReadOnlyList<SimulatedStripeRequest> Requests
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _requests];
-            }
-        }
-    }
+    public IReadOnlyList<SimulatedStripeRequest> Requests => Locked(() => _requests.ToList());
 
     /// <inheritdoc />
     protected override void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/customers/{id}", (HttpContext c, string id) => ServeAsync(c, "customers.retrieve", [], p => Retrieve(_customers, "customer", id)));
-        endpoints.MapGet("/v1/customers", Handler(c => ServeAsync(c, "customers.list", ["email"], p => List(_customers, "/v1/customers", p, o => Matches(o, "email", p)))));
-        endpoints.MapPost("/v1/customers", Handler(c => ServeAsync(c, "customers.create", CustomerFields, p => CreateCustomer(p, c))));
-        endpoints.MapPost("/v1/customers/{id}", (HttpContext c, string id) => ServeAsync(c, "customers.update", CustomerFields, p => UpdateCustomer(id, p, c)));
-        endpoints.MapGet("/v1/invoices/{id}", (HttpContext c, string id) => ServeAsync(c, "invoices.retrieve", [], p => Retrieve(_invoices, "invoice", id)));
-        endpoints.MapGet("/v1/invoices", Handler(c => ServeAsync(c, "invoices.list", ["customer", "status", "subscription"], p =>
+        Map(endpoints, "GET", "/v1/customers/{id}", c => ServeAsync(c, "customers.retrieve", [], p => Retrieve(_customers, "customer", Id(c))));
+        Map(endpoints, "GET", "/v1/customers", c => ServeAsync(c, "customers.list", ["email"], p => List(_customers, "/v1/customers", p, o => Matches(o, "email", p))));
+        Map(endpoints, "POST", "/v1/customers", c => ServeAsync(c, "customers.create", CustomerFields, p => CreateCustomer(p, c)));
+        Map(endpoints, "POST", "/v1/customers/{id}", c => ServeAsync(c, "customers.update", CustomerFields, p => UpdateCustomer(Id(c), p, c)));
+        Map(endpoints, "GET", "/v1/invoices/{id}", c => ServeAsync(c, "invoices.retrieve", [], p => Retrieve(_invoices, "invoice", Id(c))));
+        Map(endpoints, "GET", "/v1/invoices", c => ServeAsync(c, "invoices.list", ["customer", "status", "subscription"], p =>
             List(_invoices, "/v1/invoices", p, o => Matches(o, "customer", p) && Matches(o, "status", p)
-                && (Text(p, "subscription") is not { } sub || string.Equals(SubscriptionOf(o), sub, StringComparison.Ordinal))))));
-        endpoints.MapGet("/v1/subscriptions/{id}", (HttpContext c, string id) => ServeAsync(c, "subscriptions.retrieve", [], p => Retrieve(_subscriptions, "subscription", id)));
-        endpoints.MapGet("/v1/subscriptions", Handler(c => ServeAsync(c, "subscriptions.list", ["customer", "status"], p =>
+                && (Text(p, "subscription") is not { } sub || string.Equals(SubscriptionOf(o), sub, StringComparison.Ordinal)))));
+        Map(endpoints, "GET", "/v1/subscriptions/{id}", c => ServeAsync(c, "subscriptions.retrieve", [], p => Retrieve(_subscriptions, "subscription", Id(c))));
+        Map(endpoints, "GET", "/v1/subscriptions", c => ServeAsync(c, "subscriptions.list", ["customer", "status"], p =>
             List(_subscriptions, "/v1/subscriptions", p, o => Matches(o, "customer", p) && Text(p, "status") switch
             {
                 null => Text(o, "status") != "canceled",
                 "all" => true,
                 var status => Text(o, "status") == status,
-            }))));
-        endpoints.MapGet("/v1/events/{id}", (HttpContext c, string id) => ServeAsync(c, "events.retrieve", [], p => Retrieve(_events, "event", id)));
-        endpoints.MapGet("/v1/events", Handler(c => ServeAsync(c, "events.list", ["type"], p =>
+            })));
+        Map(endpoints, "GET", "/v1/events/{id}", c => ServeAsync(c, "events.retrieve", [], p => Retrieve(_events, "event", Id(c))));
+        Map(endpoints, "GET", "/v1/events", c => ServeAsync(c, "events.list", ["type"], p =>
             List(_events, "/v1/events", p, o => Text(p, "type") is not { } type
-                || (type.EndsWith('*') ? Text(o, "type")!.StartsWith(type[..^1], StringComparison.Ordinal) : Text(o, "type") == type)))));
+                || (type.EndsWith('*') ? Text(o, "type")!.StartsWith(type[..^1], StringComparison.Ordinal) : Text(o, "type") == type))));
     }
 
-    private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
+    private static string Id(HttpContext context) => context.Request.RouteValues["id"] as string ?? string.Empty;
 
     private static bool Matches(JsonObject resource, string field, JsonObject parameters) =>
         Text(parameters, field) is not { } wanted || string.Equals(Text(resource, field), wanted, StringComparison.Ordinal);
@@ -175,9 +146,6 @@ public sealed partial class StripeSimulator : SimulatorHost
 
     private static string? Text(JsonNode? node, string name) =>
         node is JsonObject o && o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-
-    private static IResult Json(int status, JsonNode body) =>
-        Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, status);
 
     private static Answer Error(int status, string type, string message, string? code = null, string? param = null)
     {
@@ -225,28 +193,24 @@ public sealed partial class StripeSimulator : SimulatorHost
         var key = context.Request.Headers["Idempotency-Key"].FirstOrDefault();
         var version = context.Request.Headers["Stripe-Version"].FirstOrDefault();
         var canonical = StripeFormParser.Canonical(parameters);
-        lock (_gate)
+        lock (Gate)
         {
             _requests.Add(new SimulatedStripeRequest(context.Request.Method, context.Request.Path.Value ?? "/", endpoint, key, version, canonical));
         }
 
-        return await Faults.RunAsync(
-            context,
-            endpoint,
-            () => Task.FromResult(Respond(context, endpoint, allowed, parameters, malformed, key, canonical, execute)),
-            status => Json(status, Error(
-                status,
-                status == StatusCodes.Status429TooManyRequests ? "invalid_request_error" : "api_error",
-                status == StatusCodes.Status429TooManyRequests ? "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits." : "An unknown error occurred",
-                status == StatusCodes.Status429TooManyRequests ? "rate_limit" : null).Body))
-            .ConfigureAwait(false);
+        return await WithFaultsAsync(context, endpoint, () => Respond(context, endpoint, allowed, parameters, malformed, key, canonical, execute)).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    protected override IResult FaultAnswer(HttpContext context, int status) => Json(status, (status == StatusCodes.Status429TooManyRequests
+        ? Error(status, "invalid_request_error", "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.", "rate_limit")
+        : Error(status, "api_error", "An unknown error occurred")).Body);
 
     private IResult Respond(HttpContext context, string endpoint, string[] allowed, JsonObject parameters, string? malformed, string? key, string canonical, Func<JsonObject, Answer> execute)
     {
         var isPost = HttpMethods.IsPost(context.Request.Method);
         var fingerprint = $"{context.Request.Method} {context.Request.Path.Value}?{canonical}";
-        lock (_gate)
+        lock (Gate)
         {
             if (isPost && key is not null)
             {

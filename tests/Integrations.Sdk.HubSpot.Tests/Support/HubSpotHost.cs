@@ -1,9 +1,8 @@
 using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Pipelines;
+using Integrations.Sdk.Testing;
 using Integrations.Sdk.Testing.HubSpot;
 using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -37,37 +36,15 @@ public static class HubSpotHost
             o.ClientSecret = simulator.ClientSecret;
         }, tune);
 
-    public static ServiceProvider Build(TimeProvider time, Action<HubSpotOptions> configure, Action<ConnectorHttpOptions>? tune = null)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(time);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
-        services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
-        services.AddIntegrations().AddHubSpot(configure);
-        services.PostConfigure<ConnectorHttpOptions>(HubSpotConnector.ConnectorName, o =>
-        {
-            o.RetryBaseDelay = TimeSpan.Zero;
-            tune?.Invoke(o);
-        });
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-    }
+    public static ServiceProvider Build(TimeProvider time, Action<HubSpotOptions> configure, Action<ConnectorHttpOptions>? tune = null) =>
+        IntegrationsTestHost.Build(time, i => i.AddHubSpot(configure), services => services
+            .AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false)
+            .RetryWithoutDelay(HubSpotConnector.ConnectorName, tune));
 
     /// <summary>The write context the sync runner would pass: a deterministic 40-hex idempotency key.</summary>
     public static WriteContext Write(string recordKey = "shop:order:1001", string step = "task", int attempt = 1, bool ambiguous = false) =>
-        new("orders-to-hubspot", recordKey, step, IdempotencyKeys.Derive("orders-to-hubspot", recordKey, step, 0), attempt, ambiguous);
+        IntegrationsTestHost.Write("orders-to-hubspot", recordKey, step, attempt, ambiguous);
 
     /// <summary>Waits (bounded) for a condition driven by other threads, without sleeping on a fixed delay.</summary>
-    public static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = Environment.TickCount64 + 10_000;
-        while (!condition())
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting until {what}.");
-            }
-
-            await Task.Yield();
-        }
-    }
+    public static Task Until(Func<bool> condition, string what) => IntegrationsTestHost.UntilAsync(condition, what);
 }

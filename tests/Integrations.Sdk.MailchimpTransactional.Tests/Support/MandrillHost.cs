@@ -1,10 +1,8 @@
 using Integrations.Sdk.Connectors;
 using Integrations.Sdk.MailchimpTransactional.Models;
-using Integrations.Sdk.Pipelines;
+using Integrations.Sdk.Testing;
 using Integrations.Sdk.Testing.MailchimpTransactional;
-using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Sdk.MailchimpTransactional.Tests.Support;
@@ -39,21 +37,14 @@ public static class MandrillHost
             o.BaseAddress = simulator.ApiBaseAddress;
         }, integrations);
 
-    public static ServiceProvider Build(TimeProvider time, Action<MailchimpTransactionalOptions> configure, Action<IIntegrationsBuilder>? integrations = null)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(time);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
-        services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
-        var builder = services.AddIntegrations().AddMailchimpTransactional(configure);
-        integrations?.Invoke(builder);
-        services.PostConfigure<ConnectorHttpOptions>(MailchimpTransactionalConnector.ConnectorName, o => o.RetryBaseDelay = TimeSpan.Zero);
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-    }
+    public static ServiceProvider Build(TimeProvider time, Action<MailchimpTransactionalOptions> configure, Action<IIntegrationsBuilder>? integrations = null) =>
+        IntegrationsTestHost.Build(time, i => i.AddMailchimpTransactional(configure), services => services
+            .AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false)
+            .RetryWithoutDelay(MailchimpTransactionalConnector.ConnectorName), integrations);
 
     /// <summary>The write context the sync runner would pass: a deterministic idempotency key.</summary>
     public static WriteContext Write(string recordKey = "shop:order:1001", string step = "confirmation") =>
-        new(Sync, recordKey, step, IdempotencyKeys.Derive(Sync, recordKey, step, 0), 1, PreviousAttemptAmbiguous: false);
+        IntegrationsTestHost.Write(Sync, recordKey, step);
 
     public static TemplateEmail Email(string to = "ada@example.com", string template = "order-confirmation") => new()
     {

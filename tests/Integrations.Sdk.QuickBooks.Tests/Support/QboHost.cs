@@ -1,10 +1,9 @@
 using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Pipelines;
 using Integrations.Sdk.QuickBooks;
+using Integrations.Sdk.Testing;
 using Integrations.Sdk.Testing.QuickBooks;
 using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Sdk.QuickBooks.Tests.Support;
@@ -52,38 +51,15 @@ public static class QboHost
             o.InitialRefreshToken = seedRefreshToken ? simulator.IssueRefreshToken() : null;
         }, tune, integrations);
 
-    public static ServiceProvider Build(TimeProvider time, Action<QuickBooksOptions> configure, Action<ConnectorHttpOptions>? tune = null, Action<IIntegrationsBuilder>? integrations = null)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(time);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
-        services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
-        var builder = services.AddIntegrations().AddQuickBooks(configure);
-        integrations?.Invoke(builder);
-        services.PostConfigure<ConnectorHttpOptions>(QuickBooksConnector.ConnectorName, o =>
-        {
-            o.RetryBaseDelay = TimeSpan.Zero;
-            tune?.Invoke(o);
-        });
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-    }
+    public static ServiceProvider Build(TimeProvider time, Action<QuickBooksOptions> configure, Action<ConnectorHttpOptions>? tune = null, Action<IIntegrationsBuilder>? integrations = null) =>
+        IntegrationsTestHost.Build(time, i => i.AddQuickBooks(configure), services => services
+            .AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false)
+            .RetryWithoutDelay(QuickBooksConnector.ConnectorName, tune), integrations);
 
     /// <summary>The write context the sync runner would pass: a deterministic 40-hex idempotency key.</summary>
     public static WriteContext Write(string recordKey = "shop:order:1001", string step = "invoice", int attempt = 1) =>
-        new("orders-to-quickbooks", recordKey, step, IdempotencyKeys.Derive("orders-to-quickbooks", recordKey, step, 0), attempt, PreviousAttemptAmbiguous: false);
+        IntegrationsTestHost.Write("orders-to-quickbooks", recordKey, step, attempt);
 
     /// <summary>Waits (bounded) for a condition driven by other threads, without sleeping on a fixed delay.</summary>
-    public static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = Environment.TickCount64 + 10_000;
-        while (!condition())
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting until {what}.");
-            }
-
-            await Task.Yield();
-        }
-    }
+    public static Task Until(Func<bool> condition, string what) => IntegrationsTestHost.UntilAsync(condition, what);
 }

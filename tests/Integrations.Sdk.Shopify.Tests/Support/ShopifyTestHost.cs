@@ -1,6 +1,6 @@
+using Integrations.Sdk.Testing;
 using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Sdk.Shopify.Tests.Support;
@@ -23,25 +23,21 @@ public static class ShopifyTestHost
         Action<IIntegrationsBuilder>? integrations = null,
         string token = Token)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton(time);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
-        services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
-        var builder = services.AddIntegrations().AddShopify(o =>
+        return IntegrationsTestHost.Build(time, i => i.AddShopify(o =>
         {
             o.ShopDomain = "acme.myshopify.com";
             o.AccessToken = token;
             o.WebhookSecret = WebhookSecret;
             o.BaseAddress = baseAddress;
             shopify?.Invoke(o);
-        });
-        if (http is not null)
+        }), services =>
         {
-            services.PostConfigure(ShopifyConnector.ConnectorName, http);
-        }
-
-        integrations?.Invoke(builder);
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
+            if (http is not null)
+            {
+                services.PostConfigure(ShopifyConnector.ConnectorName, http);
+            }
+        }, integrations);
     }
 
     /// <summary>Settings for tests on real time against the simulator: short backoff, a large request budget.</summary>
@@ -54,19 +50,7 @@ public static class ShopifyTestHost
     }
 
     /// <summary>Waits (bounded) for a condition driven by other threads, without sleeping on a fixed delay.</summary>
-    public static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = Environment.TickCount64 + 10_000;
-        while (!condition())
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting until {what}.");
-            }
-
-            await Task.Yield();
-        }
-    }
+    public static Task Until(Func<bool> condition, string what) => IntegrationsTestHost.UntilAsync(condition, what);
 
     public static async Task<List<Connectors.SourceRecord<T>>> ToListAsync<T>(IAsyncEnumerable<Connectors.SourceRecord<T>> records)
     {

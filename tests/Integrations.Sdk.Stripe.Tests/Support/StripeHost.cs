@@ -1,9 +1,8 @@
 using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Pipelines;
+using Integrations.Sdk.Testing;
 using Integrations.Sdk.Testing.Stripe;
 using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Sdk.Stripe.Tests.Support;
@@ -38,22 +37,10 @@ public static class StripeHost
             o.BaseAddress = simulator.BaseAddress;
         }, tune, integrations);
 
-    public static ServiceProvider Build(TimeProvider time, Action<StripeOptions> configure, Action<ConnectorHttpOptions>? tune = null, Action<IIntegrationsBuilder>? integrations = null)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(time);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
-        var builder = services.AddIntegrations().AddStripe(configure);
-        integrations?.Invoke(builder);
-        services.PostConfigure<ConnectorHttpOptions>(StripeConnector.ConnectorName, o =>
-        {
-            o.RetryBaseDelay = TimeSpan.Zero;
-            tune?.Invoke(o);
-        });
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-    }
+    public static ServiceProvider Build(TimeProvider time, Action<StripeOptions> configure, Action<ConnectorHttpOptions>? tune = null, Action<IIntegrationsBuilder>? integrations = null) =>
+        IntegrationsTestHost.Build(time, i => i.AddStripe(configure), services => services.RetryWithoutDelay(StripeConnector.ConnectorName, tune), integrations);
 
     /// <summary>The write context the sync runner would pass: a deterministic 40-hex idempotency key.</summary>
     public static WriteContext Write(string recordKey = "crm:account:42", string step = "metadata", int attempt = 1) =>
-        new("crm-to-stripe", recordKey, step, IdempotencyKeys.Derive("crm-to-stripe", recordKey, step, 0), attempt, PreviousAttemptAmbiguous: false);
+        IntegrationsTestHost.Write("crm-to-stripe", recordKey, step, attempt);
 }

@@ -1,0 +1,95 @@
+using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Pipelines;
+using Integrations.Sdk.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Integrations.Sdk.Testing;
+
+/// <summary>
+/// Builds the service provider of a test: the SDK with its connectors, typically pointed at simulators, on the
+/// test's clock, with logging down to Trace. Each connector package's tests keep a thin builder on top that fills
+/// the connector's options from its simulator.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var stripe = new StripeSimulator();
+/// await stripe.StartAsync();
+/// await using var provider = IntegrationsTestHost.Build(TimeProvider.System, integrations => integrations.AddStripe(o =>
+/// {
+///     o.ApiKey = stripe.ApiKey;
+///     o.BaseAddress = stripe.BaseAddress;
+/// }));
+/// </code>
+/// </example>
+public static class IntegrationsTestHost
+{
+    /// <summary>Builds a provider with the SDK, the connectors <paramref name="connectors"/> adds, and <paramref name="time"/> as the clock.</summary>
+    /// <param name="time">The clock every component reads (a <c>FakeTimeProvider</c> in most tests).</param>
+    /// <param name="connectors">Adds the connectors and syncs to the SDK's builder.</param>
+    /// <param name="services">Adds or replaces services before the SDK is added (fake logging, stores).</param>
+    /// <param name="integrations">Adds more to the SDK's builder after the connectors (a test's syncs, stores); optional.</param>
+    /// <returns>The provider, validated on build (scopes included).</returns>
+    public static ServiceProvider Build(TimeProvider time, Action<IIntegrationsBuilder> connectors, Action<IServiceCollection>? services = null, Action<IIntegrationsBuilder>? integrations = null)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(connectors);
+        var collection = new ServiceCollection();
+        collection.AddSingleton(time);
+        collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
+        services?.Invoke(collection);
+        var builder = collection.AddIntegrations();
+        connectors(builder);
+        integrations?.Invoke(builder);
+        return collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>
+    /// Makes a connector's transport retry without waiting (<see cref="ConnectorHttpOptions.RetryBaseDelay"/> zero),
+    /// then applies <paramref name="tune"/>: tests on a fake clock would otherwise wait for time that never passes.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="connectorName">The connector's name (its HTTP client's name).</param>
+    /// <param name="tune">Further transport settings; optional.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection RetryWithoutDelay(this IServiceCollection services, string connectorName, Action<ConnectorHttpOptions>? tune = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectorName);
+        return services.PostConfigure<ConnectorHttpOptions>(connectorName, o =>
+        {
+            o.RetryBaseDelay = TimeSpan.Zero;
+            tune?.Invoke(o);
+        });
+    }
+
+    /// <summary>The write context the sync runner would pass for a first attempt's write: a deterministic idempotency key.</summary>
+    /// <param name="sync">The sync's name.</param>
+    /// <param name="recordKey">The record's key.</param>
+    /// <param name="step">The step's name.</param>
+    /// <param name="attempt">The attempt, from 1.</param>
+    /// <param name="previousAttemptAmbiguous">Whether the previous attempt ended without knowing if it applied.</param>
+    /// <returns>The write context.</returns>
+    public static WriteContext Write(string sync, string recordKey, string step, int attempt = 1, bool previousAttemptAmbiguous = false) =>
+        new(sync, recordKey, step, IdempotencyKeys.Derive(sync, recordKey, step, 0), attempt, previousAttemptAmbiguous);
+
+    /// <summary>Waits, bounded, for a condition that other threads make true (a webhook processed, a request in flight), without sleeping on a fixed delay.</summary>
+    /// <param name="condition">The condition.</param>
+    /// <param name="what">What is awaited, for the timeout's message.</param>
+    /// <param name="timeout">How long at most. <value>Default: 10 seconds.</value></param>
+    /// <exception cref="TimeoutException">The condition did not become true in time.</exception>
+    public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var deadline = Environment.TickCount64 + (long)(timeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds;
+        while (!condition())
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            }
+
+            await Task.Yield();
+        }
+    }
+}
