@@ -77,13 +77,15 @@ public static class IntegrationsTestHost
     /// <param name="condition">The condition.</param>
     /// <param name="what">What is awaited, for the timeout's message.</param>
     /// <param name="timeout">How long at most. <value>Default: 10 seconds.</value></param>
+    /// <param name="cancellationToken">Stops waiting.</param>
     /// <exception cref="TimeoutException">The condition did not become true in time.</exception>
-    public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
         var deadline = Environment.TickCount64 + (long)(timeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds;
         while (!condition())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (Environment.TickCount64 > deadline)
             {
                 throw new TimeoutException($"Timed out waiting until {what}.");

@@ -64,18 +64,25 @@ public sealed class ShopifyWebhookSource : HmacWebhookSource
         var topic = NonBlank(request.Header(TopicHeader)) ?? throw new FormatException($"The Shopify webhook has no {TopicHeader} header.");
         var eventId = NonBlank(request.Header(EventIdHeader)) ?? NonBlank(request.Header(WebhookIdHeader))
             ?? throw new FormatException($"The Shopify webhook has neither an {EventIdHeader} nor an {WebhookIdHeader} header.");
-        using (var document = WebhookJson.Parse(request.Body, $"Shopify ({topic})"))
+        string payload;
+        try
         {
+            payload = new UTF8Encoding(false, true).GetString(request.Body.Span);
+            using var document = JsonDocument.Parse(request.Body);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException($"The Shopify webhook body ({topic}) is not a JSON object.");
             }
         }
+        catch (Exception ex) when (ex is JsonException or DecoderFallbackException)
+        {
+            throw new FormatException($"The Shopify webhook body ({topic}) is not valid JSON: {ex.Message}", ex);
+        }
 
         DateTimeOffset? occurredAt = DateTimeOffset.TryParse(request.Header(TriggeredAtHeader), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at
             : null;
-        return [new WebhookEvent(eventId, topic, Encoding.UTF8.GetString(request.Body.Span), occurredAt)];
+        return [new WebhookEvent(eventId, topic, payload, occurredAt)];
     }
 
     /// <summary>
