@@ -1,10 +1,5 @@
-using System.Globalization;
-using System.Net;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.HubSpot.Internal;
 using Integrations.Sdk.HubSpot.Models;
-using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.HubSpot;
 

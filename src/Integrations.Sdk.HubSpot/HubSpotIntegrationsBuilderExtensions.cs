@@ -1,8 +1,5 @@
-using Integrations.Sdk;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.HubSpot;
 using Integrations.Sdk.HubSpot.Internal;
-using Integrations.Sdk.Transport;
 using Integrations.Sdk.Transport.Auth;
 using Microsoft.Extensions.Configuration;
 

@@ -1,9 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Connectors.Kit;
-using Microsoft.Extensions.Options;
-
 namespace Integrations.Sdk.HubSpot;
 
 /// <summary>

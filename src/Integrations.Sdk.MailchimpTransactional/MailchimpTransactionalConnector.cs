@@ -1,9 +1,5 @@
-using System.Net;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.MailchimpTransactional.Internal;
 using Integrations.Sdk.MailchimpTransactional.Models;
-using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.MailchimpTransactional;
 

@@ -1,8 +1,5 @@
-using Integrations.Sdk;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.MailchimpTransactional;
 using Integrations.Sdk.MailchimpTransactional.Internal;
-using Integrations.Sdk.Transport;
 using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;

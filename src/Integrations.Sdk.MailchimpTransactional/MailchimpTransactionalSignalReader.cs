@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Integrations.Sdk.Connectors.Kit;
-using Integrations.Sdk.Transport;
-
 namespace Integrations.Sdk.MailchimpTransactional;
 
 /// <summary>

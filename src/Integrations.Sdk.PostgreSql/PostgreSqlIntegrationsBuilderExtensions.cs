@@ -1,6 +1,4 @@
-using Integrations.Sdk;
 using Integrations.Sdk.PostgreSql;
-using Integrations.Sdk.State;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

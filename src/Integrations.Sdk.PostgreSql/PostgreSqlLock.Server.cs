@@ -1,4 +1,3 @@
-using Integrations.Sdk.State;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,5 +1,4 @@
 using System.Data;
-using Integrations.Sdk.State;
 using Npgsql;
 
 namespace Integrations.Sdk.PostgreSql;

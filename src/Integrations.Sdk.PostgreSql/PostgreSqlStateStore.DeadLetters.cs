@@ -1,5 +1,3 @@
-using Integrations.Sdk.State;
-
 namespace Integrations.Sdk.PostgreSql;
 
 public sealed partial class PostgreSqlStateStore

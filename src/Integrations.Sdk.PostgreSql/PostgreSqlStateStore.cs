@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Globalization;
-using Integrations.Sdk.State;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Integrations.Sdk.Connectors;
-
 namespace Integrations.Sdk.QuickBooks;
 
 /// <summary>

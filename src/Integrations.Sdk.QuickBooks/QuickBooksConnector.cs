@@ -1,10 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.QuickBooks.Internal;
 using Integrations.Sdk.QuickBooks.Models;
-using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.QuickBooks;
 

@@ -1,5 +1,3 @@
-using Integrations.Sdk;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.QuickBooks;
 using Integrations.Sdk.QuickBooks.Internal;
 using Microsoft.Extensions.Configuration;
@@ -30,7 +28,7 @@ public static class QuickBooksIntegrationsBuilderExtensions
     private static IIntegrationsBuilder Declare(ConnectorDefinition<QuickBooksOptions> connector) => connector
         .Validate(o => o.Validate())
         .Secrets(o => [o.ClientSecret, o.InitialRefreshToken, o.WebhookVerifierToken])
-        .Client<IQuickBooksApi>((o, http) => o.Configure(http), QuickBooksJson.CreateRefitSettings)
+        .Client<IQuickBooksApi>((o, http) => o.Configure(http), QuickBooksJson.Options)
         .Connector(c => new QuickBooksConnector(c.Api<IQuickBooksApi>(), c.Options))
         .Webhooks(c => new QuickBooksWebhookSource(c.OptionsAccessor, c.Time))
         .Builder;

@@ -1,4 +1,3 @@
-using Integrations.Sdk.Transport;
 using Integrations.Sdk.Transport.Auth;
 
 namespace Integrations.Sdk.QuickBooks;

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Integrations.Sdk.Connectors.Kit;
-using Integrations.Sdk.Transport;
-
 namespace Integrations.Sdk.QuickBooks;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Connectors.Kit;
-using Microsoft.Extensions.Options;
-
 namespace Integrations.Sdk.QuickBooks;
 
 /// <summary>

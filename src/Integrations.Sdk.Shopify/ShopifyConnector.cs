@@ -1,8 +1,5 @@
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Shopify.GraphQl;
 using Integrations.Sdk.Shopify.Internal;
-using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.Shopify;
 

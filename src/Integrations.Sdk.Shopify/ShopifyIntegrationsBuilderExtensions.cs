@@ -1,8 +1,5 @@
-using Integrations.Sdk;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Shopify;
 using Integrations.Sdk.Shopify.GraphQl;
-using Integrations.Sdk.Transport;
 using Integrations.Sdk.Transport.Auth;
 using Microsoft.Extensions.Configuration;
 
@@ -30,7 +27,7 @@ public static class ShopifyIntegrationsBuilderExtensions
                 http.RateLimit = new RateLimitOptions { PermitsPerWindow = 2, Window = TimeSpan.FromSeconds(1), MaxConcurrency = 4 };
                 http.Signals = new ShopifySignalReader();
             },
-            ShopifyJsonContext.RefitSettings)
+            ShopifyJsonContext.WireOptions)
         .Connector(c => new ShopifyConnector(c.Api<IShopifyGraphQl>(), c.Options))
         .Webhooks(c => new ShopifyWebhookSource(c.OptionsAccessor, c.Time))
         .Builder;

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text.Json;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Shopify.GraphQl;
-using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.Shopify;
 

@@ -1,6 +1,4 @@
-using Integrations.Sdk;
 using Integrations.Sdk.Sqlite;
-using Integrations.Sdk.State;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,3 @@
-using Integrations.Sdk.State;
-
 namespace Integrations.Sdk.Sqlite;
 
 public sealed partial class SqliteStateStore

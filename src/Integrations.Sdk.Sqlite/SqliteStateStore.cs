@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
-using Integrations.Sdk.State;
 using Microsoft.Data.Sqlite;
 
 namespace Integrations.Sdk.Sqlite;

@@ -1,10 +1,6 @@
-using System.Net;
 using System.Runtime.CompilerServices;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Stripe.Internal;
 using Integrations.Sdk.Stripe.Models;
-using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.Stripe;
 

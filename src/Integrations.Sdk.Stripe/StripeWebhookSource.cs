@@ -1,10 +1,5 @@
-using System.Text;
-using System.Text.Json;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Stripe.Internal;
 using Integrations.Sdk.Stripe.Models;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Sdk.Stripe;
 

@@ -1,6 +1,4 @@
-using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Pipelines;
-using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

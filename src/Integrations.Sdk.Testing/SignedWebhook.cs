@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 
 namespace Integrations.Sdk.Testing;
 

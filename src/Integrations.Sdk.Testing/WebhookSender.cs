@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Integrations.Sdk.Testing;
 
 /// <summary>What a delivery round got back from the receiving endpoint.</summary>

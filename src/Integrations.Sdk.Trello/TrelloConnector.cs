@@ -1,7 +1,3 @@
-using System.Globalization;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Connectors.Kit;
-using Integrations.Sdk.Transport;
 using Integrations.Sdk.Trello.Internal;
 using Integrations.Sdk.Trello.Models;
 

@@ -1,6 +1,3 @@
-using Integrations.Sdk;
-using Integrations.Sdk.Connectors.Kit;
-using Integrations.Sdk.Transport;
 using Integrations.Sdk.Transport.Auth;
 using Integrations.Sdk.Trello;
 using Integrations.Sdk.Trello.Internal;

@@ -1,5 +1,4 @@
 using Integrations.Sdk.HubSpot.Models;
-using Integrations.Sdk.Transport;
 using Refit;
 
 namespace Integrations.Sdk.HubSpot.Internal;

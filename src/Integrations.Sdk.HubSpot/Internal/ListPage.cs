@@ -1,5 +1,3 @@
-using Integrations.Sdk.Connectors.Kit;
-
 namespace Integrations.Sdk.HubSpot.Internal;
 
 /// <summary>A page of a list or a search: <c>{ results, paging: { next: { after } } }</c>.</summary>

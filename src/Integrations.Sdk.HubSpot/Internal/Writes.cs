@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Integrations.Sdk.HubSpot.Internal;
 
 /// <summary><c>BatchInputSimplePublicObjectBatchInputUpsert</c>.</summary>

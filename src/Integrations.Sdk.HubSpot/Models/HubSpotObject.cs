@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.HubSpot.Models;
 
 /// <summary>
@@ -10,23 +7,18 @@ namespace Integrations.Sdk.HubSpot.Models;
 public abstract class HubSpotObject
 {
     /// <summary>The object's id (numeric, as a string).</summary>
-    [JsonPropertyName("id")]
     public string Id { get; init; } = string.Empty;
 
     /// <summary>The properties returned; HubSpot only returns those asked for (plus a few defaults).</summary>
-    [JsonPropertyName("properties")]
     public Dictionary<string, string?> Properties { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>When the object was created.</summary>
-    [JsonPropertyName("createdAt")]
     public DateTimeOffset? CreatedAt { get; init; }
 
     /// <summary>When the object last changed.</summary>
-    [JsonPropertyName("updatedAt")]
     public DateTimeOffset? UpdatedAt { get; init; }
 
     /// <summary>Whether the object is archived (deleted).</summary>
-    [JsonPropertyName("archived")]
     public bool Archived { get; init; }
 
     /// <summary>Returns a property's value, or <see langword="null"/> when absent or empty.</summary>
@@ -68,7 +60,6 @@ public sealed class HubSpotContact : HubSpotObject
     public string? LastName => Property("lastname");
 
     /// <summary>Whether the last upsert created the contact (<c>new</c> in a batch/upsert answer); <see langword="null"/> elsewhere.</summary>
-    [JsonPropertyName("new")]
     public bool? New { get; init; }
 }
 

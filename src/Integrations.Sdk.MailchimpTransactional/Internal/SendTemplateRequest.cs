@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.MailchimpTransactional.Internal;
 
 /// <summary>The body of <c>POST /messages/send-template</c>, API key included.</summary>

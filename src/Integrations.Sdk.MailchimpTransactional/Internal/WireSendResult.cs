@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.MailchimpTransactional.Internal;
 
 /// <summary>One element of Mandrill's answer to a send: <c>{ "email", "status", "reject_reason", "_id" }</c>.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Integrations.Sdk.Transport;
 using Refit;
 
 namespace Integrations.Sdk.QuickBooks.Internal;

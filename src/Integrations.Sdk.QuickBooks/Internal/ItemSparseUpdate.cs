@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.QuickBooks.Internal;
 
 /// <summary>A sparse item update (<c>sparse</c> true): only the fields sent change, if <c>SyncToken</c> is still current.</summary>

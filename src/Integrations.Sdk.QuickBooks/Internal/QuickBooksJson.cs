@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Refit;
-
 namespace Integrations.Sdk.QuickBooks.Internal;
 
 /// <summary>The JSON conventions of the QuickBooks API: names as declared (PascalCase), nothing written for missing values.</summary>
@@ -13,7 +9,4 @@ internal static class QuickBooksJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
     };
-
-    /// <summary>A new instance each call: the transport sets its exception factories on it.</summary>
-    public static RefitSettings CreateRefitSettings() => new(new SystemTextJsonContentSerializer(Options));
 }

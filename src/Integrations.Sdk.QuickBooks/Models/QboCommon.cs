@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.QuickBooks.Models;
 
 /// <summary>A reference to another QuickBooks entity (<c>{ "value": "42", "name": "Acme" }</c>).</summary>
@@ -33,7 +31,6 @@ public sealed record QboReference
 public sealed record QboEmailAddress
 {
     /// <summary>The address.</summary>
-    [JsonPropertyName("Address")]
     public string? Address { get; init; }
 }
 
@@ -41,7 +38,6 @@ public sealed record QboEmailAddress
 public sealed record QboPhoneNumber
 {
     /// <summary>The number, free form.</summary>
-    [JsonPropertyName("FreeFormNumber")]
     public string? FreeFormNumber { get; init; }
 }
 
@@ -49,11 +45,9 @@ public sealed record QboPhoneNumber
 public sealed record QboMetaData
 {
     /// <summary>When the entity was created.</summary>
-    [JsonPropertyName("CreateTime")]
     public DateTimeOffset? CreateTime { get; init; }
 
     /// <summary>When the entity last changed.</summary>
-    [JsonPropertyName("LastUpdatedTime")]
     public DateTimeOffset? LastUpdatedTime { get; init; }
 }
 
@@ -61,23 +55,18 @@ public sealed record QboMetaData
 public sealed record QboSalesItemLineDetail
 {
     /// <summary>The item sold.</summary>
-    [JsonPropertyName("ItemRef")]
     public QboReference? ItemRef { get; init; }
 
     /// <summary>The quantity sold.</summary>
-    [JsonPropertyName("Qty")]
     public decimal? Qty { get; init; }
 
     /// <summary>The price of one unit.</summary>
-    [JsonPropertyName("UnitPrice")]
     public decimal? UnitPrice { get; init; }
 
     /// <summary>The income account the line posts to, when not the item's own (QuickBooks <c>ItemAccountRef</c>).</summary>
-    [JsonPropertyName("ItemAccountRef")]
     public QboReference? ItemAccountRef { get; init; }
 
     /// <summary>The line's tax code (<c>TAX</c>, <c>NON</c>, or a tax code id outside the US).</summary>
-    [JsonPropertyName("TaxCodeRef")]
     public QboReference? TaxCodeRef { get; init; }
 }
 
@@ -88,27 +77,21 @@ public sealed record QboSalesItemLineDetail
 public sealed record QboLine
 {
     /// <summary>The line's id within its transaction (responses only).</summary>
-    [JsonPropertyName("Id")]
     public string? Id { get; init; }
 
     /// <summary>The line's number (responses only).</summary>
-    [JsonPropertyName("LineNum")]
     public int? LineNum { get; init; }
 
     /// <summary>The kind of line, for example <c>SalesItemLineDetail</c> or <c>SubTotalLineDetail</c>.</summary>
-    [JsonPropertyName("DetailType")]
     public string? DetailType { get; init; }
 
     /// <summary>The line's amount (quantity times unit price for an item line).</summary>
-    [JsonPropertyName("Amount")]
     public decimal? Amount { get; init; }
 
     /// <summary>The line's description.</summary>
-    [JsonPropertyName("Description")]
     public string? Description { get; init; }
 
     /// <summary>The item sold, for item lines.</summary>
-    [JsonPropertyName("SalesItemLineDetail")]
     public QboSalesItemLineDetail? SalesItemLineDetail { get; init; }
 }
 

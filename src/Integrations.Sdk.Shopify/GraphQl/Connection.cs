@@ -1,5 +1,3 @@
-using Integrations.Sdk.Connectors.Kit;
-
 namespace Integrations.Sdk.Shopify.GraphQl;
 
 internal sealed record PageInfo(bool HasNextPage, string? EndCursor);

@@ -1,4 +1,3 @@
-using Integrations.Sdk.Transport;
 using Refit;
 
 namespace Integrations.Sdk.Shopify.GraphQl;

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.Shopify.GraphQl;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Integrations.Sdk.Shopify.GraphQl;
 
 /// <summary>A GraphQL request body: <c>{ query, variables, operationName }</c>; the operation name is always sent (simulators key on it).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Integrations.Sdk.Shopify.GraphQl;
 
 /// <summary>A GraphQL response body: <c>{ data, errors, extensions }</c>.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Refit;
-
 namespace Integrations.Sdk.Shopify.GraphQl;
 
 /// <summary>Source-generated JSON for the GraphQL envelope and the wire shapes (web defaults: camelCase, numbers from strings).</summary>
@@ -20,10 +16,6 @@ namespace Integrations.Sdk.Shopify.GraphQl;
 [JsonSerializable(typeof(CostExtension))]
 internal sealed partial class ShopifyJsonContext : JsonSerializerContext
 {
-    /// <summary>Shared once built (its metadata cache is per instance); built on first use, after <see cref="Default"/>.</summary>
-    private static SystemTextJsonContentSerializer? serializer;
-
-    /// <summary>New settings on each call: the transport sets its exception factories on them.</summary>
-    public static RefitSettings RefitSettings() =>
-        new(serializer ??= new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = Default }));
+    /// <summary>The options the connector's client reads and writes with: web defaults, this context's metadata.</summary>
+    public static JsonSerializerOptions WireOptions { get; } = new(JsonSerializerDefaults.Web) { TypeInfoResolver = Default };
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Integrations.Sdk.Shopify.GraphQl;
 
 /// <summary>The GraphQL documents the connector sends. Each names its operation; simulators dispatch on the name.</summary>

@@ -1,7 +1,4 @@
-using System.Net;
-using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Shopify.GraphQl;
-using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.Shopify.Internal;
 

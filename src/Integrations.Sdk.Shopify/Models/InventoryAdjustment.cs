@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.Shopify;
 
 /// <summary>A change of the <c>available</c> quantity of one inventory item at one location.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.Shopify;
 
 /// <summary>A customer.</summary>

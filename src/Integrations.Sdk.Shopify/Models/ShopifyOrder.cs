@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.Shopify;
 
 /// <summary>An order, as read from the GraphQL Admin API (or from an order webhook, mapped to the same shape).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.Shopify;
 
 /// <summary>A product variant: what is sold, with its SKU and its inventory item.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Integrations.Sdk.Connectors.Kit;
-
 namespace Integrations.Sdk.Shopify;
 
 /// <summary>Maps the REST-shaped order JSON of Shopify's order webhooks to <see cref="ShopifyOrder"/>.</summary>

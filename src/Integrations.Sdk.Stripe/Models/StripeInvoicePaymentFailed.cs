@@ -1,5 +1,3 @@
-using Integrations.Sdk.Connectors.Kit;
-using System.Text.Json;
 using Integrations.Sdk.Stripe.Internal;
 
 namespace Integrations.Sdk.Stripe.Models;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.Stripe.Models;
 
 /// <summary>A Stripe customer (<c>cus_...</c>), the fields the connector reads.</summary>

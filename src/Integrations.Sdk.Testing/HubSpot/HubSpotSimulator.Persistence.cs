@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace Integrations.Sdk.Testing.HubSpot;
 
 /// <summary>Saving and loading the simulator's data, so a second process finds what the first one wrote.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace Integrations.Sdk.Testing.QuickBooks;
 
 /// <summary>An answer of the simulator: a status and a JSON body.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
-
 namespace Integrations.Sdk.Testing.QuickBooks;
 
 /// <summary>A parse error in a query, answered as QuickBooks' <c>QueryParserError</c> (code 4000).</summary>

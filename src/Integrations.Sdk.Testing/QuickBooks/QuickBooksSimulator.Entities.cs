@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace Integrations.Sdk.Testing.QuickBooks;
 
 /// <summary>The platform's work: queries, creates and updates, with QuickBooks' validation faults. Called under the state lock.</summary>

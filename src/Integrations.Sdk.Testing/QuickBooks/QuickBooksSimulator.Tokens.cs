@@ -1,8 +1,4 @@
-using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
-using Integrations.Sdk.State;
 using Microsoft.AspNetCore.Http;
 
 namespace Integrations.Sdk.Testing.QuickBooks;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace Integrations.Sdk.Testing.Shopify;
 
 public sealed partial class ShopifySimulator

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
-
 namespace Integrations.Sdk.Testing.Shopify;
 
 public sealed partial class ShopifySimulator

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.Testing.Shopify;
 
 /// <summary>Everything the simulator keeps, as saved to and loaded from JSON.</summary>

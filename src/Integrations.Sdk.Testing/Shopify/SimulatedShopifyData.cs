@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Integrations.Sdk.Testing.Shopify;
 
 /// <summary>A customer of the simulated shop.</summary>

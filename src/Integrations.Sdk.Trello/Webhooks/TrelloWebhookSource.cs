@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.Connectors.Kit;
-using Microsoft.Extensions.Options;
-
 namespace Integrations.Sdk.Trello.Webhooks;
 
 /// <summary>

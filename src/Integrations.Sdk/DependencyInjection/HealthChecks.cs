@@ -1,5 +1,4 @@
 using Integrations.Sdk.Pipelines.Internal;
-using Integrations.Sdk.State;
 using Integrations.Sdk.Transport.Internal;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly.CircuitBreaker;

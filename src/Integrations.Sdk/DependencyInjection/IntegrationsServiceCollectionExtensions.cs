@@ -1,11 +1,7 @@
-using Integrations.Sdk;
 using Integrations.Sdk.DependencyInjection;
 using Integrations.Sdk.Pipelines;
 using Integrations.Sdk.Pipelines.Internal;
-using Integrations.Sdk.State;
 using Integrations.Sdk.State.InMemory;
-using Integrations.Sdk.Telemetry;
-using Integrations.Sdk.Transport;
 using Integrations.Sdk.Transport.Auth;
 using Integrations.Sdk.Transport.Internal;
 using Integrations.Sdk.Webhooks;
@@ -13,7 +9,6 @@ using Integrations.Sdk.Webhooks.Internal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,5 @@
 using Integrations.Sdk.Pipelines;
 using Integrations.Sdk.Pipelines.Internal;
-using Integrations.Sdk.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
 using System.Reflection;
-using System.Text.Json.Serialization;
 
 namespace Integrations.Sdk.Mapping;
 

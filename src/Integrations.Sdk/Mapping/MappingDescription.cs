@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Integrations.Sdk.Mapping;
 
 /// <summary>One line of a mapping: where a target field's value comes from.</summary>

@@ -1,6 +1,4 @@
-using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Mapping;
-using Integrations.Sdk.State;
 
 namespace Integrations.Sdk.Pipelines;
 

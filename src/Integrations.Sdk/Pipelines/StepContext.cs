@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using Integrations.Sdk.Connectors;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Sdk.Pipelines;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Mapping;
 using Integrations.Sdk.Pipelines.Internal;
 using Microsoft.Extensions.DependencyInjection;

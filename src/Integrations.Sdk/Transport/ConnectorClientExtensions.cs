@@ -1,11 +1,7 @@
-using Integrations.Sdk;
-using Integrations.Sdk.Telemetry;
-using Integrations.Sdk.Transport;
 using Integrations.Sdk.Transport.Internal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Integrations.Sdk.Transport.Auth;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Sdk.Transport;
 

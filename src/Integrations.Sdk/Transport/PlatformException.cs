@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Integrations.Sdk.Transport;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Integrations.Sdk.Connectors.Kit;
-
 namespace Integrations.Sdk.Transport;
 
 /// <summary>A platform's error as read from its response, with what the body says beyond the status code.</summary>

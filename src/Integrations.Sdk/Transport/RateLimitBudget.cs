@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Integrations.Sdk.Telemetry;
 
 namespace Integrations.Sdk.Transport;
 

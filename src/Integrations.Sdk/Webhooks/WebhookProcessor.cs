@@ -1,10 +1,6 @@
-using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Pipelines;
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Sdk.Webhooks;
 

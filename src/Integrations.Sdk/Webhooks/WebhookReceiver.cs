@@ -1,9 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Integrations.Sdk.Webhooks;

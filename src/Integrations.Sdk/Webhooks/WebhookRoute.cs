@@ -1,4 +1,3 @@
-using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Pipelines;
 
 namespace Integrations.Sdk.Webhooks;

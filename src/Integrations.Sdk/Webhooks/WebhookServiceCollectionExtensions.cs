@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Integrations.Sdk;
-using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

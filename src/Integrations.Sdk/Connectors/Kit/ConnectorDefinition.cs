@@ -1,9 +1,5 @@
-using System.Text.Json;
-using Integrations.Sdk.Telemetry;
-using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Refit;
 
 namespace Integrations.Sdk.Connectors.Kit;

@@ -1,4 +1,3 @@
-using Integrations.Sdk.Connectors.Kit;
 using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.Connectors.Kit;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-
 namespace Integrations.Sdk.Connectors.Kit;
 
 /// <summary>Small readers of platform JSON and headers, for signal readers and webhook parsers.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Integrations.Sdk.DependencyInjection.Internal;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Integrations.Sdk.Connectors;
-
 namespace Integrations.Sdk.Pipelines.Internal;
 
 /// <summary>How a batch step writes: up to <see cref="MaxSize"/> records' inputs in one platform call.</summary>

@@ -1,5 +1,4 @@
 using Integrations.Sdk.Mapping;
-using Integrations.Sdk.Transport;
 
 namespace Integrations.Sdk.Pipelines.Internal;
 

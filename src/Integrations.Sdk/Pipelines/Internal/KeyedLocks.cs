@@ -1,5 +1,3 @@
-using Integrations.Sdk.State;
-
 namespace Integrations.Sdk.Pipelines.Internal;
 
 /// <summary>Serializes work on the same record key (duplicate events arriving together), letting other keys run.</summary>

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
 
 namespace Integrations.Sdk.Pipelines.Internal;
 

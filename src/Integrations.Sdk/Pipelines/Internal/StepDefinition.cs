@@ -1,5 +1,3 @@
-using Integrations.Sdk.Connectors;
-
 namespace Integrations.Sdk.Pipelines.Internal;
 
 /// <summary>A node of a sync's step list: a step or a branch.</summary>

@@ -1,5 +1,3 @@
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Integrations.Sdk.Pipelines.Internal;

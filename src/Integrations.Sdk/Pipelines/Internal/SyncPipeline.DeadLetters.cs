@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
-
 namespace Integrations.Sdk.Pipelines.Internal;
 
 /// <summary>Sets a record aside as a dead letter (failed) or as ambiguous, with its payload and the reason.</summary>

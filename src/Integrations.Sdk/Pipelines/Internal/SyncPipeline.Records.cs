@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
 
 namespace Integrations.Sdk.Pipelines.Internal;
 

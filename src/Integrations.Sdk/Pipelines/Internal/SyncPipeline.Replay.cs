@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
-
 namespace Integrations.Sdk.Pipelines.Internal;
 
 /// <summary>Replays a dead-lettered record, optionally edited, after a person resolved an ambiguous write.</summary>

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
 
 namespace Integrations.Sdk.Pipelines.Internal;
 

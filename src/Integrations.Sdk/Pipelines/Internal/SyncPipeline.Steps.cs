@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Integrations.Sdk.Connectors;
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
 using Polly;
 using Polly.Retry;
 

@@ -1,8 +1,5 @@
 using System.Runtime.CompilerServices;
-using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Mapping;
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
 using Polly;
 
 namespace Integrations.Sdk.Pipelines.Internal;

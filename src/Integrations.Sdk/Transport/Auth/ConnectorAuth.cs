@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using Integrations.Sdk.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Sdk.Transport.Auth;

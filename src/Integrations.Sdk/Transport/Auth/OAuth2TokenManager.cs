@@ -1,10 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Integrations.Sdk.State;
-using Integrations.Sdk.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Integrations.Sdk.Transport.Auth;

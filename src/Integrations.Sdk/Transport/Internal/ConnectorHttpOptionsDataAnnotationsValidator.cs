@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Integrations.Sdk.Transport.Internal;
 
 /// <summary>Checks the data annotations of <see cref="ConnectorHttpOptions"/> and its nested <see cref="RateLimitOptions"/>; generated.</summary>

@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using Integrations.Sdk.Telemetry;
 using Integrations.Sdk.Transport.Auth;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Sdk.Transport.Internal;
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
-using Integrations.Sdk.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Sdk.Transport.Internal;
 

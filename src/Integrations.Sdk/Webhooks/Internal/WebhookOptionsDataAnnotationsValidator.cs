@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Integrations.Sdk.Webhooks.Internal;
 
 /// <summary>Checks the data annotations of <see cref="WebhookOptions"/>; generated.</summary>
