@@ -1,7 +1,7 @@
 namespace Integrations.Sdk.State;
 
 /// <summary>The names under which the SDK takes <see cref="IDistributedLock"/> locks.</summary>
-public static class LockNames
+internal static class LockNames
 {
     /// <summary>The lock held for a whole run of a sync with a source: <c>sync:{name}</c>.</summary>
     /// <param name="sync">The sync's name.</param>

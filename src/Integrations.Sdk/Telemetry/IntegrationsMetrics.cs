@@ -8,7 +8,7 @@ namespace Integrations.Sdk.Telemetry;
 /// <c>integrations.records</c> (by sync and outcome), <c>integrations.http.retries</c>,
 /// <c>integrations.ratelimit.waits</c>, <c>integrations.webhooks</c> and the <c>integrations.step.duration</c> histogram (seconds).
 /// </summary>
-public sealed class IntegrationsMetrics
+internal sealed class IntegrationsMetrics
 {
     private readonly Counter<long> _records;
     private readonly Counter<long> _retries;

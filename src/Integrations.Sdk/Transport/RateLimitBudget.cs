@@ -24,8 +24,12 @@ public sealed class RateLimitBudget : IDisposable
     /// <param name="account">The account or tenant the budget belongs to.</param>
     /// <param name="options">The budget.</param>
     /// <param name="timeProvider">The clock used to refill and to wait.</param>
-    /// <param name="metrics">Where waits are counted; optional.</param>
-    public RateLimitBudget(string connector, string account, RateLimitOptions options, TimeProvider timeProvider, IntegrationsMetrics? metrics = null)
+    public RateLimitBudget(string connector, string account, RateLimitOptions options, TimeProvider timeProvider)
+        : this(connector, account, options, timeProvider, metrics: null)
+    {
+    }
+
+    internal RateLimitBudget(string connector, string account, RateLimitOptions options, TimeProvider timeProvider, IntegrationsMetrics? metrics)
     {
         ArgumentException.ThrowIfNullOrEmpty(connector);
         ArgumentException.ThrowIfNullOrEmpty(account);

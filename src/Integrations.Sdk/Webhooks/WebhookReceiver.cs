@@ -8,13 +8,13 @@ namespace Integrations.Sdk.Webhooks;
 /// <param name="Accepted">Events stored in the inbox.</param>
 /// <param name="Duplicates">Events already in the inbox (redeliveries), not stored again.</param>
 /// <param name="Rejected">Whether the request was refused (bad signature, unknown source).</param>
-public sealed record WebhookReceipt(WebhookResponse Response, int Accepted, int Duplicates, bool Rejected);
+internal sealed record WebhookReceipt(WebhookResponse Response, int Accepted, int Duplicates, bool Rejected);
 
 /// <summary>
 /// Receives a webhook request for a source: verifies it, answers handshakes, dedupes events by id and stores them
 /// in the inbox before the platform gets its 2xx. Host-agnostic: the ASP.NET Core endpoint calls it.
 /// </summary>
-public sealed class WebhookReceiver
+internal sealed class WebhookReceiver
 {
     private readonly Dictionary<string, IWebhookSource> _sources;
     private readonly IWebhookInbox _inbox;
