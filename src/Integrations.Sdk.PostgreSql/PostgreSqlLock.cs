@@ -1,4 +1,6 @@
 using System.Data;
+using Polly;
+using Polly.Retry;
 using Npgsql;
 
 namespace Integrations.Sdk.PostgreSql;
@@ -33,6 +35,9 @@ public sealed partial class PostgreSqlLock : IDistributedLock, IAsyncDisposable,
     private readonly PostgreSqlStateSettings _settings;
     private readonly TimeProvider _time;
     private readonly NpgsqlDataSource _dataSource;
+
+    // Waits for a name another process holds: tries again at 10 ms, doubling to 250 ms, until it is free or cancelled.
+    private readonly ResiliencePipeline<ILockHandle?> _waitForName;
 
     // A name is taken in process first, so it is held at most once per process (advisory locks are re-entrant per session).
     private readonly NamedGates _gates = new();
@@ -71,6 +76,17 @@ public sealed partial class PostgreSqlLock : IDistributedLock, IAsyncDisposable,
         _settings = settings;
         _time = time;
         _dataSource = NpgsqlDataSource.Create(_settings.LockConnectionString);
+        _waitForName = new ResiliencePipelineBuilder<ILockHandle?> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<ILockHandle?>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome is { Exception: null, Result: null }),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = InitialRetryDelay,
+                MaxDelay = MaxRetryDelay,
+                UseJitter = false,
+            })
+            .Build();
     }
 
     /// <inheritdoc />
@@ -97,18 +113,10 @@ public sealed partial class PostgreSqlLock : IDistributedLock, IAsyncDisposable,
         var gate = await _gates.WaitAsync(name, cancellationToken).ConfigureAwait(false);
         try
         {
-            var delay = InitialRetryDelay;
-            while (true)
-            {
-                var handle = await TryLockOnServerAsync(name, gate, cancellationToken).ConfigureAwait(false);
-                if (handle is not null)
-                {
-                    return handle;
-                }
+            var handle = await _waitForName.ExecuteAsync(TryOnceAsync, cancellationToken).ConfigureAwait(false);
+            return handle!;
 
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-            }
+            async ValueTask<ILockHandle?> TryOnceAsync(CancellationToken ct) => await TryLockOnServerAsync(name, gate, ct).ConfigureAwait(false);
         }
         catch
         {
