@@ -9,11 +9,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Adds the Trello connector: <c>services.AddIntegrations().AddTrello(o =&gt; ...)</c>.</summary>
 public static class TrelloIntegrationsBuilderExtensions
 {
-    /// <summary>
-    /// Registers the Trello connector: <see cref="TrelloOptions"/> (validated at start), its client (<c>key</c> and
-    /// <c>token</c> as query parameters, HTTPS only; <see cref="TrelloOptions.RequestsPer10Seconds"/>),
-    /// <see cref="TrelloConnector"/> and <see cref="TrelloWebhookSource"/>.
-    /// </summary>
+    /// <summary>Registers <see cref="TrelloOptions"/> (validated at start), the client, <see cref="TrelloConnector"/> and <see cref="TrelloWebhookSource"/>.</summary>
     /// <param name="builder">The integrations builder.</param>
     /// <param name="configure">Fills the options.</param>
     /// <exception cref="InvalidOperationException">Trello is already registered.</exception>
