@@ -222,11 +222,6 @@ public sealed class TrelloSimulatorTests : IAsyncLifetime
         listed.Should().ContainSingle().Which.Id.Should().Be(card.Id);
     }
 
-    private const string QueryAuthRetryBug =
-        "SDK bug (QueryParameterAuth): the auth handler sits inside the resilience handler and appends key and token to the "
-        + "same HttpRequestMessage on every attempt, so a retried request carries key=..&token=..&key=..&token=..; "
-        + "the simulator (like Trello's query parser, assumed) reads the repeated key as invalid and answers 401 invalid key.";
-
     [Fact]
     public async Task Connector_SyncOfDrafts_WithCommitThenDropOnCreate_EndsWithExactlyOneCardEach()
     {
@@ -239,7 +234,7 @@ public sealed class TrelloSimulatorTests : IAsyncLifetime
         _simulator.Cards.Select(c => c.Name).Should().OnlyHaveUniqueItems();
     }
 
-    [Fact(Skip = QueryAuthRetryBug)]
+    [Fact]
     public async Task Connector_SyncOfDrafts_WithReadFaultsRetriedByTheTransport_EndsWithExactlyOneCardEach()
     {
         var (ambiguous, list) = await SyncAsync(count: 12, drops: 4, readErrors: 2);
@@ -249,7 +244,7 @@ public sealed class TrelloSimulatorTests : IAsyncLifetime
         _simulator.DuplicateCount.Should().Be(0);
     }
 
-    [Fact(Skip = QueryAuthRetryBug)]
+    [Fact]
     public async Task Connector_ReadRetriedAfterA503_StaysAuthenticated()
     {
         var list = _simulator.AddBoardWithList();

@@ -109,7 +109,10 @@ public sealed class QueryParameterAuth(params (string Name, string Value)[] para
                     $"{connector}: refusing to send credentials as query parameters over plain HTTP to {uri.Host}; use an https:// base address.");
             }
 
-            var query = new StringBuilder(uri.Query.TrimStart('?'));
+            // The handler runs on every attempt of the same request: parameters an earlier attempt added are replaced, not repeated.
+            var kept = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Where(pair => !parameters.Any(p => pair.StartsWith(Uri.EscapeDataString(p.Name) + "=", StringComparison.Ordinal)));
+            var query = new StringBuilder(string.Join('&', kept));
             foreach (var (name, value) in parameters)
             {
                 query.Append(query.Length > 0 ? "&" : string.Empty).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
