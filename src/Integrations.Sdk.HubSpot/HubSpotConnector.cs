@@ -4,8 +4,7 @@ using Integrations.Sdk.HubSpot.Models;
 namespace Integrations.Sdk.HubSpot;
 
 /// <summary>
-/// The HubSpot CRM connector (v3 object APIs): contacts upserted by email and updated, tasks created at most once,
-/// deals read one by one, listed, searched by stage and synced incrementally. HubSpot has no idempotency key, so every
+/// The HubSpot CRM connector (v3 object APIs) for contacts, tasks and deals. HubSpot has no idempotency key, so every
 /// write is safe by construction (natural upserts, lookup-then-create). Thread-safe; resolve it after <c>AddHubSpot</c>.
 /// </summary>
 public sealed class HubSpotConnector
@@ -94,7 +93,7 @@ public sealed class HubSpotConnector
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
         var request = SearchRequest.All([new Filter("email", "EQ", email.Trim())], ContactProperties, 1);
-        var page = await _api().SearchContactsAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var page = await _api().SearchAsync<HubSpotContact>("contacts", request, cancellationToken: cancellationToken).ConfigureAwait(false);
         return page.Results?.FirstOrDefault();
     }
 
@@ -119,7 +118,7 @@ public sealed class HubSpotConnector
     public IAsyncEnumerable<HubSpotDeal> ListDealsAsync(CancellationToken cancellationToken = default)
     {
         var properties = string.Join(',', DealProperties);
-        return Paging.ByCursorAsync(ConnectorName, (after, ct) => Next(_api().ListDealsAsync(PageSize, after, properties, ct)), cancellationToken);
+        return PageAsync((api, after, ct) => api.ListDealsAsync(PageSize, after, properties, ct), cancellationToken);
     }
 
     /// <summary>Streams the deals in one stage (search, <c>dealstage EQ</c>), page by page.</summary>
@@ -139,7 +138,8 @@ public sealed class HubSpotConnector
         return TaskMarkerPrefix + marker + "]";
     }
 
-    private static async Task<Page<T>> Next<T>(Task<ListPage<T>> page) => (await page.ConfigureAwait(false)).AsPage();
+    private IAsyncEnumerable<T> PageAsync<T>(Func<IHubSpotApi, string?, CancellationToken, Task<ListPage<T>>> fetch, CancellationToken cancellationToken) =>
+        Paging.ByCursorAsync(ConnectorName, async (after, ct) => (await fetch(_api(), after, ct).ConfigureAwait(false)).AsPage(), cancellationToken);
 
     private static string Marker(TaskDraft input, WriteContext context)
     {
@@ -153,18 +153,11 @@ public sealed class HubSpotConnector
     }
 
     private IAsyncEnumerable<HubSpotDeal> SearchDealsAsync(IReadOnlyList<Filter> filters, IReadOnlyList<SearchSort>? sorts, CancellationToken cancellationToken) =>
-        Paging.ByCursorAsync(
-            ConnectorName,
-            (after, ct) => Next(_api().SearchDealsAsync(SearchRequest.All(filters, DealProperties, PageSize, after, sorts), cancellationToken: ct)),
-            cancellationToken);
+        PageAsync((api, after, ct) => api.SearchAsync<HubSpotDeal>("deals", SearchRequest.All(filters, DealProperties, PageSize, after, sorts), cancellationToken: ct), cancellationToken);
 
     private IRecordSource<HubSpotDeal> DealSource(string? stage) => RecordSource.Create((checkpoint, cancellationToken) =>
     {
-        var filters = new List<Filter>();
-        if (stage is not null)
-        {
-            filters.Add(new Filter("dealstage", "EQ", stage));
-        }
+        List<Filter> filters = stage is null ? [] : [new Filter("dealstage", "EQ", stage)];
 
         if (!string.IsNullOrWhiteSpace(checkpoint))
         {
@@ -191,7 +184,7 @@ public sealed class HubSpotConnector
             return contact;
         }
 
-        var detail = answer.Errors is [var first, ..] && HubSpotSignalReader.TryReadError(first, out var error, out _) ? $": {error.Code} {error.Message}" : string.Empty;
+        var detail = answer.Errors is [var first, ..] && HubSpotSignalReader.ReadErrorObject(first) is { } error ? $": {error.Code} {error.Message}" : string.Empty;
         throw PlatformException.InvalidResponse(ConnectorName, $"the answer to a contact upsert (status {answer.Status}) holds no contact{detail}");
     }
 
@@ -199,7 +192,7 @@ public sealed class HubSpotConnector
     {
         var request = SearchRequest.All([new("associations.contact", "EQ", input.ContactId), new("hs_task_subject", "EQ", input.Subject)], TaskProperties, PageSize);
         var line = MarkerLine(marker);
-        return Paging.ByCursorAsync(ConnectorName, (after, ct) => Next(_api().SearchTasksAsync(request with { After = after }, cancellationToken: ct)), cancellationToken)
+        return PageAsync((api, after, ct) => api.SearchAsync<HubSpotTask>("tasks", request with { After = after }, cancellationToken: ct), cancellationToken)
             .FirstOrDefaultAsync(task => task.Body?.Contains(line, StringComparison.Ordinal) == true, cancellationToken).AsTask();
     }
 
@@ -211,18 +204,11 @@ public sealed class HubSpotConnector
             ["hs_task_body"] = string.IsNullOrEmpty(input.Body) ? MarkerLine(marker) : input.Body + "\n\n" + MarkerLine(marker),
             ["hs_timestamp"] = input.DueAt.ToUniversalTime().ToString(Iso8601Utc, CultureInfo.InvariantCulture),
             ["hs_task_status"] = "NOT_STARTED",
+            ["hs_task_priority"] = input.Priority,
+            ["hubspot_owner_id"] = input.OwnerId,
         };
-        if (!string.IsNullOrWhiteSpace(input.Priority))
-        {
-            properties["hs_task_priority"] = input.Priority;
-        }
-
-        if (!string.IsNullOrWhiteSpace(input.OwnerId))
-        {
-            properties["hubspot_owner_id"] = input.OwnerId;
-        }
-
         var association = new AssociationInput(new AssociationTarget(input.ContactId), [new AssociationType("HUBSPOT_DEFINED", TaskToContactAssociationTypeId)]);
-        return _api().CreateTaskAsync(new CreateInput(properties, [association]), cancellationToken);
+        var sent = properties.Where(p => !string.IsNullOrWhiteSpace(p.Value)).ToDictionary(StringComparer.Ordinal); // blank optional ones left out
+        return _api().CreateTaskAsync(new CreateInput(sent, [association]), cancellationToken);
     }
 }

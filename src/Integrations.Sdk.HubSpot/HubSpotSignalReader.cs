@@ -20,12 +20,8 @@ public sealed class HubSpotSignalReader : PlatformSignalReader
     public HubSpotSignalReader(TimeSpan? throttleWait = null)
         : base(CorrelationIdHeader)
     {
-        if (throttleWait is { } wait)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero);
-        }
-
         ThrottleWait = throttleWait ?? TimeSpan.FromSeconds(10);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ThrottleWait, TimeSpan.Zero, nameof(throttleWait));
     }
 
     /// <summary>How long to wait after a 429 with neither <c>Retry-After</c> nor an interval header.</summary>
@@ -58,37 +54,18 @@ public sealed class HubSpotSignalReader : PlatformSignalReader
     /// </summary>
     /// <param name="response">The error response.</param>
     /// <param name="body">Its body (possibly truncated).</param>
-    public override PlatformError ReadError(HttpResponseMessage response, string body)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (TryReadError(document.RootElement, out var error, out var correlationId))
-            {
-                return error with { RequestId = ReadRequestId(response) ?? correlationId };
-            }
-        }
-        catch (JsonException)
-        {
-            // Empty or not JSON (a gateway's HTML page, a truncated body): the default reader shows its start.
-        }
+    public override PlatformError ReadError(HttpResponseMessage response, string body) =>
+        ReadJsonError(response, body, root => ReadErrorObject(root) is { } error ? error with { RequestId = ReadRequestId(response) ?? error.RequestId } : null);
 
-        return base.ReadError(response, body);
-    }
-
-    /// <summary>Reads a HubSpot error object; <see langword="false"/> when the value is not one.</summary>
-    internal static bool TryReadError(JsonElement root, out PlatformError error, out string? correlationId)
+    /// <summary>Reads a HubSpot error object, its <c>correlationId</c> as request id; <see langword="null"/> when the value is not one.</summary>
+    internal static PlatformError? ReadErrorObject(JsonElement root)
     {
-        error = default;
-        correlationId = null;
         if (!PlatformJson.TryGet(root, "category", out _) && !PlatformJson.TryGet(root, "correlationId", out _))
         {
-            return false;
+            return null;
         }
 
         var message = PlatformJson.Text(root, "message") ?? "HubSpot returned an error without a message";
-        correlationId = PlatformJson.Text(root, "correlationId");
         var parts = new List<string> { message };
         if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
         {
@@ -102,8 +79,8 @@ public sealed class HubSpotSignalReader : PlatformSignalReader
         }
 
         var subCategory = PlatformJson.Text(root, "subCategory");
-        error = new PlatformError(PlatformJson.Text(root, "category"), string.Join("; ", parts) + (string.IsNullOrEmpty(subCategory) ? string.Empty : $" [{subCategory}]"));
-        return true;
+        var text = string.Join("; ", parts) + (string.IsNullOrEmpty(subCategory) ? string.Empty : $" [{subCategory}]");
+        return new PlatformError(PlatformJson.Text(root, "category"), text, RequestId: PlatformJson.Text(root, "correlationId"));
     }
 
     private static TimeSpan? Interval(HttpResponseMessage response) =>

@@ -93,11 +93,6 @@ public sealed class HubSpotWebhookSource(IOptions<HubSpotOptions> options, TimeP
     {
         ArgumentNullException.ThrowIfNull(url);
         var uri = url.IsAbsoluteUri ? url.AbsoluteUri : url.OriginalString;
-        foreach (var escape in DecodedEscapes)
-        {
-            uri = uri.Replace(escape, Uri.UnescapeDataString(escape), StringComparison.OrdinalIgnoreCase);
-        }
-
-        return uri;
+        return DecodedEscapes.Aggregate(uri, (text, escape) => text.Replace(escape, Uri.UnescapeDataString(escape), StringComparison.OrdinalIgnoreCase));
     }
 }

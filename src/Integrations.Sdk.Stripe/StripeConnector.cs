@@ -5,11 +5,9 @@ using Integrations.Sdk.Stripe.Models;
 namespace Integrations.Sdk.Stripe;
 
 /// <summary>
-/// The Stripe connector for one account: customers, invoices, subscriptions and events, read with cursor paging
-/// (<c>limit</c>, <c>starting_after</c>, <c>has_more</c>) behind <see cref="IAsyncEnumerable{T}"/>; customer writes
-/// sent form-encoded with the step's idempotency key as <c>Idempotency-Key</c>, so a retry replays Stripe's first
-/// answer instead of writing twice; and <see cref="Events"/>, a reconciliation source over <c>/v1/events</c>.
-/// Resolve it from the services after <c>AddStripe(...)</c>; it is thread-safe.
+/// The Stripe connector for one account: customers, invoices, subscriptions and events read with cursor paging,
+/// customer writes sent with the step's <c>Idempotency-Key</c>, and <see cref="Events"/> for reconciliation.
+/// Resolve it after <c>AddStripe(...)</c>; it is thread-safe.
 /// </summary>
 public sealed class StripeConnector
 {
@@ -36,34 +34,23 @@ public sealed class StripeConnector
         Events = RecordSource.Create<StripeEvent>(ReadEventsAsync);
     }
 
-    /// <summary>
-    /// Creates a customer (<c>POST /v1/customers</c>). Idempotent by <c>Idempotency-Key</c>
-    /// (<see cref="WriteSafety.IdempotencyKey"/>): Stripe keeps the first answer for at least 24 hours.
-    /// </summary>
+    /// <summary>Creates a customer (<c>POST /v1/customers</c>), idempotent by <c>Idempotency-Key</c> for at least 24 hours.</summary>
     public ISinkOperation<StripeCustomerDraft, StripeCustomer> CreateCustomer { get; }
 
-    /// <summary>
-    /// Sets or removes keys of a customer's metadata (<c>POST /v1/customers/{id}</c> with <c>metadata[key]=value</c>).
-    /// Idempotent by <c>Idempotency-Key</c>. Returns the updated customer.
-    /// </summary>
+    /// <summary>Sets or removes keys of a customer's metadata (<c>metadata[key]=value</c>), idempotent by <c>Idempotency-Key</c>.</summary>
     public ISinkOperation<StripeMetadataUpdate, StripeCustomer> UpdateCustomerMetadata { get; }
 
     /// <summary>
-    /// Every event Stripe still holds (30 days), oldest first, with the event's id as checkpoint. A full read lists
-    /// them all (<c>starting_after</c>, newest first) and yields them oldest first; a read from a checkpoint pages
-    /// forward with <c>ending_before</c>. Reconcile with it what webhooks missed: deliveries can be late, repeated or
-    /// out of order, so dedupe on the event id.
+    /// Every event Stripe still holds (30 days), oldest first, with the event's id as checkpoint: reconciles what
+    /// webhooks missed. Deliveries can be late, repeated or out of order, so dedupe on the event id.
     /// </summary>
     public IRecordSource<StripeEvent> Events { get; }
 
     /// <summary>Returns a customer, or <see langword="null"/> when Stripe has none with this id.</summary>
     /// <param name="id">The id, <c>cus_...</c>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public Task<StripeCustomer?> GetCustomerAsync(string id, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return OrNullAsync(_api().GetCustomerAsync(id, cancellationToken));
-    }
+    public Task<StripeCustomer?> GetCustomerAsync(string id, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync(id, (api, ct) => api.GetCustomerAsync(id, ct), cancellationToken);
 
     /// <summary>Streams customers, newest first.</summary>
     /// <param name="email">Only customers with this email (case-sensitive, as Stripe compares); <see langword="null"/> for all.</param>
@@ -74,11 +61,8 @@ public sealed class StripeConnector
     /// <summary>Returns an invoice, or <see langword="null"/> when Stripe has none with this id.</summary>
     /// <param name="id">The id, <c>in_...</c>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public Task<StripeInvoice?> GetInvoiceAsync(string id, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return OrNullAsync(_api().GetInvoiceAsync(id, cancellationToken));
-    }
+    public Task<StripeInvoice?> GetInvoiceAsync(string id, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync(id, (api, ct) => api.GetInvoiceAsync(id, ct), cancellationToken);
 
     /// <summary>Streams invoices, newest first.</summary>
     /// <param name="customer">Only this customer's invoices; <see langword="null"/> for all.</param>
@@ -90,11 +74,8 @@ public sealed class StripeConnector
     /// <summary>Returns a subscription, or <see langword="null"/> when Stripe has none with this id.</summary>
     /// <param name="id">The id, <c>sub_...</c>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public Task<StripeSubscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return OrNullAsync(_api().GetSubscriptionAsync(id, cancellationToken));
-    }
+    public Task<StripeSubscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync(id, (api, ct) => api.GetSubscriptionAsync(id, ct), cancellationToken);
 
     /// <summary>Streams subscriptions, newest first. Without <paramref name="status"/>, Stripe leaves canceled ones out.</summary>
     /// <param name="customer">Only this customer's subscriptions; <see langword="null"/> for all.</param>
@@ -111,15 +92,14 @@ public sealed class StripeConnector
 
     private async Task<StripeCustomer> CreateCustomerAsync(StripeCustomerDraft draft, string key, CancellationToken cancellationToken)
     {
-        var form = new List<KeyValuePair<string, object?>>
-        {
+        using var content = StripeForm.Content(
+        [
             new("email", Blank(draft.Email)),
             new("name", Blank(draft.Name)),
             new("description", Blank(draft.Description)),
             new("phone", Blank(draft.Phone)),
             new("metadata", draft.Metadata),
-        };
-        using var content = StripeForm.Content(form);
+        ]);
         return Checked(await _api().CreateCustomerAsync(content, key, cancellationToken).ConfigureAwait(false), "customer create");
     }
 
@@ -140,26 +120,28 @@ public sealed class StripeConnector
         where T : class
     {
         var data = list.Data ?? [];
-        if (!list.HasMore)
-        {
-            return new Page<T>(data, null);
-        }
-
-        return data.Count > 0 && data[^1] is { } last
-            ? new Page<T>(data, id(last))
+        return !list.HasMore ? new Page<T>(data, null)
+            : data is [.., { } last] ? new Page<T>(data, id(last))
             : throw PlatformException.InvalidResponse(ConnectorName, "a list answer says has_more but holds no data to continue after");
     }
 
-    private static async Task<T?> OrNullAsync<T>(Task<T> read)
+    /// <summary>Checks the id (throwing at once), then reads; Stripe's <c>resource_missing</c> 404 becomes <see langword="null"/>.</summary>
+    private Task<T?> GetOrNullAsync<T>(string id, Func<IStripeApi, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
         where T : class
     {
-        try
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return OrNullAsync(read(_api(), cancellationToken));
+
+        static async Task<T?> OrNullAsync(Task<T> read)
         {
-            return await read.ConfigureAwait(false);
-        }
-        catch (PlatformException ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode == "resource_missing")
-        {
-            return null;
+            try
+            {
+                return await read.ConfigureAwait(false);
+            }
+            catch (PlatformException ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode == "resource_missing")
+            {
+                return null;
+            }
         }
     }
 
@@ -170,39 +152,24 @@ public sealed class StripeConnector
 
     private async IAsyncEnumerable<SourceRecord<StripeEvent>> ReadEventsAsync(string? checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (checkpoint is null)
-        {
-            // A full read: Stripe lists newest first; the source yields oldest first.
-            var all = new List<StripeEvent>();
-            await foreach (var e in ListEventsAsync(null, cancellationToken).ConfigureAwait(false))
-            {
-                all.Add(e);
-            }
-
-            for (var i = all.Count - 1; i >= 0; i--)
-            {
-                yield return new SourceRecord<StripeEvent>(all[i], all[i].Id);
-            }
-
-            yield break;
-        }
-
-        if (!checkpoint.StartsWith("evt_", StringComparison.Ordinal))
+        if (checkpoint is not null && !checkpoint.StartsWith("evt_", StringComparison.Ordinal))
         {
             throw new ArgumentException($"A Stripe events checkpoint is an event id (evt_...), not '{checkpoint}'.", nameof(checkpoint));
         }
 
-        var events = Paging.ByCursorAsync<StripeEvent>(
-            ConnectorName,
-            async (cursor, ct) =>
-            {
-                // ending_before answers the events just newer than the cursor, still newest first: read each page
-                // backwards, and end the next one before this page's newest event.
-                var page = await _api().ListEventsAsync(PageSize, null, cursor ?? checkpoint, null, ct).ConfigureAwait(false);
-                var data = page.Data ?? [];
-                return new Page<StripeEvent>(Enumerable.Reverse(data).ToList(), page.HasMore && data.Count > 0 ? data[0]?.Id : null);
-            },
-            cancellationToken);
+        // Stripe lists newest first: a full read is yielded reversed. From a checkpoint, ending_before answers the events
+        // just newer than the cursor, still newest first: each page is read backwards, the next ends before its newest.
+        var events = checkpoint is null
+            ? ListEventsAsync(null, cancellationToken).Reverse()
+            : Paging.ByCursorAsync<StripeEvent>(
+                ConnectorName,
+                async (cursor, ct) =>
+                {
+                    var page = await _api().ListEventsAsync(PageSize, null, cursor ?? checkpoint, null, ct).ConfigureAwait(false);
+                    var data = page.Data ?? [];
+                    return new Page<StripeEvent>(Enumerable.Reverse(data).ToList(), page.HasMore && data.Count > 0 ? data[0]?.Id : null);
+                },
+                cancellationToken);
         await foreach (var e in events.ConfigureAwait(false))
         {
             yield return new SourceRecord<StripeEvent>(e, e.Id);

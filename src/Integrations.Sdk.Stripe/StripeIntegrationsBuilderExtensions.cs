@@ -10,8 +10,7 @@ public static class StripeIntegrationsBuilderExtensions
 {
     /// <summary>
     /// Registers the Stripe connector for one account: <see cref="StripeOptions"/> (validated at start), its client
-    /// (Bearer key, <c>Stripe-Version</c> pinned, <see cref="StripeOptions.RequestsPerSecond"/>, <c>Idempotency-Key</c>,
-    /// <see cref="StripeSignalReader"/>), <see cref="StripeConnector"/> and <see cref="StripeWebhookSource"/>.
+    /// (<c>Stripe-Version</c> pinned), <see cref="StripeConnector"/> and <see cref="StripeWebhookSource"/>.
     /// </summary>
     /// <param name="builder">The integrations builder.</param>
     /// <param name="configure">Fills the options.</param>

@@ -2,10 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Integrations.Sdk.Stripe;
 
-/// <summary>
-/// Settings of the Stripe connector. Validated when the host starts; a missing or wrong setting fails by name. Its
-/// <see cref="ToString"/> never shows a secret.
-/// </summary>
+/// <summary>Settings of the Stripe connector, validated when the host starts; <see cref="ToString"/> never shows a secret.</summary>
 public sealed partial class StripeOptions
 {
     /// <summary>Stripe's API host.</summary>
@@ -21,8 +18,8 @@ public sealed partial class StripeOptions
     public string ApiKey { get; set; } = string.Empty;
 
     /// <summary>
-    /// The <c>Stripe-Version</c> sent with every request, a dated version such as <c>2026-07-29.dahlia</c>.
-    /// <value>Default: <see cref="DefaultApiVersion"/>.</value> Change it only together with the models that read the answers.
+    /// The dated <c>Stripe-Version</c> sent with every request. <value>Default: <see cref="DefaultApiVersion"/>.</value>
+    /// Change it only together with the models that read the answers.
     /// </summary>
     public string ApiVersion { get; set; } = DefaultApiVersion;
 

@@ -17,12 +17,8 @@ public sealed class StripeSignalReader : PlatformSignalReader
     public StripeSignalReader(TimeSpan? throttleWait = null)
         : base(RequestIdHeader)
     {
-        if (throttleWait is { } wait)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero);
-        }
-
         ThrottleWait = throttleWait ?? TimeSpan.FromSeconds(1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ThrottleWait, TimeSpan.Zero, nameof(throttleWait));
     }
 
     /// <summary>How long to wait after a 429 without <c>Retry-After</c>.</summary>
@@ -44,23 +40,17 @@ public sealed class StripeSignalReader : PlatformSignalReader
         bool.TryParse(PlatformJson.Header(response, ShouldRetryHeader), out var flag) ? flag : null;
 
     /// <summary>
-    /// Reads Stripe's error: the code is <c>code</c>, else <c>decline_code</c>, else <c>type</c>; the message is
-    /// <c>message</c> with the <c>param</c> at fault, the decline code and the type. Stripe's own
-    /// <c>Stripe-Should-Retry</c> decides whether a retry can help.
+    /// Reads Stripe's error: the code is <c>code</c>, else <c>decline_code</c>, else <c>type</c>; the message names the
+    /// <c>param</c> at fault. <c>Stripe-Should-Retry</c> decides whether a retry can help.
     /// </summary>
     /// <param name="response">The error response.</param>
     /// <param name="body">Its body (possibly truncated).</param>
     public override PlatformError ReadError(HttpResponseMessage response, string body) =>
-        ReadJsonError(response, body, root => TryReadError(root, out var error) ? error with { IsRetryable = ShouldRetry(response) } : null);
+        ReadJsonError(response, body, root =>
+            PlatformJson.TryGet(root, "error", out var e) && e.ValueKind == JsonValueKind.Object ? ReadErrorObject(e) with { IsRetryable = ShouldRetry(response) } : null);
 
-    internal static bool TryReadError(JsonElement root, out PlatformError error)
+    private static PlatformError ReadErrorObject(JsonElement e)
     {
-        error = default;
-        if (!PlatformJson.TryGet(root, "error", out var e) || e.ValueKind != JsonValueKind.Object)
-        {
-            return false;
-        }
-
         var type = PlatformJson.Text(e, "type");
         var code = PlatformJson.Text(e, "code");
         var decline = PlatformJson.Text(e, "decline_code");
@@ -68,7 +58,6 @@ public sealed class StripeSignalReader : PlatformSignalReader
         message += PlatformJson.Text(e, "param") is { Length: > 0 } param ? $" (param {param})" : string.Empty;
         message += !string.IsNullOrEmpty(decline) && decline != code ? $" (decline_code {decline})" : string.Empty;
         message += string.IsNullOrEmpty(type) ? string.Empty : $" [{type}]";
-        error = new PlatformError(code ?? decline ?? type, message);
-        return true;
+        return new PlatformError(code ?? decline ?? type, message);
     }
 }

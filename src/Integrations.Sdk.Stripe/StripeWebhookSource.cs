@@ -4,13 +4,18 @@ using Integrations.Sdk.Stripe.Models;
 namespace Integrations.Sdk.Stripe;
 
 /// <summary>
-/// Receives Stripe webhooks. Verifies <c>Stripe-Signature: t=&lt;unix&gt;,v1=&lt;hex&gt;[,v1=...]</c>: the signed
-/// bytes are <c>"{t}.{raw body}"</c>, the MAC is HMAC-SHA256 with the endpoint's <c>whsec_...</c> secret in hex, any
-/// <c>v1</c> may match (Stripe sends several while a secret is being rolled), compared in constant time; the timestamp
-/// must be within <see cref="StripeOptions.WebhookTolerance"/> of now, either way. Each request carries one event,
-/// keyed by its <c>evt_...</c> id.
+/// Receives Stripe webhooks: verifies <c>Stripe-Signature</c> with the endpoint's <c>whsec_...</c> secret (any
+/// <c>v1</c> may match, as Stripe sends several while a secret is rolled), the timestamp within
+/// <see cref="StripeOptions.WebhookTolerance"/> of now. Each request carries one event, keyed by its <c>evt_...</c> id.
 /// </summary>
-public sealed class StripeWebhookSource : HmacWebhookSource
+/// <param name="options">The connector's options; the secret and tolerance are read on each verification.</param>
+/// <param name="timeProvider">The clock timestamps are checked against.</param>
+public sealed class StripeWebhookSource(IOptions<StripeOptions> options, TimeProvider timeProvider)
+    : HmacWebhookSource(
+        StripeConnector.ConnectorName,
+        StripeScheme,
+        $"{nameof(StripeOptions)}.{nameof(StripeOptions.WebhookSecret)}",
+        timeProvider ?? throw new ArgumentNullException(nameof(timeProvider)))
 {
     /// <summary>The signature header.</summary>
     public const string SignatureHeader = "Stripe-Signature";
@@ -25,18 +30,7 @@ public sealed class StripeWebhookSource : HmacWebhookSource
         SecretName = "signing secret",
     };
 
-    private readonly IOptions<StripeOptions> _options;
-
-    /// <summary>Creates the source.</summary>
-    /// <param name="options">The connector's options; the secret and tolerance are read on each verification.</param>
-    /// <param name="timeProvider">The clock timestamps are checked against.</param>
-    public StripeWebhookSource(IOptions<StripeOptions> options, TimeProvider timeProvider)
-        : base(StripeConnector.ConnectorName, StripeScheme, $"{nameof(StripeOptions)}.{nameof(StripeOptions.WebhookSecret)}", timeProvider)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _options = options;
-    }
+    private readonly IOptions<StripeOptions> _options = options ?? throw new ArgumentNullException(nameof(options));
 
     /// <inheritdoc />
     protected override string? Secret => _options.Value.WebhookSecret;
@@ -48,7 +42,7 @@ public sealed class StripeWebhookSource : HmacWebhookSource
     public override IReadOnlyList<WebhookEvent> Parse(WebhookRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var stripeEvent = ReadEvent(request.Body.Span);
+        var stripeEvent = ReadEvent(request.Body);
         return [new WebhookEvent(stripeEvent.Id, stripeEvent.Type, Encoding.UTF8.GetString(request.Body.Span), stripeEvent.CreatedAt)];
     }
 
@@ -68,14 +62,10 @@ public sealed class StripeWebhookSource : HmacWebhookSource
     public static StripeInvoicePaymentFailed ReadInvoicePaymentFailed(WebhookEvent webhookEvent) =>
         StripeInvoicePaymentFailed.From(ReadEvent(webhookEvent));
 
-    private static StripeEvent ReadEvent(ReadOnlySpan<byte> body)
+    private static StripeEvent ReadEvent(ReadOnlyMemory<byte> body)
     {
-        JsonElement root;
-        using (var document = WebhookJson.Parse(body.ToArray(), "Stripe"))
-        {
-            root = document.RootElement.Clone();
-        }
-
+        using var document = WebhookJson.Parse(body, "Stripe");
+        var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new FormatException("The Stripe webhook body is not a JSON object (an event).");
@@ -96,7 +86,7 @@ public sealed class StripeWebhookSource : HmacWebhookSource
 
         try
         {
-            var stripeEvent = root.Deserialize<StripeEvent>(PlatformJson.SnakeCase) ?? throw new FormatException("The Stripe event is null.");
+            var stripeEvent = root.Deserialize<StripeEvent>(PlatformJson.SnakeCase)!; // an object is never read as null
             stripeEvent.Id = id;
             stripeEvent.Type = type;
             return stripeEvent;
@@ -111,5 +101,4 @@ public sealed class StripeWebhookSource : HmacWebhookSource
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text
             : throw new FormatException($"The Stripe event's {name} is missing or not a string.");
-
 }

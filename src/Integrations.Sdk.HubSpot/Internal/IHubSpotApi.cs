@@ -3,16 +3,13 @@ using Refit;
 
 namespace Integrations.Sdk.HubSpot.Internal;
 
-/// <summary>
-/// The HubSpot CRM v3 endpoints the connector uses. Searches, upserts and property updates are replay-safe (the
-/// transport may resend them after a dropped connection); a task create is not: the connector looks first.
-/// </summary>
+/// <summary>The HubSpot CRM v3 endpoints the connector uses; all but the task create are replay-safe.</summary>
 [Headers("Accept: application/json")]
 internal interface IHubSpotApi
 {
-    [Post("/crm/v3/objects/contacts/search")]
-    Task<ListPage<HubSpotContact>> SearchContactsAsync(
-        [Body] SearchRequest request, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
+    [Post("/crm/v3/objects/{objectType}/search")]
+    Task<ListPage<T>> SearchAsync<T>(
+        string objectType, [Body] SearchRequest request, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
 
     [Post("/crm/v3/objects/contacts/batch/upsert")]
     Task<BatchResult<HubSpotContact>> UpsertContactsAsync(
@@ -22,19 +19,11 @@ internal interface IHubSpotApi
     Task<HubSpotContact> UpdateContactAsync(
         string contactId, [Body] PropertiesInput input, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
 
-    [Post("/crm/v3/objects/tasks/search")]
-    Task<ListPage<HubSpotTask>> SearchTasksAsync(
-        [Body] SearchRequest request, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
-
     [Post("/crm/v3/objects/tasks")]
     Task<HubSpotTask> CreateTaskAsync([Body] CreateInput input, CancellationToken cancellationToken = default);
 
     [Get("/crm/v3/objects/deals")]
     Task<ListPage<HubSpotDeal>> ListDealsAsync([Query] int limit, [Query] string? after, [Query] string properties, CancellationToken cancellationToken = default);
-
-    [Post("/crm/v3/objects/deals/search")]
-    Task<ListPage<HubSpotDeal>> SearchDealsAsync(
-        [Body] SearchRequest request, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
 
     [Get("/crm/v3/objects/deals/{dealId}")]
     Task<HubSpotDeal> GetDealAsync(string dealId, [Query] string properties, CancellationToken cancellationToken = default);

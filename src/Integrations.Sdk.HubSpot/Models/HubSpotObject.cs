@@ -1,9 +1,6 @@
 namespace Integrations.Sdk.HubSpot.Models;
 
-/// <summary>
-/// A CRM object as HubSpot returns it (<c>SimplePublicObject</c>): its id, its properties (all values are strings on
-/// HubSpot's wire) and its timestamps.
-/// </summary>
+/// <summary>A CRM object as HubSpot returns it (<c>SimplePublicObject</c>): its id, string properties and timestamps.</summary>
 public abstract class HubSpotObject
 {
     /// <summary>The object's id (numeric, as a string).</summary>
@@ -27,21 +24,12 @@ public abstract class HubSpotObject
         Properties.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
     /// <summary>Reads a HubSpot date-time property (ISO 8601, or milliseconds since the epoch).</summary>
-    private protected DateTimeOffset? DateProperty(string name)
+    private protected DateTimeOffset? DateProperty(string name) => Property(name) switch
     {
-        var text = Property(name);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
-        {
-            return DateTimeOffset.FromUnixTimeMilliseconds(ms);
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value : null;
-    }
+        null => null,
+        var text when long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms),
+        var text => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value : null,
+    };
 }
 
 /// <summary>A HubSpot contact.</summary>

@@ -4,9 +4,8 @@ using Refit;
 namespace Integrations.Sdk.Stripe.Internal;
 
 /// <summary>
-/// The Stripe v1 endpoints the connector uses. Reads take Stripe's cursor parameters (null ones are left out);
-/// writes take a form body (<see cref="StripeForm"/>) and the step's <c>Idempotency-Key</c>. <c>Stripe-Version</c>
-/// and the Bearer key are added to every request by the client's configuration.
+/// The Stripe v1 endpoints the connector uses: reads take cursor parameters (null ones are left out); writes take a
+/// form body (<see cref="StripeForm"/>) and the step's <c>Idempotency-Key</c>.
 /// </summary>
 [Headers("Accept: application/json")]
 internal interface IStripeApi

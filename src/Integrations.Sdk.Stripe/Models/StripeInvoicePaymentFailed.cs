@@ -53,8 +53,7 @@ public sealed record StripeInvoicePaymentFailed(
         StripeInvoice invoice;
         try
         {
-            invoice = stripeEvent.Data.Object.Deserialize<StripeInvoice>(PlatformJson.SnakeCase)
-                ?? throw new FormatException($"Event {stripeEvent.Id}: data.object is null.");
+            invoice = stripeEvent.Data.Object.Deserialize<StripeInvoice>(PlatformJson.SnakeCase)!; // an object is never read as null
         }
         catch (JsonException ex)
         {

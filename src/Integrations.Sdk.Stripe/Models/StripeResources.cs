@@ -77,8 +77,7 @@ public sealed class StripeInvoice
     public string? HostedInvoiceUrl { get; set; }
 
     /// <summary>
-    /// Where the invoice comes from. Since API version 2025-03-31.basil the subscription is
-    /// <c>parent.subscription_details.subscription</c>; read it with <see cref="SubscriptionId"/>.
+    /// Where the invoice comes from: since API version 2025-03-31.basil, its subscription (see <see cref="SubscriptionId"/>).
     /// </summary>
     public StripeInvoiceParent? Parent { get; set; }
 
