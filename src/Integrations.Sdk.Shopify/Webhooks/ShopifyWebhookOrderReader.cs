@@ -7,42 +7,38 @@ internal static class ShopifyWebhookOrderReader
 
     public static ShopifyOrder Read(string payload)
     {
-        JsonDocument document;
+        JsonElement order;
         try
         {
-            document = JsonDocument.Parse(payload);
+            order = JsonElement.Parse(payload);
         }
         catch (JsonException ex)
         {
             throw new FormatException($"{Payload} is not valid JSON: {ex.Message}", ex);
         }
 
-        using (document)
+        if (order.ValueKind != JsonValueKind.Object)
         {
-            var order = document.RootElement;
-            if (order.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException($"{Payload} is not a JSON object.");
-            }
-
-            return new ShopifyOrder
-            {
-                Id = GlobalId(order, "Order") ?? throw new FormatException($"{Payload} has no 'admin_graphql_api_id' or 'id'."),
-                Name = Text(order, "name") ?? (Text(order, "order_number") is { } number ? "#" + number : string.Empty),
-                Email = Text(order, "email") ?? Text(order, "contact_email"),
-                CreatedAt = Date(order, "created_at") ?? default,
-                UpdatedAt = Date(order, "updated_at") ?? throw new FormatException($"{Payload} has no 'updated_at'."),
-                DisplayFinancialStatus = Text(order, "financial_status")?.ToUpperInvariant(),
-                CurrencyCode = Text(order, "currency"),
-                TotalPrice = Amount(order, "total_price") ?? 0m,
-                Customer = PlatformJson.TryGet(order, "customer", out var customer) && GlobalId(customer, "Customer") is { } customerId
-                    ? new ShopifyCustomer { Id = customerId, Email = Text(customer, "email"), FirstName = Text(customer, "first_name"), LastName = Text(customer, "last_name") }
-                    : null,
-                LineItems = PlatformJson.TryGet(order, "line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
-                    ? [.. lines.EnumerateArray().Select(ReadLineItem)]
-                    : [],
-            };
+            throw new FormatException($"{Payload} is not a JSON object.");
         }
+
+        return new ShopifyOrder
+        {
+            Id = GlobalId(order, "Order") ?? throw new FormatException($"{Payload} has no 'admin_graphql_api_id' or 'id'."),
+            Name = Text(order, "name") ?? (Text(order, "order_number") is { } number ? "#" + number : string.Empty),
+            Email = Text(order, "email") ?? Text(order, "contact_email"),
+            CreatedAt = Date(order, "created_at") ?? default,
+            UpdatedAt = Date(order, "updated_at") ?? throw new FormatException($"{Payload} has no 'updated_at'."),
+            DisplayFinancialStatus = Text(order, "financial_status")?.ToUpperInvariant(),
+            CurrencyCode = Text(order, "currency"),
+            TotalPrice = Amount(order, "total_price") ?? 0m,
+            Customer = PlatformJson.TryGet(order, "customer", out var customer) && GlobalId(customer, "Customer") is { } customerId
+                ? new ShopifyCustomer { Id = customerId, Email = Text(customer, "email"), FirstName = Text(customer, "first_name"), LastName = Text(customer, "last_name") }
+                : null,
+            LineItems = PlatformJson.TryGet(order, "line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
+                ? [.. lines.EnumerateArray().Select(ReadLineItem)]
+                : [],
+        };
     }
 
     private static ShopifyLineItem ReadLineItem(JsonElement line, int index)
