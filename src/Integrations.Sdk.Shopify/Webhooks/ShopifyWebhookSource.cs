@@ -1,9 +1,6 @@
 namespace Integrations.Sdk.Shopify;
 
-/// <summary>
-/// Shopify webhooks: <c>X-Shopify-Hmac-Sha256</c> is Base64(HMAC-SHA256(client secret, raw body)); a delivery is one
-/// event keyed by <c>X-Shopify-Event-Id</c>.
-/// </summary>
+/// <summary>Shopify webhooks: <c>X-Shopify-Hmac-Sha256</c> is Base64(HMAC-SHA256(client secret, raw body)); a delivery is one event keyed by <c>X-Shopify-Event-Id</c>.</summary>
 /// <remarks>
 /// Shopify delivers at least once, may deliver out of order and does not always deliver: dedupe on the event id and
 /// keep an incremental poll of <see cref="ShopifyConnector.Orders"/> running to reconcile.
@@ -78,10 +75,7 @@ public sealed class ShopifyWebhookSource : HmacWebhookSource
         return [new WebhookEvent(eventId, topic, payload, occurredAt)];
     }
 
-    /// <summary>
-    /// Reads the payload of an order webhook (<c>orders/create</c>, <c>orders/updated</c>, <c>orders/paid</c>...), sent
-    /// in the REST shape, into the same <see cref="ShopifyOrder"/> the orders query returns.
-    /// </summary>
+    /// <summary>Reads an order webhook's REST-shaped payload (<c>orders/create</c>, <c>orders/paid</c>...) into the <see cref="ShopifyOrder"/> the orders query returns.</summary>
     /// <param name="payload">The event's JSON payload.</param>
     /// <returns>The order.</returns>
     /// <exception cref="FormatException">The payload is not an order; the message names the field at fault.</exception>
