@@ -66,17 +66,13 @@ internal static class ShopifyWebhookOrderReader
     /// <summary>A string or number property as non-empty text (ids are numbers in the REST shape).</summary>
     private static string? Text(JsonElement element, string name) => PlatformJson.Text(element, name) is { Length: > 0 } text ? text : null;
 
-    private static decimal? Amount(JsonElement element, string name, string prefix = "") => Text(element, name) switch
-    {
-        null => null,
-        var text when decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) => amount,
-        var text => throw new FormatException($"{Payload}'s {prefix}{name} '{text}' is not an amount."),
-    };
+    private static decimal? Amount(JsonElement element, string name, string prefix = "") => Parsed<decimal>(element, name, prefix, "an amount",
+        static text => decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) ? amount : null);
 
-    private static DateTimeOffset? Date(JsonElement element, string name) => Text(element, name) switch
-    {
-        null => null,
-        var text when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) => value,
-        var text => throw new FormatException($"{Payload}'s {name} '{text}' is not a timestamp."),
-    };
+    private static DateTimeOffset? Date(JsonElement element, string name) => Parsed<DateTimeOffset>(element, name, string.Empty, "a timestamp",
+        static text => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value : null);
+
+    private static T? Parsed<T>(JsonElement element, string name, string prefix, string what, Func<string, T?> parse)
+        where T : struct =>
+        Text(element, name) is not { } text ? null : parse(text) ?? throw new FormatException($"{Payload}'s {prefix}{name} '{text}' is not {what}.");
 }
