@@ -3,24 +3,17 @@ using Integrations.Sdk.MailchimpTransactional.Models;
 
 namespace Integrations.Sdk.MailchimpTransactional;
 
-/// <summary>
-/// The Mailchimp Transactional (Mandrill) connector: sends templated emails. Thread-safe; resolve it after
-/// <c>AddMailchimpTransactional</c>.
-/// </summary>
+/// <summary>The Mailchimp Transactional (Mandrill) connector: sends templated emails. Thread-safe; resolve it after <c>AddMailchimpTransactional</c>.</summary>
 /// <remarks>
-/// Mandrill has no idempotency key, so <see cref="SendTemplate"/> is <see cref="WriteSafety.Unsafe"/>: a send whose
-/// answer is lost ends the record <c>Ambiguous</c>, for a person to check Mandrill's log (for
-/// <see cref="IntegrationsKeyMetadata"/>) and resolve it with <c>AlreadyApplied</c> or <c>SendAgain</c>.
+/// Mandrill has no idempotency key, so <see cref="SendTemplate"/> is <see cref="WriteSafety.Unsafe"/>: a send whose answer is lost ends the
+/// record <c>Ambiguous</c>, to be checked in Mandrill's log (<see cref="IntegrationsKeyMetadata"/>) and resolved with <c>AlreadyApplied</c> or <c>SendAgain</c>.
 /// </remarks>
 public sealed class MailchimpTransactionalConnector
 {
     /// <summary>The connector's name: it names its HTTP options, budget and telemetry.</summary>
     public const string ConnectorName = "mailchimp-transactional";
 
-    /// <summary>
-    /// The metadata field each message carries with the SDK's idempotency key of its write, so a person can find the
-    /// message in Mandrill's log (search <c>u_integrations_key:&lt;key&gt;</c> once the field is indexed).
-    /// </summary>
+    /// <summary>The metadata field carrying the write's idempotency key, to find the message in Mandrill's log (<c>u_integrations_key:&lt;key&gt;</c> once indexed).</summary>
     public const string IntegrationsKeyMetadata = "integrations_key";
 
     private const string Platform = "Mailchimp Transactional";
@@ -42,10 +35,8 @@ public sealed class MailchimpTransactionalConnector
     }
 
     /// <summary>
-    /// Sends a templated email (<c>POST /messages/send-template</c>) with the write's idempotency key in
-    /// <c>metadata.integrations_key</c>. Recipients Mandrill answers <c>rejected</c> or <c>invalid</c> fail the write
-    /// with a non-retryable <see cref="PlatformException"/> naming the <c>reject_reason</c> (which may have been
-    /// applied when other recipients were emailed).
+    /// Sends a templated email (<c>POST /messages/send-template</c>) with the write's key in <c>metadata.integrations_key</c>. Recipients answered
+    /// <c>rejected</c> or <c>invalid</c> fail it with a non-retryable <see cref="PlatformException"/> naming the <c>reject_reason</c> (applied if others were emailed).
     /// </summary>
     public ISinkOperation<TemplateEmail, EmailSendResult> SendTemplate { get; }
 
@@ -109,14 +100,13 @@ public sealed class MailchimpTransactionalConnector
         var metadata = new Dictionary<string, string>(email.Metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal) { [IntegrationsKeyMetadata] = integrationsKey };
         var message = new WireMessage(
             [.. email.To.Select(r => new WireRecipient(r.Email.Trim(), string.IsNullOrWhiteSpace(r.Name) ? null : r.Name))],
-            [.. (email.MergeVars ?? new Dictionary<string, string?>()).Select(v => new NameContent(v.Key, v.Value))],
+            [.. email.MergeVars?.Select(v => new NameContent(v.Key, v.Value)) ?? []],
             email.MergeLanguage,
             [.. email.Tags ?? []],
             metadata,
             string.IsNullOrWhiteSpace(email.Subject) ? null : email.Subject,
             NullIfBlank(email.FromEmail) ?? NullIfBlank(_options.FromEmail),
             NullIfBlank(email.FromName) ?? NullIfBlank(_options.FromName));
-        var content = (email.TemplateContent ?? new Dictionary<string, string>()).Select(c => new NameContent(c.Key, c.Value));
-        return new SendTemplateRequest(_options.ApiKey, email.TemplateName.Trim(), [.. content], message);
+        return new SendTemplateRequest(_options.ApiKey, email.TemplateName.Trim(), [.. email.TemplateContent?.Select(c => new NameContent(c.Key, c.Value)) ?? []], message);
     }
 }

@@ -25,21 +25,10 @@ public sealed class MailchimpTransactionalOptions
     public override string ToString() =>
         $"MailchimpTransactionalOptions({ResolveBaseAddress()}, key ***, from {FromEmail ?? "(template)"})";
 
-    internal IEnumerable<string> Validate()
+    internal IEnumerable<string> Validate() => new (bool Fails, string Message)[]
     {
-        if (string.IsNullOrWhiteSpace(ApiKey))
-        {
-            yield return $"Mailchimp Transactional: {nameof(ApiKey)} is required (an API key from Mandrill's Settings > SMTP & API Info).";
-        }
-
-        if (BaseAddress is { IsAbsoluteUri: false })
-        {
-            yield return $"Mailchimp Transactional: {nameof(BaseAddress)} must be an absolute URI when set.";
-        }
-
-        if (!string.IsNullOrEmpty(FromEmail) && !EmailAddress.LooksValid(FromEmail))
-        {
-            yield return $"Mailchimp Transactional: {nameof(FromEmail)} '{FromEmail}' is not an email address.";
-        }
-    }
+        (string.IsNullOrWhiteSpace(ApiKey), $"{nameof(ApiKey)} is required (an API key from Mandrill's Settings > SMTP & API Info)."),
+        (BaseAddress is { IsAbsoluteUri: false }, $"{nameof(BaseAddress)} must be an absolute URI when set."),
+        (!string.IsNullOrEmpty(FromEmail) && !EmailAddress.LooksValid(FromEmail), $"{nameof(FromEmail)} '{FromEmail}' is not an email address."),
+    }.Where(c => c.Fails).Select(c => "Mailchimp Transactional: " + c.Message);
 }

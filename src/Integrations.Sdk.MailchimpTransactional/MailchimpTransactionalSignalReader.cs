@@ -23,27 +23,17 @@ public sealed class MailchimpTransactionalSignalReader : PlatformSignalReader
     /// <summary>Reads Mandrill's error body: the code is <c>name</c> (else the numeric <c>code</c>), the message <c>message</c>.</summary>
     /// <param name="response">The error response.</param>
     /// <param name="body">Its body (possibly truncated).</param>
-    public override PlatformError ReadError(HttpResponseMessage response, string body)
+    public override PlatformError ReadError(HttpResponseMessage response, string body) => ReadJsonError(response, body, root =>
     {
-        ArgumentNullException.ThrowIfNull(response);
-        try
+        if (!string.Equals(PlatformJson.Text(root, "status"), "error", StringComparison.OrdinalIgnoreCase))
         {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && string.Equals(PlatformJson.Text(root, "status"), "error", StringComparison.OrdinalIgnoreCase))
-            {
-                var name = PlatformJson.Text(root, "name") ?? PlatformJson.Text(root, "code");
-                var message = PlatformJson.Text(root, "message") ?? name ?? "Mailchimp Transactional returned an error without a message";
-
-                // Mandrill answers refusals with a 500 as often as with a 4xx: its error name proves nothing was sent.
-                return IsRefusal(name) ? new PlatformError(name, message, IsRetryable: false, MayHaveBeenApplied: false) : new PlatformError(name, message);
-            }
-        }
-        catch (JsonException)
-        {
-            // Empty or not JSON (a gateway's page, a truncated body): the default reader shows its start.
+            return null;
         }
 
-        return base.ReadError(response, body);
-    }
+        var name = PlatformJson.Text(root, "name") ?? PlatformJson.Text(root, "code");
+        var message = PlatformJson.Text(root, "message") ?? name ?? "Mailchimp Transactional returned an error without a message";
+
+        // Mandrill answers refusals with a 500 as often as with a 4xx: its error name proves nothing was sent.
+        return IsRefusal(name) ? new PlatformError(name, message, IsRetryable: false, MayHaveBeenApplied: false) : new PlatformError(name, message);
+    });
 }

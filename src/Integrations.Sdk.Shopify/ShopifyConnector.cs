@@ -26,18 +26,14 @@ public sealed class ShopifyConnector
     }
 
     /// <summary>
-    /// Orders, oldest change first, by <c>updated_at</c>. Each order's checkpoint is its <c>updatedAt</c> (UTC, ISO
-    /// 8601); a resumed read asks for <c>updated_at &gt;= checkpoint - UpdatedAtOverlap</c>, so a few orders are read
-    /// again (the step memo skips them). Orders with more line items than a page carries are completed with follow-up
-    /// queries. Without the <c>read_all_orders</c> scope Shopify only returns the last 60 days of orders.
+    /// Orders, oldest change first, with all their line items; each order's checkpoint is its <c>updatedAt</c> (UTC, ISO 8601), and a resumed
+    /// read starts <see cref="ShopifyOptions.UpdatedAtOverlap"/> earlier. Without <c>read_all_orders</c> Shopify returns only the last 60 days.
     /// </summary>
     public IRecordSource<ShopifyOrder> Orders { get; }
 
     /// <summary>
-    /// Adjusts the <c>available</c> quantity of an inventory item at a location (<c>inventoryAdjustQuantities</c>),
-    /// with <c>@idempotent(key:)</c> set to the step's idempotency key: retried with the same key, Shopify answers with
-    /// the first result and applies the change once. A refusal (<c>userErrors</c>) throws a non-retryable
-    /// <see cref="PlatformException"/> whose <see cref="PlatformException.ErrorCode"/> is Shopify's code.
+    /// Adjusts the <c>available</c> quantity of an inventory item at a location, keyed by <c>@idempotent</c> so a retry applies it once. A refusal
+    /// (<c>userErrors</c>) throws a non-retryable <see cref="PlatformException"/> whose <see cref="PlatformException.ErrorCode"/> is Shopify's code.
     /// </summary>
     public ISinkOperation<InventoryAdjustment, InventoryAdjustmentResult> AdjustInventory { get; }
 

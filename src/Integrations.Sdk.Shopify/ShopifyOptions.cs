@@ -2,10 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Integrations.Sdk.Shopify;
 
-/// <summary>
-/// How the Shopify connector reaches one shop: its domain, the custom app's access token, the pinned API version,
-/// the webhook secret and how orders are paged. Validated when the host starts; a missing setting fails by name.
-/// </summary>
+/// <summary>How the Shopify connector reaches one shop and pages its orders; validated when the host starts, each problem named.</summary>
 public sealed partial class ShopifyOptions
 {
     /// <summary>The largest page Shopify serves (<c>first</c> on any connection).</summary>
@@ -17,50 +14,36 @@ public sealed partial class ShopifyOptions
     /// <summary>The shop's permanent domain, for example <c>acme.myshopify.com</c> (not a custom storefront domain). Required.</summary>
     public string ShopDomain { get; set; } = string.Empty;
 
-    /// <summary>
-    /// The Admin API access token of the shop's custom app (<c>shpat_...</c>), sent as <c>X-Shopify-Access-Token</c>.
-    /// Required; secret: it is redacted from logs and errors.
-    /// </summary>
+    /// <summary>The custom app's Admin API access token (<c>shpat_...</c>), sent as <c>X-Shopify-Access-Token</c>. Required; secret (redacted).</summary>
     public string AccessToken { get; set; } = string.Empty;
 
-    /// <summary>
-    /// The GraphQL Admin API version, pinned (Shopify releases one per quarter and supports each for a year).
-    /// <value>Default: <c>2026-10</c>.</value>
-    /// </summary>
+    /// <summary>The pinned GraphQL Admin API version (one per quarter, each supported a year). <value>Default: <c>2026-10</c>.</value></summary>
     public string ApiVersion { get; set; } = "2026-10";
 
-    /// <summary>
-    /// The app's client secret, which signs webhooks (<c>X-Shopify-Hmac-Sha256</c>). Needed only to receive
-    /// webhooks; secret.
-    /// </summary>
+    /// <summary>The app's client secret, which signs webhooks (<c>X-Shopify-Hmac-Sha256</c>). Needed only to receive webhooks; secret.</summary>
     public string? WebhookSecret { get; set; }
 
     /// <summary>Overrides the address requests go to (a simulator, a proxy). <value>Default: <c>https://{ShopDomain}/</c>.</value></summary>
     public Uri? BaseAddress { get; set; }
 
     /// <summary>
-    /// Orders per page (<c>first</c>), 1 to 250. Together with <see cref="OrderLineItemsPageSize"/> it sets the
-    /// query's requested cost, which Shopify caps at 1,000 points: <c>3 + OrdersPageSize × (8 + 5 × OrderLineItemsPageSize)</c>
-    /// must stay within it (checked at start). <value>Default: 25 (with 5 line items: 828 points).</value>
+    /// Orders per page (<c>first</c>), 1 to 250; with <see cref="OrderLineItemsPageSize"/> it must keep <see cref="OrdersQueryCost"/> within
+    /// Shopify's 1,000 points (checked at start). <value>Default: 25 (with 5 line items: 828 points).</value>
     /// </summary>
     public int OrdersPageSize { get; set; } = 25;
 
-    /// <summary>
-    /// Line items fetched with each order in the orders query, 1 to 250. Orders with more lines are completed with
-    /// a follow-up query per order, so nothing is cut off. <value>Default: 5.</value>
-    /// </summary>
+    /// <summary>Line items fetched with each order, 1 to 250; an order with more is completed by follow-up queries. <value>Default: 5.</value></summary>
     public int OrderLineItemsPageSize { get; set; } = 5;
 
     /// <summary>
-    /// How far before the stored checkpoint an incremental read starts again, to catch orders whose
-    /// <c>updated_at</c> was written late. Re-read orders are skipped by the step memo. <value>Default: 5 minutes.</value>
+    /// How far before the checkpoint a resumed read starts, to catch orders whose <c>updated_at</c> was written late; the step memo skips
+    /// the orders read again. <value>Default: 5 minutes.</value>
     /// </summary>
     public TimeSpan UpdatedAtOverlap { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The requested cost of one orders page with the current page sizes, by Shopify's rule (objects 1, connections 2
-    /// plus their items): an order is 8 points (itself, customer, email, totalPriceSet, shopMoney, lineItems 2,
-    /// pageInfo), a line item 5 (itself, originalUnitPriceSet, shopMoney, variant, inventoryItem), the page 3.
+    /// The requested cost of one orders page, <c>3 + OrdersPageSize × (8 + 5 × OrderLineItemsPageSize)</c> by Shopify's rule (objects 1,
+    /// connections 2 plus their items): an order is 8 points, a line item 5 (itself, its price set and money, variant, inventory item).
     /// </summary>
     public int OrdersQueryCost => 3 + (OrdersPageSize * (8 + (5 * OrderLineItemsPageSize)));
 

@@ -18,15 +18,8 @@ public sealed class ShopifySignalReader : PlatformSignalReader
     /// <summary>Reads <c>errors</c> as Shopify sends it on error statuses: a string, a list of <c>{ message, extensions.code }</c>, or an object of messages.</summary>
     /// <param name="response">The error response.</param>
     /// <param name="body">Its body.</param>
-    public override PlatformError ReadError(HttpResponseMessage response, string body)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        using var document = Parse(body);
-        return document is not null && PlatformJson.TryGet(document.RootElement, "errors", out var errors) && ReadFirstError(errors) is { } error
-            ? error
-            : base.ReadError(response, body); // not JSON: the base reader quotes the body
-
-    }
+    public override PlatformError ReadError(HttpResponseMessage response, string body) =>
+        ReadJsonError(response, body, root => PlatformJson.TryGet(root, "errors", out var errors) ? ReadFirstError(errors) : null);
 
     /// <summary>
     /// Feeds <c>extensions.cost</c> to the budget; <c>THROTTLED</c> becomes a retryable 429 waiting for the bucket to
@@ -41,50 +34,46 @@ public sealed class ShopifySignalReader : PlatformSignalReader
         ArgumentNullException.ThrowIfNull(budget);
 
         await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false); // so that Refit reads the same body
-        if (Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) is not { } document)
+        if (Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) is not { } root)
         {
             return null; // Refit reports the unreadable body, with its unknown effect.
         }
 
-        using (document)
+        var cost = ReadCost(root);
+        if (cost?.ThrottleStatus is { } status)
         {
-            var root = document.RootElement;
-            var cost = ReadCost(root);
-            if (cost?.ThrottleStatus is { } status)
-            {
-                var missing = QueryCost(cost) - status.CurrentlyAvailable;
-                budget.Observe(status.CurrentlyAvailable / QueryCost(cost), missing > 0 && status.RestoreRate > 0 ? TimeSpan.FromSeconds(missing / status.RestoreRate) : null);
-            }
-
-            if (!PlatformJson.TryGet(root, "errors", out var errors) || ReadFirstError(errors) is not { } first)
-            {
-                return null;
-            }
-
-            if (IsThrottled(errors))
-            {
-                var wait = cost?.ThrottleStatus is { RestoreRate: > 0 } s
-                    ? TimeSpan.FromSeconds(Math.Max(1, QueryCost(cost) - s.CurrentlyAvailable) / s.RestoreRate)
-                    : TimeSpan.FromSeconds(1);
-                budget.PauseFor(wait);
-                return new PlatformException(ShopifyConnector.ConnectorName, HttpStatusCode.TooManyRequests, ThrottledCode,
-                    "Throttled: the query cost exceeds the points available in the shop's bucket", ReadRequestId(response),
-                    isRetryable: true, mayHaveBeenApplied: false, retryAfter: wait);
-            }
-
-            // An internal error may have happened after a mutation ran; anything else (syntax, access, cost limit)
-            // is refused before execution unless data came back.
-            var internalError = first.Code == "INTERNAL_SERVER_ERROR";
-            return new PlatformException(ShopifyConnector.ConnectorName, response.StatusCode, first.Code ?? "graphql_error", first.Message,
-                ReadRequestId(response), isRetryable: internalError, mayHaveBeenApplied: internalError || HasData(root));
+            var missing = QueryCost(cost) - status.CurrentlyAvailable;
+            budget.Observe(status.CurrentlyAvailable / QueryCost(cost), missing > 0 && status.RestoreRate > 0 ? TimeSpan.FromSeconds(missing / status.RestoreRate) : null);
         }
+
+        if (!PlatformJson.TryGet(root, "errors", out var errors) || ReadFirstError(errors) is not { } first)
+        {
+            return null;
+        }
+
+        if (IsThrottled(errors))
+        {
+            var wait = cost?.ThrottleStatus is { RestoreRate: > 0 } s
+                ? TimeSpan.FromSeconds(Math.Max(1, QueryCost(cost) - s.CurrentlyAvailable) / s.RestoreRate)
+                : TimeSpan.FromSeconds(1);
+            budget.PauseFor(wait);
+            return new PlatformException(ShopifyConnector.ConnectorName, HttpStatusCode.TooManyRequests, ThrottledCode,
+                "Throttled: the query cost exceeds the points available in the shop's bucket", ReadRequestId(response),
+                isRetryable: true, mayHaveBeenApplied: false, retryAfter: wait);
+        }
+
+        // An internal error may have happened after a mutation ran; anything else (syntax, access, cost limit)
+        // is refused before execution unless data came back.
+        var internalError = first.Code == "INTERNAL_SERVER_ERROR";
+        return new PlatformException(ShopifyConnector.ConnectorName, response.StatusCode, first.Code ?? "graphql_error", first.Message,
+            ReadRequestId(response), isRetryable: internalError, mayHaveBeenApplied: internalError || HasData(root));
     }
 
-    private static JsonDocument? Parse(string body)
+    private static JsonElement? Parse(string body)
     {
         try
         {
-            return string.IsNullOrWhiteSpace(body) ? null : JsonDocument.Parse(body);
+            return string.IsNullOrWhiteSpace(body) ? null : JsonElement.Parse(body);
         }
         catch (JsonException)
         {

@@ -2,10 +2,7 @@ using Refit;
 
 namespace Integrations.Sdk.MailchimpTransactional.Internal;
 
-/// <summary>
-/// The Mailchimp Transactional endpoints the connector uses. Every call is a POST with the API key in the JSON body
-/// (<c>key</c>); no header carries it.
-/// </summary>
+/// <summary>The Mailchimp Transactional endpoints the connector uses: POSTs with the API key in the JSON body (<c>key</c>).</summary>
 [Headers("Accept: application/json")]
 internal interface IMailchimpTransactionalApi
 {

@@ -10,10 +10,7 @@ public sealed record EmailRecipient
     public string? Name { get; init; }
 }
 
-/// <summary>
-/// A templated email to send with <see cref="MailchimpTransactionalConnector.SendTemplate"/>: a Mandrill template, its
-/// recipients and the merge variables that fill it.
-/// </summary>
+/// <summary>A templated email for <see cref="MailchimpTransactionalConnector.SendTemplate"/>: a Mandrill template, its recipients and merge variables.</summary>
 public sealed record TemplateEmail
 {
     /// <summary>The template's slug or name in Mandrill (<c>template_name</c>). Required.</summary>
@@ -25,10 +22,7 @@ public sealed record TemplateEmail
     /// <summary>Merge variables for every recipient (<c>message.global_merge_vars</c>), by name.</summary>
     public IReadOnlyDictionary<string, string?>? MergeVars { get; init; }
 
-    /// <summary>
-    /// Content for the template's editable regions (<c>template_content</c>, <c>mc:edit</c> names), by name; optional.
-    /// Sent as an empty list when absent, as Mandrill requires the parameter.
-    /// </summary>
+    /// <summary>Content for the template's editable regions (<c>template_content</c>, <c>mc:edit</c> names), by name; optional (sent empty when absent).</summary>
     public IReadOnlyDictionary<string, string>? TemplateContent { get; init; }
 
     /// <summary>The merge syntax: <c>mailchimp</c> (<c>*|NAME|*</c>) or <c>handlebars</c>. <value>Default: <c>mailchimp</c>.</value></summary>
@@ -37,10 +31,7 @@ public sealed record TemplateEmail
     /// <summary>Tags for Mandrill's reports (<c>message.tags</c>); optional. Mandrill ignores tags starting with an underscore.</summary>
     public IReadOnlyList<string>? Tags { get; init; }
 
-    /// <summary>
-    /// Metadata stored with the message (<c>message.metadata</c>); optional. The connector adds
-    /// <see cref="MailchimpTransactionalConnector.IntegrationsKeyMetadata"/>, which must not be set here.
-    /// </summary>
+    /// <summary>Metadata stored with the message (<c>message.metadata</c>); optional. Must not set <see cref="MailchimpTransactionalConnector.IntegrationsKeyMetadata"/>, which the connector adds.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
     /// <summary>Overrides the template's subject; optional.</summary>

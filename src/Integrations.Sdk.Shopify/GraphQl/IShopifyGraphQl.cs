@@ -5,10 +5,7 @@ namespace Integrations.Sdk.Shopify.GraphQl;
 /// <summary>Shopify's GraphQL Admin API endpoint, behind the SDK's transport.</summary>
 internal interface IShopifyGraphQl
 {
-    /// <summary>
-    /// Runs one GraphQL operation. <paramref name="replaySafe"/>: queries and mutations carrying an <c>@idempotent</c>
-    /// key may be sent again after their effect became unknown.
-    /// </summary>
+    /// <summary>Runs one GraphQL operation; <paramref name="replaySafe"/> lets the transport send it again after its effect became unknown.</summary>
     [Post("/admin/api/{version}/graphql.json")]
     Task<ShopifyGraphQlResponse> ExecuteAsync(
         string version,

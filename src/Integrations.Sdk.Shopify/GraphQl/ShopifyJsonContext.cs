@@ -16,6 +16,5 @@ namespace Integrations.Sdk.Shopify.GraphQl;
 [JsonSerializable(typeof(CostExtension))]
 internal sealed partial class ShopifyJsonContext : JsonSerializerContext
 {
-    /// <summary>The options the connector's client reads and writes with: web defaults, this context's metadata.</summary>
     public static JsonSerializerOptions WireOptions { get; } = new(JsonSerializerDefaults.Web) { TypeInfoResolver = Default };
 }

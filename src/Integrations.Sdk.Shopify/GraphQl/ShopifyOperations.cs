@@ -71,9 +71,5 @@ internal static class ShopifyOperations
         "updated_at:>='" + WholeSeconds(watermark).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + "'";
 
     /// <summary>The instant in UTC, rounded down to the second (Shopify's search precision).</summary>
-    public static DateTimeOffset WholeSeconds(DateTimeOffset value)
-    {
-        var utc = value.ToUniversalTime();
-        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-    }
+    public static DateTimeOffset WholeSeconds(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 }

@@ -20,7 +20,7 @@ internal static class InventoryAdjustments
         var change = new AdjustChange(input.Delta, input.InventoryItemId, input.LocationId, input.ChangeFromQuantity);
         var variables = new AdjustVariables(new AdjustInput(input.Reason, "available", input.ReferenceDocumentUri, [change]), key);
         var data = await client.SendAsync(ShopifyOperations.AdjustInventory, ShopifyOperations.AdjustInventoryDocument, variables,
-            ShopifyJsonContext.Default.AdjustVariables, ShopifyJsonContext.Default.AdjustData, replaySafe: true, cancellationToken).ConfigureAwait(false);
+            ShopifyJsonContext.Default.AdjustVariables, ShopifyJsonContext.Default.AdjustData, cancellationToken).ConfigureAwait(false);
 
         var payload = data.InventoryAdjustQuantities
             ?? throw ShopifyGraphQlClient.InvalidResponse(ShopifyOperations.AdjustInventory, $"data.{Mutation} is missing");
@@ -40,10 +40,7 @@ internal static class InventoryAdjustments
         };
     }
 
-    /// <summary>
-    /// Shopify refused the change (nothing was applied): not retryable, except the codes Shopify marks "try again"
-    /// (a concurrent request with the same key, a failed adjustment).
-    /// </summary>
+    /// <summary>Shopify refused the change, so nothing was applied: retryable only for the codes Shopify says to try again.</summary>
     private static PlatformException Refused(List<UserError> errors)
     {
         static string? Path(UserError e) => e.Field is { Count: > 0 } f ? string.Join('.', f) : null;

@@ -3,10 +3,7 @@ using Integrations.Sdk.Shopify.GraphQl;
 
 namespace Integrations.Sdk.Shopify.Internal;
 
-/// <summary>
-/// Orders by <c>updated_at</c>: pages of <c>orders(sortKey: UPDATED_AT)</c> followed by cursor, each order's checkpoint
-/// its <c>updatedAt</c>; a resumed read starts at the checkpoint minus the overlap.
-/// </summary>
+/// <summary>Orders by <c>updated_at</c>, paged by cursor; each order's checkpoint is its <c>updatedAt</c>, a resumed read starts at it minus the overlap.</summary>
 internal static class OrderReads
 {
     /// <summary>Orders read through one cursor before a new query starts from the last <c>updatedAt</c>: Shopify stops paging a connection after 25,000 objects.</summary>
@@ -25,7 +22,7 @@ internal static class OrderReads
             {
                 var variables = new OrdersVariables(options.OrdersPageSize, after, since is { } from ? ShopifyOperations.UpdatedSince(from) : null, options.OrderLineItemsPageSize);
                 var data = await client.SendAsync(ShopifyOperations.Orders, ShopifyOperations.OrdersDocument, variables,
-                    ShopifyJsonContext.Default.OrdersVariables, ShopifyJsonContext.Default.OrdersData, replaySafe: true, ct).ConfigureAwait(false);
+                    ShopifyJsonContext.Default.OrdersVariables, ShopifyJsonContext.Default.OrdersData, ct).ConfigureAwait(false);
                 var page = (data.Orders ?? throw ShopifyGraphQlClient.InvalidResponse(ShopifyOperations.Orders, "data.orders is missing")).ToPage(ShopifyOperations.Orders);
                 read += page.Items?.Count ?? 0;
                 if (page.Next is not null && read >= restartAfter && page.Items?.LastOrDefault()?.UpdatedAt is { } last
@@ -74,17 +71,11 @@ internal static class OrderReads
 
             var data = await client.SendAsync(ShopifyOperations.OrderLineItems, ShopifyOperations.OrderLineItemsDocument,
                 new OrderLineItemsVariables(node.Id!, ShopifyOperations.LineItemsFollowUpPageSize, after),
-                ShopifyJsonContext.Default.OrderLineItemsVariables, ShopifyJsonContext.Default.OrderLineItemsData, replaySafe: true, ct).ConfigureAwait(false);
+                ShopifyJsonContext.Default.OrderLineItemsVariables, ShopifyJsonContext.Default.OrderLineItemsData, ct).ConfigureAwait(false);
             return (data.Order?.LineItems ?? throw ShopifyGraphQlClient.InvalidResponse(ShopifyOperations.OrderLineItems, $"order {node.Id} or its lineItems is missing"))
                 .ToPage(ShopifyOperations.OrderLineItems);
         }, cancellationToken);
 
-        var items = new List<ShopifyLineItem>();
-        await foreach (var line in lines.ConfigureAwait(false))
-        {
-            items.Add(ShopifyMapping.ToLineItem(line));
-        }
-
-        return items;
+        return await lines.Select(ShopifyMapping.ToLineItem).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 }

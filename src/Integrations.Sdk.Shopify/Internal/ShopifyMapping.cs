@@ -2,7 +2,6 @@ using Integrations.Sdk.Shopify.GraphQl;
 
 namespace Integrations.Sdk.Shopify.Internal;
 
-/// <summary>Turns the wire shapes into the public models.</summary>
 internal static class ShopifyMapping
 {
     public static ShopifyOrder ToOrder(OrderNode node, IReadOnlyList<ShopifyLineItem> lineItems) => new()

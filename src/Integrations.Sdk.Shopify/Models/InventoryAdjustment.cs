@@ -15,17 +15,11 @@ public sealed record InventoryAdjustment
     [JsonPropertyName("delta")]
     public int Delta { get; init; }
 
-    /// <summary>
-    /// Shopify's reason code, for example <c>correction</c>, <c>received</c>, <c>restock</c>, <c>damaged</c>,
-    /// <c>shrinkage</c>, <c>cycle_count_available</c>. <value>Default: <c>correction</c>.</value>
-    /// </summary>
+    /// <summary>Shopify's reason code: <c>correction</c>, <c>received</c>, <c>restock</c>, <c>damaged</c>, <c>shrinkage</c>, <c>cycle_count_available</c>... <value>Default: <c>correction</c>.</value></summary>
     [JsonPropertyName("reason")]
     public string Reason { get; init; } = "correction";
 
-    /// <summary>
-    /// The quantity expected before the change (compare-and-swap): Shopify refuses the change with
-    /// <c>CHANGE_FROM_QUANTITY_STALE</c> when the stock differs. <see langword="null"/> skips the check.
-    /// </summary>
+    /// <summary>The quantity expected before the change: Shopify refuses it with <c>CHANGE_FROM_QUANTITY_STALE</c> when the stock differs; <see langword="null"/> skips the check.</summary>
     [JsonPropertyName("changeFromQuantity")]
     public int? ChangeFromQuantity { get; init; }
 

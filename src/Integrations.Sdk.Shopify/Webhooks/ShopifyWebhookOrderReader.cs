@@ -7,42 +7,38 @@ internal static class ShopifyWebhookOrderReader
 
     public static ShopifyOrder Read(string payload)
     {
-        JsonDocument document;
+        JsonElement order;
         try
         {
-            document = JsonDocument.Parse(payload);
+            order = JsonElement.Parse(payload);
         }
         catch (JsonException ex)
         {
             throw new FormatException($"{Payload} is not valid JSON: {ex.Message}", ex);
         }
 
-        using (document)
+        if (order.ValueKind != JsonValueKind.Object)
         {
-            var order = document.RootElement;
-            if (order.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException($"{Payload} is not a JSON object.");
-            }
-
-            return new ShopifyOrder
-            {
-                Id = GlobalId(order, "Order") ?? throw new FormatException($"{Payload} has no 'admin_graphql_api_id' or 'id'."),
-                Name = Text(order, "name") ?? (Text(order, "order_number") is { } number ? "#" + number : string.Empty),
-                Email = Text(order, "email") ?? Text(order, "contact_email"),
-                CreatedAt = Date(order, "created_at") ?? default,
-                UpdatedAt = Date(order, "updated_at") ?? throw new FormatException($"{Payload} has no 'updated_at'."),
-                DisplayFinancialStatus = Text(order, "financial_status")?.ToUpperInvariant(),
-                CurrencyCode = Text(order, "currency"),
-                TotalPrice = Amount(order, "total_price") ?? 0m,
-                Customer = PlatformJson.TryGet(order, "customer", out var customer) && GlobalId(customer, "Customer") is { } customerId
-                    ? new ShopifyCustomer { Id = customerId, Email = Text(customer, "email"), FirstName = Text(customer, "first_name"), LastName = Text(customer, "last_name") }
-                    : null,
-                LineItems = PlatformJson.TryGet(order, "line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
-                    ? [.. lines.EnumerateArray().Select(ReadLineItem)]
-                    : [],
-            };
+            throw new FormatException($"{Payload} is not a JSON object.");
         }
+
+        return new ShopifyOrder
+        {
+            Id = GlobalId(order, "Order") ?? throw new FormatException($"{Payload} has no 'admin_graphql_api_id' or 'id'."),
+            Name = Text(order, "name") ?? (Text(order, "order_number") is { } number ? "#" + number : string.Empty),
+            Email = Text(order, "email") ?? Text(order, "contact_email"),
+            CreatedAt = Date(order, "created_at") ?? default,
+            UpdatedAt = Date(order, "updated_at") ?? throw new FormatException($"{Payload} has no 'updated_at'."),
+            DisplayFinancialStatus = Text(order, "financial_status")?.ToUpperInvariant(),
+            CurrencyCode = Text(order, "currency"),
+            TotalPrice = Amount(order, "total_price") ?? 0m,
+            Customer = PlatformJson.TryGet(order, "customer", out var customer) && GlobalId(customer, "Customer") is { } customerId
+                ? new ShopifyCustomer { Id = customerId, Email = Text(customer, "email"), FirstName = Text(customer, "first_name"), LastName = Text(customer, "last_name") }
+                : null,
+            LineItems = PlatformJson.TryGet(order, "line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
+                ? [.. lines.EnumerateArray().Select(ReadLineItem)]
+                : [],
+        };
     }
 
     private static ShopifyLineItem ReadLineItem(JsonElement line, int index)
@@ -70,17 +66,13 @@ internal static class ShopifyWebhookOrderReader
     /// <summary>A string or number property as non-empty text (ids are numbers in the REST shape).</summary>
     private static string? Text(JsonElement element, string name) => PlatformJson.Text(element, name) is { Length: > 0 } text ? text : null;
 
-    private static decimal? Amount(JsonElement element, string name, string prefix = "") => Text(element, name) switch
-    {
-        null => null,
-        var text when decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) => amount,
-        var text => throw new FormatException($"{Payload}'s {prefix}{name} '{text}' is not an amount."),
-    };
+    private static decimal? Amount(JsonElement element, string name, string prefix = "") => Parsed<decimal>(element, name, prefix, "an amount",
+        static text => decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) ? amount : null);
 
-    private static DateTimeOffset? Date(JsonElement element, string name) => Text(element, name) switch
-    {
-        null => null,
-        var text when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) => value,
-        var text => throw new FormatException($"{Payload}'s {name} '{text}' is not a timestamp."),
-    };
+    private static DateTimeOffset? Date(JsonElement element, string name) => Parsed<DateTimeOffset>(element, name, string.Empty, "a timestamp",
+        static text => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value : null);
+
+    private static T? Parsed<T>(JsonElement element, string name, string prefix, string what, Func<string, T?> parse)
+        where T : struct =>
+        Text(element, name) is not { } text ? null : parse(text) ?? throw new FormatException($"{Payload}'s {prefix}{name} '{text}' is not {what}.");
 }

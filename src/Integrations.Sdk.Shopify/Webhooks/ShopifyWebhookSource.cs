@@ -1,14 +1,14 @@
 namespace Integrations.Sdk.Shopify;
 
-/// <summary>
-/// Shopify webhooks: <c>X-Shopify-Hmac-Sha256</c> is Base64(HMAC-SHA256(client secret, raw body)); a delivery is one
-/// event keyed by <c>X-Shopify-Event-Id</c>.
-/// </summary>
+/// <summary>Shopify webhooks: <c>X-Shopify-Hmac-Sha256</c> is Base64(HMAC-SHA256(client secret, raw body)); a delivery is one event keyed by <c>X-Shopify-Event-Id</c>.</summary>
 /// <remarks>
 /// Shopify delivers at least once, may deliver out of order and does not always deliver: dedupe on the event id and
 /// keep an incremental poll of <see cref="ShopifyConnector.Orders"/> running to reconcile.
 /// </remarks>
-public sealed class ShopifyWebhookSource : HmacWebhookSource
+/// <param name="options">The connector's options; <see cref="ShopifyOptions.WebhookSecret"/> verifies signatures.</param>
+/// <param name="timeProvider">The clock; the system clock by default.</param>
+public sealed class ShopifyWebhookSource(IOptions<ShopifyOptions> options, TimeProvider? timeProvider = null)
+    : HmacWebhookSource(ShopifyConnector.ConnectorName, Signature, $"{nameof(ShopifyOptions)}.{nameof(ShopifyOptions.WebhookSecret)}", timeProvider)
 {
     /// <summary>The signature header.</summary>
     public const string SignatureHeader = "X-Shopify-Hmac-Sha256";
@@ -35,17 +35,7 @@ public sealed class ShopifyWebhookSource : HmacWebhookSource
         SecretName = "client secret",
     };
 
-    private readonly IOptions<ShopifyOptions> _options;
-
-    /// <summary>Creates the source; <see cref="ShopifyOptions.WebhookSecret"/> verifies signatures.</summary>
-    /// <param name="options">The connector's options.</param>
-    /// <param name="timeProvider">The clock; the system clock by default.</param>
-    public ShopifyWebhookSource(IOptions<ShopifyOptions> options, TimeProvider? timeProvider = null)
-        : base(ShopifyConnector.ConnectorName, Signature, $"{nameof(ShopifyOptions)}.{nameof(ShopifyOptions.WebhookSecret)}", timeProvider)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options;
-    }
+    private readonly IOptions<ShopifyOptions> _options = options ?? throw new ArgumentNullException(nameof(options));
 
     /// <inheritdoc />
     protected override string? Secret => _options.Value.WebhookSecret;
@@ -61,8 +51,7 @@ public sealed class ShopifyWebhookSource : HmacWebhookSource
         try
         {
             payload = new UTF8Encoding(false, true).GetString(request.Body.Span);
-            using var document = JsonDocument.Parse(request.Body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            if (JsonElement.Parse(request.Body.Span).ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException($"The Shopify webhook body ({topic}) is not a JSON object.");
             }
@@ -78,10 +67,7 @@ public sealed class ShopifyWebhookSource : HmacWebhookSource
         return [new WebhookEvent(eventId, topic, payload, occurredAt)];
     }
 
-    /// <summary>
-    /// Reads the payload of an order webhook (<c>orders/create</c>, <c>orders/updated</c>, <c>orders/paid</c>...), sent
-    /// in the REST shape, into the same <see cref="ShopifyOrder"/> the orders query returns.
-    /// </summary>
+    /// <summary>Reads an order webhook's REST-shaped payload (<c>orders/create</c>, <c>orders/paid</c>...) into the <see cref="ShopifyOrder"/> the orders query returns.</summary>
     /// <param name="payload">The event's JSON payload.</param>
     /// <returns>The order.</returns>
     /// <exception cref="FormatException">The payload is not an order; the message names the field at fault.</exception>
