@@ -100,17 +100,10 @@ public sealed class HubSpotConnector
     /// <summary>Returns the deal with this id, or <see langword="null"/> when HubSpot has none (404).</summary>
     /// <param name="dealId">The deal's id.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public async Task<HubSpotDeal?> GetDealAsync(string dealId, CancellationToken cancellationToken = default)
+    public Task<HubSpotDeal?> GetDealAsync(string dealId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dealId);
-        try
-        {
-            return await _api().GetDealAsync(dealId, string.Join(',', DealProperties), cancellationToken).ConfigureAwait(false);
-        }
-        catch (PlatformException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
+        return PlatformReads.OrNullWhenMissingAsync(_api().GetDealAsync(dealId, string.Join(',', DealProperties), cancellationToken));
     }
 
     /// <summary>Streams every deal (<c>GET /crm/v3/objects/deals</c>), page by page.</summary>

@@ -130,19 +130,7 @@ public sealed class StripeConnector
         where T : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return OrNullAsync(read(_api(), cancellationToken));
-
-        static async Task<T?> OrNullAsync(Task<T> read)
-        {
-            try
-            {
-                return await read.ConfigureAwait(false);
-            }
-            catch (PlatformException ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode == "resource_missing")
-            {
-                return null;
-            }
-        }
+        return PlatformReads.OrNullWhenMissingAsync(read(_api(), cancellationToken), "resource_missing");
     }
 
     private static StripeCustomer Checked(StripeCustomer? customer, string what) =>

@@ -44,6 +44,5 @@ internal sealed class ShopifyGraphQlClient(Func<IShopifyGraphQl> api, string api
 
     /// <summary>A successful response the connector cannot read: the request went through, so its effect is unknown.</summary>
     public static PlatformException InvalidResponse(string operationName, string problem, Exception? inner = null) =>
-        new(ShopifyConnector.ConnectorName, HttpStatusCode.OK, "invalid_response", $"{operationName}: {problem}",
-            isRetryable: false, mayHaveBeenApplied: true, innerException: inner);
+        PlatformException.InvalidResponse(ShopifyConnector.ConnectorName, $"{operationName}: {problem}", mayHaveBeenApplied: true, inner);
 }

@@ -47,8 +47,9 @@ public sealed class PlatformException : Exception
     /// <param name="platform">The connector's name.</param>
     /// <param name="message">What is wrong with the answer.</param>
     /// <param name="mayHaveBeenApplied">Whether the request was a write that may have taken effect.</param>
-    public static PlatformException InvalidResponse(string platform, string message, bool mayHaveBeenApplied = false) =>
-        new(platform, HttpStatusCode.OK, "invalid_response", message, mayHaveBeenApplied: mayHaveBeenApplied);
+    /// <param name="innerException">Why the answer could not be read (a <c>JsonException</c>), if anything threw.</param>
+    public static PlatformException InvalidResponse(string platform, string message, bool mayHaveBeenApplied = false, Exception? innerException = null) =>
+        new(platform, HttpStatusCode.OK, "invalid_response", message, mayHaveBeenApplied: mayHaveBeenApplied, innerException: innerException);
 
     /// <summary>The connector's name, for example <c>quickbooks</c>.</summary>
     public string Platform { get; }
