@@ -1,3 +1,4 @@
+using System.Net;
 using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Telemetry;
@@ -98,6 +99,21 @@ public sealed class ConnectorKitTests
 
         (await tooLong.Should().ThrowAsync<ArgumentException>()).WithMessage("*Acme accepts at most 10*");
         sent.Should().Equal("short-key");
+    }
+
+    [Fact]
+    public async Task OrNullWhenMissing_NullOnlyForTheMissingEntitysNotFound()
+    {
+        static Task<string> Fails(HttpStatusCode status, string code) =>
+            Task.FromException<string>(new PlatformException("acme", status, code, "no such thing"));
+
+        (await PlatformReads.OrNullWhenMissingAsync(Fails(HttpStatusCode.NotFound, "resource_missing"), "resource_missing")).Should().BeNull();
+        (await PlatformReads.OrNullWhenMissingAsync(Fails(HttpStatusCode.NotFound, "anything"))).Should().BeNull();
+        var otherCode = () => PlatformReads.OrNullWhenMissingAsync(Fails(HttpStatusCode.NotFound, "route_missing"), "resource_missing");
+        var serverError = () => PlatformReads.OrNullWhenMissingAsync(Fails(HttpStatusCode.InternalServerError, "resource_missing"));
+        await otherCode.Should().ThrowAsync<PlatformException>();
+        await serverError.Should().ThrowAsync<PlatformException>();
+        (await PlatformReads.OrNullWhenMissingAsync(Task.FromResult("found"))).Should().Be("found");
     }
 
     [Fact]
