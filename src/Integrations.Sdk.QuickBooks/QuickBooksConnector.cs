@@ -4,8 +4,7 @@ using Integrations.Sdk.QuickBooks.Models;
 namespace Integrations.Sdk.QuickBooks;
 
 /// <summary>
-/// The QuickBooks Online connector for one company (realm): paged queries, customer find-or-create, item lookup,
-/// invoices, sales receipts and inventory adjustments. Every write sends the step's idempotency key as QuickBooks'
+/// The QuickBooks Online connector for one company (realm). Every write sends the step's idempotency key as QuickBooks'
 /// <c>requestid</c>, so a retry replays the original answer instead of writing twice. Thread-safe.
 /// </summary>
 public sealed class QuickBooksConnector

@@ -1,10 +1,9 @@
 namespace Integrations.Sdk.QuickBooks;
 
 /// <summary>
-/// Receives QuickBooks Online webhooks, signed in <c>intuit-signature</c> with the app's verifier token, in both payload
-/// formats: legacy <c>{ "eventNotifications": [...] }</c>, one event per changed entity keyed
-/// <c>realmId:entity:id:lastUpdated</c> (it carries no event id), and CloudEvents (an array or one object) keyed by the
-/// event's <c>id</c>. Event types are CloudEvents-style for both: <c>qbo.invoice.created.v1</c>.
+/// Receives QuickBooks Online webhooks signed in <c>intuit-signature</c> with the app's verifier token: legacy
+/// (<c>eventNotifications</c>, one event per entity keyed <c>realmId:entity:id:lastUpdated</c>) and CloudEvents (keyed
+/// by <c>id</c>), both typed CloudEvents-style: <c>qbo.invoice.created.v1</c>.
 /// </summary>
 /// <param name="options">The connector's options; <see cref="QuickBooksOptions.WebhookVerifierToken"/> is read on each verification.</param>
 /// <param name="timeProvider">The clock; the system clock by default.</param>
