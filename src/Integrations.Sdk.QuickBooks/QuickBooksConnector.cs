@@ -4,8 +4,7 @@ using Integrations.Sdk.QuickBooks.Models;
 namespace Integrations.Sdk.QuickBooks;
 
 /// <summary>
-/// The QuickBooks Online connector for one company (realm): paged queries, customer find-or-create, item lookup,
-/// invoices, sales receipts and inventory adjustments. Every write sends the step's idempotency key as QuickBooks'
+/// The QuickBooks Online connector for one company (realm). Every write sends the step's idempotency key as QuickBooks'
 /// <c>requestid</c>, so a retry replays the original answer instead of writing twice. Thread-safe.
 /// </summary>
 public sealed class QuickBooksConnector
@@ -13,7 +12,6 @@ public sealed class QuickBooksConnector
     /// <summary>The connector's name: it names its HTTP options, budgets, OAuth tokens and telemetry.</summary>
     public const string ConnectorName = "quickbooks";
 
-    /// <summary>The platform's name in messages.</summary>
     internal const string DisplayName = "QuickBooks";
 
     /// <summary>The page size of <see cref="QueryAsync{T}"/>: QuickBooks' maximum <c>MAXRESULTS</c>.</summary>
@@ -64,10 +62,7 @@ public sealed class QuickBooksConnector
     /// </summary>
     public ISinkOperation<QboInventoryAdjustment, QboItem> AdjustQuantityOnHand { get; }
 
-    /// <summary>
-    /// Streams every <paramref name="entity"/> matching <paramref name="where"/>, in pages of <see cref="PageSize"/>
-    /// (<c>STARTPOSITION</c>/<c>MAXRESULTS</c>).
-    /// </summary>
+    /// <summary>Streams every <paramref name="entity"/> matching <paramref name="where"/>, in pages of <see cref="PageSize"/>.</summary>
     /// <typeparam name="T">The model to read each entity into, for example <see cref="QboCustomer"/>.</typeparam>
     /// <param name="entity">The entity, case-sensitive: <c>Customer</c>, <c>Item</c>, <c>Invoice</c>...</param>
     /// <param name="where">The conditions, without <c>WHERE</c> (see <see cref="QuickBooksQuery"/>); <see langword="null"/> for all.</param>
@@ -75,12 +70,7 @@ public sealed class QuickBooksConnector
     /// <exception cref="ArgumentException"><paramref name="entity"/> is not an entity name.</exception>
     public IAsyncEnumerable<T> QueryAsync<T>(string entity, string? where = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(entity);
-        if (!QuickBooksQuery.IsName(entity, allowDots: false))
-        {
-            throw new ArgumentException($"'{entity}' is not a QuickBooks entity name.", nameof(entity));
-        }
-
+        QuickBooksQuery.RequireName(entity, allowDots: false, "entity name");
         var filter = string.IsNullOrWhiteSpace(where) ? string.Empty : " WHERE " + where.Trim();
         return Paging.ByOffsetAsync<T>(ConnectorName, PageSize, FetchAsync, first: 1, cancellationToken: cancellationToken);
 
@@ -184,7 +174,6 @@ public sealed class QuickBooksConnector
         return await WriteAsync<QboItem>("Item", requestId, cancellationToken, update).ConfigureAwait(false);
     }
 
-    /// <summary>Posts <paramref name="body"/> to the entity's endpoint; the answer holds the entity under its name.</summary>
     private async Task<T> WriteAsync<T>(string entity, string requestId, CancellationToken cancellationToken, object body)
         where T : class
     {

@@ -8,9 +8,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class QuickBooksIntegrationsBuilderExtensions
 {
     /// <summary>
-    /// Registers the QuickBooks Online connector for one company: OAuth 2.0 with rotating refresh tokens kept under the
-    /// realm id, Intuit's per-realm budgets (10/s, 10 in flight, 500/min), <c>requestid</c> idempotency, the
-    /// <see cref="QuickBooksConnector"/> and the <see cref="QuickBooksWebhookSource"/>.
+    /// Registers the QuickBooks Online connector for one company: OAuth 2.0 with rotating refresh tokens, Intuit's per-realm
+    /// budgets (10/s, 10 in flight, 500/min), the <see cref="QuickBooksConnector"/> and the <see cref="QuickBooksWebhookSource"/>.
     /// </summary>
     /// <param name="builder">The integrations builder.</param>
     /// <param name="configure">Fills the options.</param>

@@ -12,10 +12,7 @@ public enum QuickBooksEnvironment
     Sandbox = 1,
 }
 
-/// <summary>
-/// Settings of the QuickBooks Online connector. Validated when the host starts; a missing or wrong setting fails by
-/// name. Its <see cref="ToString"/> never shows a secret.
-/// </summary>
+/// <summary>Settings of the QuickBooks Online connector, validated when the host starts; <see cref="ToString"/> never shows a secret.</summary>
 public sealed class QuickBooksOptions
 {
     /// <summary>The production API host.</summary>
@@ -67,7 +64,6 @@ public sealed class QuickBooksOptions
     public override string ToString() =>
         $"QuickBooksOptions(realm {RealmId}, {Environment}, {ResolveBaseAddress()}, client {ClientId}, secret ***, minorversion {MinorVersion})";
 
-    /// <summary>Fills the transport's options: host, OAuth 2.0 with Basic client credentials, Intuit's per-realm limits, <c>requestid</c>.</summary>
     internal void Configure(ConnectorHttpOptions http)
     {
         http.BaseAddress = ResolveBaseAddress();

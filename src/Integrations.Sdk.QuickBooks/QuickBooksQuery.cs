@@ -1,9 +1,8 @@
+using System.Runtime.CompilerServices;
+
 namespace Integrations.Sdk.QuickBooks;
 
-/// <summary>
-/// Builds pieces of QuickBooks query statements (<c>SELECT * FROM Customer WHERE DisplayName = 'O\'Brien'</c>)
-/// safely: string literals are quoted with apostrophes and backslashes escaped, as QuickBooks requires.
-/// </summary>
+/// <summary>Builds pieces of QuickBooks query statements safely: literals are quoted, apostrophes and backslashes escaped.</summary>
 public static class QuickBooksQuery
 {
     /// <summary>Returns <paramref name="value"/> as a quoted literal: <c>O'Brien</c> becomes <c>'O\'Brien'</c>.</summary>
@@ -18,17 +17,15 @@ public static class QuickBooksQuery
     /// <param name="field">The property, for example <c>DocNumber</c> or <c>MetaData.LastUpdatedTime</c>.</param>
     /// <param name="value">The value, quoted and escaped.</param>
     /// <exception cref="ArgumentException"><paramref name="field"/> is not a property name.</exception>
-    public static string Equal(string field, string value)
+    public static string Equal(string field, string value) =>
+        $"{RequireName(field, allowDots: true, "property name (letters, digits and dots only)")} = {Literal(value)}";
+
+    /// <summary>Returns <paramref name="name"/> when it is a QuickBooks name: letters and digits, and dots for a property.</summary>
+    internal static string RequireName(string name, bool allowDots, string what, [CallerArgumentExpression(nameof(name))] string? paramName = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(field);
-        if (!IsName(field, allowDots: true))
-        {
-            throw new ArgumentException($"'{field}' is not a QuickBooks property name (letters, digits and dots only).", nameof(field));
-        }
-
-        return $"{field} = {Literal(value)}";
+        ArgumentException.ThrowIfNullOrEmpty(name, paramName);
+        return char.IsAsciiLetter(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || (allowDots && c == '.'))
+            ? name
+            : throw new ArgumentException($"'{name}' is not a QuickBooks {what}.", paramName);
     }
-
-    internal static bool IsName(string text, bool allowDots) =>
-        text.Length > 0 && char.IsAsciiLetter(text[0]) && text.All(c => char.IsAsciiLetterOrDigit(c) || (allowDots && c == '.'));
 }

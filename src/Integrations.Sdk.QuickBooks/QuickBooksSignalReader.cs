@@ -1,9 +1,6 @@
 namespace Integrations.Sdk.QuickBooks;
 
-/// <summary>
-/// Reads QuickBooks Online's signals: its <c>Fault</c> error body, its <c>intuit_tid</c> request id, and its throttle
-/// (429 without <c>Retry-After</c>, after which Intuit advises waiting a minute).
-/// </summary>
+/// <summary>Reads QuickBooks Online's signals: its <c>Fault</c> error body, its <c>intuit_tid</c> request id and its throttle.</summary>
 public sealed class QuickBooksSignalReader : PlatformSignalReader
 {
     /// <summary>The header carrying Intuit's transaction id, to quote to Intuit support.</summary>
@@ -34,24 +31,9 @@ public sealed class QuickBooksSignalReader : PlatformSignalReader
     /// </summary>
     /// <param name="response">The error response.</param>
     /// <param name="body">Its body (possibly truncated).</param>
-    public override PlatformError ReadError(HttpResponseMessage response, string body)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (PlatformJson.TryGet(document.RootElement, "Fault", out var fault, ignoreCase: true) && fault.ValueKind == JsonValueKind.Object)
-            {
-                return ReadFault(fault);
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON (a gateway's HTML page, a truncated body): the default reader shows its start.
-        }
-
-        return base.ReadError(response, body);
-    }
+    public override PlatformError ReadError(HttpResponseMessage response, string body) =>
+        ReadJsonError(response, body, root =>
+            PlatformJson.TryGet(root, "Fault", out var fault, ignoreCase: true) && fault.ValueKind == JsonValueKind.Object ? ReadFault(fault) : null);
 
     private static PlatformError ReadFault(JsonElement fault)
     {

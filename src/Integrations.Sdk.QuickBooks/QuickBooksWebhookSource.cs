@@ -1,10 +1,9 @@
 namespace Integrations.Sdk.QuickBooks;
 
 /// <summary>
-/// Receives QuickBooks Online webhooks, signed in <c>intuit-signature</c> with the app's verifier token, in both payload
-/// formats: legacy <c>{ "eventNotifications": [...] }</c>, one event per changed entity keyed
-/// <c>realmId:entity:id:lastUpdated</c> (it carries no event id), and CloudEvents (an array or one object) keyed by the
-/// event's <c>id</c>. Event types are CloudEvents-style for both: <c>qbo.invoice.created.v1</c>.
+/// Receives QuickBooks Online webhooks signed in <c>intuit-signature</c> with the app's verifier token: legacy
+/// (<c>eventNotifications</c>, one event per entity keyed <c>realmId:entity:id:lastUpdated</c>) and CloudEvents (keyed
+/// by <c>id</c>), both typed CloudEvents-style: <c>qbo.invoice.created.v1</c>.
 /// </summary>
 /// <param name="options">The connector's options; <see cref="QuickBooksOptions.WebhookVerifierToken"/> is read on each verification.</param>
 /// <param name="timeProvider">The clock; the system clock by default.</param>
@@ -14,15 +13,12 @@ public sealed class QuickBooksWebhookSource(IOptions<QuickBooksOptions> options,
     /// <summary>The signature header.</summary>
     public const string SignatureHeader = "intuit-signature";
 
-    /// <summary>Base64 HMAC-SHA256 of the raw body with the verifier token.</summary>
     private static readonly HmacSignatureScheme SignatureScheme = new()
     {
         SignatureHeader = SignatureHeader,
         Encoding = SignatureEncoding.Base64,
         SecretName = "verifier token",
     };
-
-    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     private readonly IOptions<QuickBooksOptions> _options = options ?? throw new ArgumentNullException(nameof(options));
 
@@ -52,7 +48,7 @@ public sealed class QuickBooksWebhookSource(IOptions<QuickBooksOptions> options,
         ArgumentNullException.ThrowIfNull(webhookEvent);
         try
         {
-            return JsonSerializer.Deserialize<QuickBooksChange>(webhookEvent.Payload, PayloadJson) ?? throw new FormatException("The event's payload is null.");
+            return JsonSerializer.Deserialize<QuickBooksChange>(webhookEvent.Payload, PlatformJson.CamelCase) ?? throw new FormatException("The event's payload is null.");
         }
         catch (JsonException ex)
         {
@@ -88,7 +84,7 @@ public sealed class QuickBooksWebhookSource(IOptions<QuickBooksOptions> options,
                 var occurredAt = ParseTime(lastUpdated, $"{where}.lastUpdated");
                 var payload = new QuickBooksChange("legacy", realmId, name.ToLowerInvariant(), id, operation, occurredAt, PlatformJson.Text(entity, "deletedId"));
                 events.Add(new WebhookEvent(
-                    $"{realmId}:{name}:{id}:{lastUpdated}", $"qbo.{name.ToLowerInvariant()}.{operation}.v1", JsonSerializer.Serialize(payload, PayloadJson), occurredAt));
+                    $"{realmId}:{name}:{id}:{lastUpdated}", $"qbo.{name.ToLowerInvariant()}.{operation}.v1", JsonSerializer.Serialize(payload, PlatformJson.CamelCase), occurredAt));
             }
         }
 
@@ -107,7 +103,7 @@ public sealed class QuickBooksWebhookSource(IOptions<QuickBooksOptions> options,
         var deletedId = PlatformJson.TryGet(element, "data", out var data) ? PlatformJson.Text(data, "deletedid") ?? PlatformJson.Text(data, "deletedId") : null;
         var payload = new QuickBooksChange(
             "cloudevents", PlatformJson.Text(element, "intuitaccountid"), qbo ? parts[1] : null, PlatformJson.Text(element, "intuitentityid"), qbo ? parts[2] : null, occurredAt, deletedId);
-        return new WebhookEvent(id, type, JsonSerializer.Serialize(payload, PayloadJson), occurredAt);
+        return new WebhookEvent(id, type, JsonSerializer.Serialize(payload, PlatformJson.CamelCase), occurredAt);
     }
 
     private static JsonElement Object(JsonElement element, string at) =>

@@ -2,10 +2,7 @@ using Refit;
 
 namespace Integrations.Sdk.QuickBooks.Internal;
 
-/// <summary>
-/// The QuickBooks Online Accounting API endpoints the connector uses. Every call names the realm twice: in the path,
-/// and as the request's account (so budgets and OAuth tokens are kept per realm); every call carries <c>minorversion</c>.
-/// </summary>
+/// <summary>The Accounting API endpoints; each call names the realm in its path and as its account (budgets and tokens are per realm).</summary>
 [Headers("Accept: application/json")]
 internal interface IQuickBooksApi
 {
@@ -18,10 +15,7 @@ internal interface IQuickBooksApi
         [Property(IntegrationsRequest.AccountKeyName)] string account,
         CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// Creates or (sparse) updates an entity (<c>customer</c>, <c>invoice</c>, <c>salesreceipt</c>, <c>item</c>) with
-    /// <c>requestid</c>, QuickBooks' idempotency key; the answer holds the entity under its name: <c>{ "Invoice": {...} }</c>.
-    /// </summary>
+    /// <summary>Creates or sparse-updates an entity with <c>requestid</c>; the answer holds it under its name: <c>{ "Invoice": {...} }</c>.</summary>
     [Post("/v3/company/{realmId}/{entity}")]
     Task<JsonElement> WriteAsync(
         string realmId,

@@ -70,10 +70,7 @@ public sealed record QboSalesItemLineDetail
     public QboReference? TaxCodeRef { get; init; }
 }
 
-/// <summary>
-/// One line of an invoice or sales receipt. QuickBooks returns other kinds too (a <c>SubTotalLineDetail</c> line
-/// carrying the subtotal, discounts); only <see cref="QboLineDetailTypes.SalesItemLine"/> lines sell items.
-/// </summary>
+/// <summary>One line of an invoice or sales receipt; only <see cref="QboLineDetailTypes.SalesItemLine"/> lines sell items.</summary>
 public sealed record QboLine
 {
     /// <summary>The line's id within its transaction (responses only).</summary>
