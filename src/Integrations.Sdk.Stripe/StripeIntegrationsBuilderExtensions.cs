@@ -8,10 +8,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Adds the Stripe connector: <c>services.AddIntegrations().AddStripe(o =&gt; ...)</c>.</summary>
 public static class StripeIntegrationsBuilderExtensions
 {
-    /// <summary>
-    /// Registers the Stripe connector for one account: <see cref="StripeOptions"/> (validated at start), its client
-    /// (<c>Stripe-Version</c> pinned), <see cref="StripeConnector"/> and <see cref="StripeWebhookSource"/>.
-    /// </summary>
+    /// <summary>Registers one account: <see cref="StripeOptions"/> (validated at start), the client, <see cref="StripeConnector"/> and <see cref="StripeWebhookSource"/>.</summary>
     /// <param name="builder">The integrations builder.</param>
     /// <param name="configure">Fills the options.</param>
     /// <exception cref="InvalidOperationException">Stripe is already registered.</exception>
@@ -28,16 +25,14 @@ public static class StripeIntegrationsBuilderExtensions
     private static IIntegrationsBuilder Define(ConnectorDefinition<StripeOptions> stripe) => stripe
         .Validate(o => o.Validate())
         .Secrets(o => [o.ApiKey, o.WebhookSecret])
-        .Client<IStripeApi>(
-            (o, http) =>
-            {
-                http.BaseAddress = o.BaseAddress;
-                http.Auth = new ApiKeyAuth("Authorization", o.ApiKey, "Bearer ");
-                http.RateLimit = new RateLimitOptions { PermitsPerWindow = o.RequestsPerSecond, Window = TimeSpan.FromSeconds(1) };
-                http.DefaultHeaders["Stripe-Version"] = o.ApiVersion;
-                http.Signals = new StripeSignalReader();
-            },
-            PlatformJson.SnakeCase)
+        .Client<IStripeApi>((o, http) =>
+        {
+            http.BaseAddress = o.BaseAddress;
+            http.Auth = new ApiKeyAuth("Authorization", o.ApiKey, "Bearer ");
+            http.RateLimit = new RateLimitOptions { PermitsPerWindow = o.RequestsPerSecond, Window = TimeSpan.FromSeconds(1) };
+            http.DefaultHeaders["Stripe-Version"] = o.ApiVersion;
+            http.Signals = new StripeSignalReader();
+        }, PlatformJson.SnakeCase)
         .Connector(c => new StripeConnector(c.Api<IStripeApi>()))
         .Webhooks(c => new StripeWebhookSource(c.OptionsAccessor, c.Time))
         .Builder;
