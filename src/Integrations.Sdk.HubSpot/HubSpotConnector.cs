@@ -103,7 +103,7 @@ public sealed class HubSpotConnector
     public Task<HubSpotDeal?> GetDealAsync(string dealId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dealId);
-        return PlatformReads.OrNullWhenMissingAsync(_api().GetDealAsync(dealId, string.Join(',', DealProperties), cancellationToken));
+        return PlatformReads.OrNullWhenMissingAsync(ct => _api().GetDealAsync(dealId, string.Join(',', DealProperties), ct), cancellationToken: cancellationToken);
     }
 
     /// <summary>Streams every deal (<c>GET /crm/v3/objects/deals</c>), page by page.</summary>

@@ -130,7 +130,7 @@ public sealed class StripeConnector
         where T : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return PlatformReads.OrNullWhenMissingAsync(read(_api(), cancellationToken), "resource_missing");
+        return PlatformReads.OrNullWhenMissingAsync(ct => read(_api(), ct), "resource_missing", cancellationToken);
     }
 
     private static StripeCustomer Checked(StripeCustomer? customer, string what) =>

@@ -104,8 +104,8 @@ public sealed class ConnectorKitTests
     [Fact]
     public async Task OrNullWhenMissing_NullOnlyForTheMissingEntitysNotFound()
     {
-        static Task<string> Fails(HttpStatusCode status, string code) =>
-            Task.FromException<string>(new PlatformException("acme", status, code, "no such thing"));
+        static Func<CancellationToken, Task<string>> Fails(HttpStatusCode status, string code) =>
+            _ => Task.FromException<string>(new PlatformException("acme", status, code, "no such thing"));
 
         (await PlatformReads.OrNullWhenMissingAsync(Fails(HttpStatusCode.NotFound, "resource_missing"), "resource_missing")).Should().BeNull();
         (await PlatformReads.OrNullWhenMissingAsync(Fails(HttpStatusCode.NotFound, "anything"))).Should().BeNull();
@@ -113,7 +113,7 @@ public sealed class ConnectorKitTests
         var serverError = () => PlatformReads.OrNullWhenMissingAsync(Fails(HttpStatusCode.InternalServerError, "resource_missing"));
         await otherCode.Should().ThrowAsync<PlatformException>();
         await serverError.Should().ThrowAsync<PlatformException>();
-        (await PlatformReads.OrNullWhenMissingAsync(Task.FromResult("found"))).Should().Be("found");
+        (await PlatformReads.OrNullWhenMissingAsync(_ => Task.FromResult("found"))).Should().Be("found");
     }
 
     [Fact]
