@@ -34,7 +34,7 @@ public sealed class ShopifySignalReader : PlatformSignalReader
         ArgumentNullException.ThrowIfNull(budget);
 
         await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false); // so that Refit reads the same body
-        if (Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) is not { } root)
+        if (!PlatformJson.TryParse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), out var root))
         {
             return null; // Refit reports the unreadable body, with its unknown effect.
         }
@@ -67,18 +67,6 @@ public sealed class ShopifySignalReader : PlatformSignalReader
         var internalError = first.Code == "INTERNAL_SERVER_ERROR";
         return new PlatformException(ShopifyConnector.ConnectorName, response.StatusCode, first.Code ?? "graphql_error", first.Message,
             ReadRequestId(response), isRetryable: internalError, mayHaveBeenApplied: internalError || HasData(root));
-    }
-
-    private static JsonElement? Parse(string body)
-    {
-        try
-        {
-            return string.IsNullOrWhiteSpace(body) ? null : JsonElement.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static double QueryCost(CostExtension cost) => Math.Max(1, cost.RequestedQueryCost ?? cost.ActualQueryCost ?? 1);

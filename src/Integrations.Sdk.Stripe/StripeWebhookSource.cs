@@ -84,17 +84,10 @@ public sealed class StripeWebhookSource(IOptions<StripeOptions> options, TimePro
             throw new FormatException($"The Stripe event {id}: data.object is missing or not an object.");
         }
 
-        try
-        {
-            var stripeEvent = root.Deserialize<StripeEvent>(PlatformJson.SnakeCase)!; // an object is never read as null
-            stripeEvent.Id = id;
-            stripeEvent.Type = type;
-            return stripeEvent;
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"The Stripe event {id} has a field of the wrong type ({ex.Path}): {ex.Message}", ex);
-        }
+        var stripeEvent = PlatformJson.ReadAs<StripeEvent>(root, PlatformJson.SnakeCase, $"The Stripe event {id} has a field of the wrong type");
+        stripeEvent.Id = id;
+        stripeEvent.Type = type;
+        return stripeEvent;
     }
 
     private static string RequiredString(JsonElement element, string name) =>

@@ -50,15 +50,7 @@ public sealed record StripeInvoicePaymentFailed(
             throw new FormatException($"Event {stripeEvent.Id}: data.object is missing or not an object.");
         }
 
-        StripeInvoice invoice;
-        try
-        {
-            invoice = stripeEvent.Data.Object.Deserialize<StripeInvoice>(PlatformJson.SnakeCase)!; // an object is never read as null
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"Event {stripeEvent.Id}: data.object is not an invoice ({ex.Path}): {ex.Message}", ex);
-        }
+        var invoice = PlatformJson.ReadAs<StripeInvoice>(stripeEvent.Data.Object, PlatformJson.SnakeCase, $"Event {stripeEvent.Id}: data.object is not an invoice");
 
         if (string.IsNullOrEmpty(invoice.Id))
         {

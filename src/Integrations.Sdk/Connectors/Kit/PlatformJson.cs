@@ -66,6 +66,55 @@ public static class PlatformJson
         return false;
     }
 
+    /// <summary>Parses a body that may not be JSON (a proxy's page, a truncated answer).</summary>
+    /// <param name="body">The body.</param>
+    /// <param name="root">The JSON root, when the body is JSON.</param>
+    /// <returns>Whether the body is JSON.</returns>
+    public static bool TryParse(string? body, out JsonElement root)
+    {
+        root = default;
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return false;
+        }
+
+        try
+        {
+            root = JsonElement.Parse(body);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads a JSON object as <typeparamref name="T"/>; a field of the wrong type becomes a <see cref="FormatException"/>
+    /// that says what was read and names the field's path.
+    /// </summary>
+    /// <typeparam name="T">The model.</typeparam>
+    /// <param name="element">A JSON object.</param>
+    /// <param name="options">The platform's JSON options.</param>
+    /// <param name="what">What is read, for the message (for example <c>Event evt_1: data.object is not an invoice</c>).</param>
+    /// <exception cref="FormatException">The element is not an object, or does not fit <typeparamref name="T"/>.</exception>
+    public static T ReadAs<T>(JsonElement element, JsonSerializerOptions options, string what)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"{what}: not a JSON object.");
+        }
+
+        try
+        {
+            return element.Deserialize<T>(options)!; // an object is never read as null
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{what} ({ex.Path}): {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Returns a property's non-empty text, or throws a <see cref="FormatException"/> naming it.</summary>
     /// <param name="element">An object.</param>
     /// <param name="name">The property's name.</param>

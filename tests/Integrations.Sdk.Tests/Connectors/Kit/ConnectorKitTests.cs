@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Connectors.Kit;
 using Integrations.Sdk.Telemetry;
@@ -114,6 +115,19 @@ public sealed class ConnectorKitTests
         await otherCode.Should().ThrowAsync<PlatformException>();
         await serverError.Should().ThrowAsync<PlatformException>();
         (await PlatformReads.OrNullWhenMissingAsync(_ => Task.FromResult("found"))).Should().Be("found");
+    }
+
+    [Fact]
+    public void ReadAs_FieldOfTheWrongType_IsAFormatErrorNamingWhatAndThePath()
+    {
+        var ok = PlatformJson.ReadAs<AcmeOptions>(JsonElement.Parse("""{"apiKey":"k","pageSize":5}"""), PlatformJson.CamelCase, "an Acme thing");
+        var wrong = () => PlatformJson.ReadAs<AcmeOptions>(JsonElement.Parse("""{"pageSize":"many"}"""), PlatformJson.CamelCase, "an Acme thing");
+
+        (ok.ApiKey, ok.PageSize).Should().Be(("k", 5));
+        wrong.Should().Throw<FormatException>().WithMessage("an Acme thing ($.pageSize)*");
+        PlatformJson.TryParse("<html>bad gateway</html>", out _).Should().BeFalse();
+        PlatformJson.TryParse("""{"a":1}""", out var root).Should().BeTrue();
+        root.GetProperty("a").GetInt32().Should().Be(1);
     }
 
     [Fact]
