@@ -249,6 +249,7 @@ public sealed partial class StripeSimulator
             ["status"] = a.Status,
             ["body"] = a.Body,
             ["request_id"] = a.RequestId,
+            ["kept_at"] = a.KeptAt.ToUnixTimeSeconds(),
         })]),
     }), cancellationToken);
 
@@ -277,7 +278,8 @@ public sealed partial class StripeSimulator
             foreach (var node in root["idempotency"]?.AsArray() ?? [])
             {
                 var key = Text(node, "key") ?? throw Persistence.Invalid(path, "an idempotency entry has no key.");
-                simulator._idempotency[key] = new IdempotentAnswer(key, Text(node, "fingerprint")!, node!["status"]!.GetValue<int>(), Text(node, "body")!, Text(node, "request_id") ?? string.Empty);
+                simulator._idempotency[key] = new IdempotentAnswer(key, Text(node, "fingerprint")!, node!["status"]!.GetValue<int>(), Text(node, "body")!, Text(node, "request_id") ?? string.Empty,
+                    node["kept_at"] is { } keptAt ? DateTimeOffset.FromUnixTimeSeconds(keptAt.GetValue<long>()) : simulator.Time.GetUtcNow());
             }
 
             return simulator;

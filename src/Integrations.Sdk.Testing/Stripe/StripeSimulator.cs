@@ -43,7 +43,9 @@ public sealed record SimulatedStripeRequest(string Method, string Path, string E
 /// <c>Idempotency-Key</c>: the first answer of a request that started executing (including a 4xx it produced) is
 /// kept; the same key with the same parameters replays it with <c>Idempotent-Replayed: true</c> without executing
 /// again; with other parameters or another path it answers 400 <c>idempotency_error</c>. Requests refused before
-/// executing (auth, unknown parameters, an injected 5xx or 429) keep nothing. Keys do not expire.
+/// executing (auth, unknown parameters, an injected 5xx or 429) keep nothing. A key is forgotten
+/// <see cref="IdempotencyKeyLifetime"/> after its first use (24 hours, on the simulator's clock), as Stripe prunes keys at
+/// least 24 hours old: the same request then executes again.
 /// </para>
 /// <para>
 /// Seed with <see cref="AddCustomer"/>, <see cref="AddSubscription"/>, <see cref="AddInvoice"/> (seeding records no
@@ -99,6 +101,12 @@ public sealed partial class StripeSimulator : SimulatorHost
 
     /// <summary>The API version events say they are rendered in. <value>Default: <see cref="DefaultApiVersion"/>.</value></summary>
     public string ApiVersion { get; set; } = DefaultApiVersion;
+
+    /// <summary>
+    /// How long an idempotency key is kept after its first use, on the simulator's clock. <value>Default: 24 hours:
+    /// Stripe documents that keys may be removed once they are at least 24 hours old.</value>
+    /// </summary>
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>How many POSTs were answered from a kept idempotency key, without executing.</summary>
     public int IdempotentReplays => Locked(() => _replays);
@@ -217,6 +225,11 @@ public sealed partial class StripeSimulator : SimulatorHost
                     return Json(invalid.Status, invalid.Body);
                 }
 
+                if (_idempotency.TryGetValue(key, out var expired) && Time.GetUtcNow() - expired.KeptAt >= IdempotencyKeyLifetime)
+                {
+                    _idempotency.Remove(key);
+                }
+
                 if (_idempotency.TryGetValue(key, out var kept))
                 {
                     if (!string.Equals(kept.Fingerprint, fingerprint, StringComparison.Ordinal))
@@ -255,7 +268,7 @@ public sealed partial class StripeSimulator : SimulatorHost
             var body = answer.Body.ToJsonString();
             if (isPost && key is not null)
             {
-                _idempotency[key] = new IdempotentAnswer(key, fingerprint, answer.Status, body, context.Response.Headers["Request-Id"].ToString());
+                _idempotency[key] = new IdempotentAnswer(key, fingerprint, answer.Status, body, context.Response.Headers["Request-Id"].ToString(), Time.GetUtcNow());
             }
 
             return Results.Text(body, "application/json", Encoding.UTF8, answer.Status);
@@ -528,5 +541,5 @@ public sealed partial class StripeSimulator : SimulatorHost
 
     private readonly record struct Answer(int Status, JsonNode Body);
 
-    private sealed record IdempotentAnswer(string Key, string Fingerprint, int Status, string Body, string RequestId);
+    private sealed record IdempotentAnswer(string Key, string Fingerprint, int Status, string Body, string RequestId, DateTimeOffset KeptAt);
 }

@@ -113,6 +113,29 @@ public sealed class StripeSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateCustomer_SameKeyAfter24Hours_ExecutesAgainAsStripeForgetsTheKey()
+    {
+        var clock = StripeHost.Clock();
+        await using var simulator = new StripeSimulator(timeProvider: clock);
+        await simulator.StartAsync();
+        await using var services = StripeHost.Build(simulator, clock);
+        var connector = services.GetRequiredService<StripeConnector>();
+        var write = StripeHost.Write("crm:account:7", "customer");
+        var draft = new StripeCustomerDraft { Email = "sam@example.com", Name = "Sam" };
+
+        var first = await connector.CreateCustomer.ExecuteAsync(draft, write);
+        clock.Advance(TimeSpan.FromHours(24) - TimeSpan.FromMinutes(1));
+        var replayed = await connector.CreateCustomer.ExecuteAsync(draft, write);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var again = await connector.CreateCustomer.ExecuteAsync(draft, write);
+
+        replayed.Id.Should().Be(first.Id, "within 24 hours the key replays the first answer");
+        again.Id.Should().NotBe(first.Id, "a key older than 24 hours may be pruned, so the write runs again: a retry must not rely on it after a day");
+        simulator.CustomerIds.Should().HaveCount(2);
+        simulator.IdempotentReplays.Should().Be(1);
+    }
+
+    [Fact]
     public async Task CreateCustomer_CommitThenDrop_CreatesExactlyOneCustomer()
     {
         var write = StripeHost.Write("crm:account:42", "customer");
