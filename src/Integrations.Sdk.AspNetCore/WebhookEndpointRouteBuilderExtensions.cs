@@ -14,6 +14,10 @@ public static class WebhookEndpointRouteBuilderExtensions
     /// <c>/webhooks/hubspot</c>...). Each request's raw body is read up to <see cref="WebhookOptions.MaxBodyBytes"/>
     /// (413 beyond), verified (401 and nothing stored when the signature is wrong), handshakes are answered, events
     /// are deduplicated by id and stored in the inbox before the 200 goes back; processing happens afterwards.
+    /// The URL handed to the signature check (HubSpot v3 and Trello sign it) is <see cref="WebhookOptions.PublicBaseUrl"/>
+    /// plus the request's path and query when that is set, else the request's scheme, host, path base, path and query:
+    /// behind a TLS-terminating proxy, set <see cref="WebhookOptions.PublicBaseUrl"/> or use the forwarded-headers
+    /// middleware (<c>app.UseForwardedHeaders()</c>, with the proxy trusted) before the endpoints.
     /// </summary>
     /// <param name="endpoints">The application's endpoints.</param>
     /// <param name="prefix">The path prefix. <value>Default: <c>/webhooks</c>.</value></param>
@@ -53,7 +57,7 @@ public static class WebhookEndpointRouteBuilderExtensions
             return;
         }
 
-        var url = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}");
+        var url = PublicUrl(request, options.PublicBaseUrl);
         var headers = request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
         var webhook = new WebhookRequest(request.Method, url, headers, body);
         var receipt = await services.GetRequiredService<WebhookReceiver>().ReceiveAsync(source, webhook, context.RequestAborted).ConfigureAwait(false);
@@ -70,6 +74,22 @@ public static class WebhookEndpointRouteBuilderExtensions
             context.Response.ContentType = response.ContentType ?? "text/plain; charset=utf-8";
             await context.Response.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The URL the platform called, which HubSpot (v3) and Trello sign: <paramref name="publicBaseUrl"/> (the public
+    /// address of the application's root, replacing the scheme, host and path base) plus the path and query when set;
+    /// otherwise the request's own scheme, host and path base, which the forwarded-headers middleware may have set.
+    /// </summary>
+    private static Uri PublicUrl(HttpRequest request, Uri? publicBaseUrl)
+    {
+        if (publicBaseUrl is null)
+        {
+            return new Uri($"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}{request.Path.ToUriComponent()}{request.QueryString.ToUriComponent()}");
+        }
+
+        var root = publicBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        return new Uri(root + request.Path.ToUriComponent() + request.QueryString.ToUriComponent());
     }
 
     /// <summary>Reads the raw body, or returns <see langword="null"/> when it is longer than <paramref name="limit"/>.</summary>

@@ -35,4 +35,16 @@ public sealed class WebhookOptions
     /// <summary>How often an idle processor looks for due messages (new deliveries wake it at once); 1 ms to 1 hour. <value>Default: 1 second.</value></summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The public address of the application's root, as the platforms call it (for example
+    /// <c>https://hooks.example.com/</c>), when a TLS-terminating proxy or load balancer sits in front of the host.
+    /// HubSpot (v3) and Trello sign the URL they called; when this is set, that URL is rebuilt as this address plus the
+    /// request's path below the path base (<c>/webhooks/hubspot</c>) and query, so the request's scheme, host and path
+    /// base are not used. Include any path the proxy adds in front of the application (<c>https://example.com/app/</c>).
+    /// Optional; an absolute <c>http</c> or <c>https</c> URI without query or fragment. When unset, the request's
+    /// scheme and host are used, which ASP.NET Core's forwarded-headers middleware can set from a trusted proxy.
+    /// <value>Default: <see langword="null"/>.</value>
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
 }
