@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Integrations.Sdk.Telemetry;
@@ -44,6 +45,36 @@ public sealed partial class SecretRedactor
         text = BearerPattern().Replace(text, "$1" + Mask);
         text = JsonSecretPattern().Replace(text, "$1" + Mask + "\"");
         return FormSecretPattern().Replace(text, "$1" + Mask);
+    }
+
+    /// <summary>
+    /// Masks every registered secret in a record's JSON, written raw or JSON-escaped (the default encoder writes
+    /// <c>+</c> as <c>\u002B</c>), and nothing else: the credential-shaped patterns of <see cref="Redact"/> would also
+    /// mask a property named <c>key</c> or <c>token</c>, which is often the record's identity, and the payload must
+    /// still replay.
+    /// </summary>
+    internal string RedactPayload(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return json ?? string.Empty;
+        }
+
+        foreach (var secret in _secrets.Keys)
+        {
+            if (json.Contains(secret, StringComparison.Ordinal))
+            {
+                json = json.Replace(secret, Mask, StringComparison.Ordinal);
+            }
+
+            var escaped = JsonEncodedText.Encode(secret).ToString();
+            if (!string.Equals(escaped, secret, StringComparison.Ordinal) && json.Contains(escaped, StringComparison.Ordinal))
+            {
+                json = json.Replace(escaped, Mask, StringComparison.Ordinal);
+            }
+        }
+
+        return json;
     }
 
     [GeneratedRegex(@"((?:Bearer|Basic)\s+)[A-Za-z0-9\-._~+/=]{4,}", RegexOptions.IgnoreCase)]

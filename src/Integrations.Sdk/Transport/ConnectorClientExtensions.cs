@@ -123,6 +123,7 @@ public static class ConnectorClientExtensions
         var budgets = sp.GetRequiredService<RateLimitBudgets>();
         var metrics = sp.GetRequiredService<IntegrationsMetrics>();
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Integrations.Sdk.Transport");
+        var redactor = sp.GetRequiredService<SecretRedactor>();
         var circuit = new CircuitBreakerStateProvider();
         sp.GetRequiredService<ConnectorCircuits>().Track(clientName, circuit);
 
@@ -145,7 +146,7 @@ public static class ConnectorClientExtensions
                     var reason = args.Outcome.Exception is PlatformException pe
                         ? (pe.StatusCode is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : pe.ErrorCode ?? "error")
                         : args.Outcome.Exception?.GetType().Name ?? "error";
-                    Log.Retrying(logger, connector, request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath ?? "?", args.AttemptNumber + 1, args.RetryDelay, reason);
+                    Log.Retrying(logger, connector, request?.Method.Method ?? "?", redactor.Redact(request?.RequestUri?.AbsolutePath ?? "?"), args.AttemptNumber + 1, args.RetryDelay, reason);
                     return default;
                 },
             });

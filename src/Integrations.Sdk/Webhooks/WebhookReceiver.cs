@@ -87,7 +87,9 @@ internal sealed class WebhookReceiver
         {
             // Signed by the platform but not understood: kept, dead-lettered, for a person to look at.
             var now = _time.GetUtcNow();
-            var body = Encoding.UTF8.GetString(request.Body.Span);
+            // This copy is never processed again (a fixed converter gets the event from a resend or a reconciliation
+            // run, not from here), so unlike a pending event it is stored redacted: see docs/operations.md.
+            var body = _redactor.Redact(Encoding.UTF8.GetString(request.Body.Span));
             var id = "malformed:" + Convert.ToHexStringLower(SHA256.HashData(request.Body.Span).AsSpan(0, 12));
             var reason = $"the body could not be read: {_redactor.Redact(ex.Message)}";
             await _inbox.TryAddAsync(

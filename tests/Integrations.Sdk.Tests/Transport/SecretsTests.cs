@@ -26,29 +26,47 @@ public sealed class SecretsTests : IDisposable
     public void Dispose() => _server.Stop();
 
     [Fact]
-    public async Task ApiKeyEchoedByThePlatform_NeverAppearsInLogsExceptionsOrDeadLetters()
+    public async Task ApiKeyInPayloadsExceptionsAndResponses_NeverAppearsInLogsReportsOrDeadLetters()
     {
         _server.Given(Request.Create().WithPath("/items").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(401)
                 .WithBody($"{{\"message\":\"key {ApiKey} is revoked\",\"access_token\":\"{AccessToken}\"}}"));
         var time = TestHost.Clock();
         await using var sp = TestHost.Build(_server.Url!, time, o => o.Auth = new ApiKeyAuth("X-Api-Key", ApiKey), integrations: i => i
-            .AddSync<int>("secret-sync", s => s.FromEvents().Key(n => $"n:{n}").WithStepRetries(1, TimeSpan.Zero)
-                .Step("call", WriteSafety.ReadOnly, async (_, c, ct) => await c.Get<IFakeApi>().ListItemsAsync(cancellationToken: ct))));
+            // The registered key sits in a string property of each record, and in the message of a step's exception.
+            .AddSync<Customer>("secret-sync", s => s.FromEvents().Key(c => $"c:{c.Id}").WithStepRetries(1, TimeSpan.Zero)
+                .Step("call", WriteSafety.ReadOnly, async (c, ctx, ct) => c.Id == "thrower"
+                    ? throw new InvalidOperationException($"the platform refused the note '{c.Note}'")
+                    : await ctx.Get<IFakeApi>().ListItemsAsync(cancellationToken: ct)))
+            // A record that cannot be serialized: its dead letter falls back to the record's ToString.
+            .AddSync<Unserializable>("secret-fallback", s => s.FromEvents().Key(c => $"u:{c.Id}").WithStepRetries(1, TimeSpan.Zero)
+                .Step<int>("call", WriteSafety.ReadOnly, (c, _, _) => throw new InvalidOperationException($"refused {c.Note}"))));
 
         var error = await FluentActions.Awaiting(() => sp.GetRequiredService<IFakeApi>().ListItemsAsync()).Should().ThrowAsync<PlatformException>();
-        var report = await sp.GetRequiredService<ISyncRunner>().ProcessAsync("secret-sync", [1]);
+        var runner = sp.GetRequiredService<ISyncRunner>();
+        var report = await runner.ProcessAsync("secret-sync", [new Customer("api", $"key {ApiKey}"), new Customer("thrower", ApiKey)]);
+        var fallback = await runner.ProcessAsync("secret-fallback", [new Unserializable("1", ApiKey, typeof(int))]);
         var deadLetters = await sp.GetRequiredService<IDeadLetterStore>().ListAsync();
 
         _server.LogEntries.First().RequestMessage!.Headers!["X-Api-Key"].Single().Should().Be(ApiKey, "the key is sent to the platform");
         error.Which.Message.Should().Contain("is revoked");
-        report.Summary.DeadLettered.Should().Be(1);
-        deadLetters.Should().ContainSingle();
+        report.Summary.DeadLettered.Should().Be(2);
+        fallback.Summary.DeadLettered.Should().Be(1);
+        deadLetters.Should().HaveCount(3);
+        deadLetters.Single(d => d.RecordKey == "c:thrower").Reason.Should().Contain("the platform refused the note '***'");
+        deadLetters.Single(d => d.RecordKey == "c:api").Payload.Should().Contain("api").And.Contain("key ***", "the payload keeps its other fields");
+        deadLetters.Single(d => d.RecordKey == "u:1").Payload.Should().Contain("could not be serialized");
         AssertNoSecret(error.Which.ToString());
         AssertNoSecret(string.Join("\n", deadLetters.Select(d => d.Reason + d.Payload)));
-        AssertNoSecret(string.Join("\n", report.Records.Select(r => r.Reason)));
+        AssertNoSecret(report.ToString() + fallback.ToString());
+        AssertNoSecret(string.Join("\n", report.Records.Concat(fallback.Records).Select(r => r.Reason)));
         AssertNoSecretInLogs(sp.GetFakeLogCollector());
     }
+
+    private sealed record Customer(string Id, string Note);
+
+    /// <summary>System.Text.Json refuses a <see cref="Type"/> property, so the payload falls back to ToString.</summary>
+    private sealed record Unserializable(string Id, string Note, Type Kind);
 
     [Fact]
     public async Task OAuthTokensAndClientSecret_NeverAppearInLogsOrExceptions()

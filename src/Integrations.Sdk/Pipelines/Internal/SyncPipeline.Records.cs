@@ -17,7 +17,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         {
             var payload = SerializePayload(value);
             key = "unkeyed:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload)).AsSpan(0, 8));
-            return await DeadLetterAsync(run, key, payload, "$key", $"the record key could not be computed: {_engine.Redactor.Redact(ex.Message)}", 0, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
+            return await DeadLetterAsync(run, key, payload, "$key", $"the record key could not be computed: {ex.Message}", 0, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
         }
 
         using var activity = IntegrationsTelemetry.Source.StartActivity("integrations.record");
@@ -32,7 +32,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return await DeadLetterAsync(run, key, SerializePayload(value), "$filter", $"the filter threw: {_engine.Redactor.Redact(ex.Message)}", 0, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
+            return await DeadLetterAsync(run, key, SerializePayload(value), "$filter", $"the filter threw: {ex.Message}", 0, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
         }
 
         using (await _keyLocks.AcquireAsync(key, cancellationToken).ConfigureAwait(false))
@@ -56,7 +56,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return await DeadLetterAsync(run, key, SerializePayload(value), "$map", _engine.Redactor.Redact(ex.Message), 1, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
+                return await DeadLetterAsync(run, key, SerializePayload(value), "$map", ex.Message, 1, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
             }
 
             var results = memos.Values.Where(m => m.State == StepState.Completed).ToDictionary(m => m.Step, m => m.ResultJson, StringComparer.Ordinal);
@@ -106,7 +106,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    return await DeadLetterAsync(run, context.RecordKey, SerializePayload(source), branch.Name, $"the branch condition threw: {_engine.Redactor.Redact(ex.Message)}", 0, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
+                    return await DeadLetterAsync(run, context.RecordKey, SerializePayload(source), branch.Name, $"the branch condition threw: {ex.Message}", 0, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
                 }
 
                 problem = await RunNodesAsync(matches ? branch.Then : branch.Otherwise, source, record, context, memos, run, cancellationToken).ConfigureAwait(false);

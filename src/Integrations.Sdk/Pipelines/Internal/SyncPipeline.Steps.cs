@@ -80,10 +80,10 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         {
             _engine.Metrics.StepDuration(Name, step.Name, false, _engine.Time.GetElapsedTime(started));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            var reason = $"step '{step.Name}' failed after {attempt.Attempts} attempt(s): {_engine.Redactor.Redact(ex.Message)}";
+            var reason = $"step '{step.Name}' failed after {attempt.Attempts} attempt(s): {ex.Message}";
             if (attempt.LastKind == FailureKind.Ambiguous && !step.CanRetryAmbiguous)
             {
-                reason = $"step '{step.Name}' may or may not have been applied (unsafe write, outcome unknown), so it is not resent: {_engine.Redactor.Redact(ex.Message)}";
+                reason = $"step '{step.Name}' may or may not have been applied (unsafe write, outcome unknown), so it is not resent: {ex.Message}";
                 return await DeadLetterAsync(run, key, SerializePayload(source), step.Name, reason, attempt.Attempts, DeadLetterKind.Ambiguous, ex, cancellationToken).ConfigureAwait(false);
             }
 

@@ -27,10 +27,11 @@ internal sealed class PlatformResponseHandler(
         using var activity = IntegrationsTelemetry.Source.StartActivity("integrations.http.attempt", ActivityKind.Client);
         activity?.SetTag("integrations.connector", connector);
         activity?.SetTag("http.request.method", request.Method.Method);
-        activity?.SetTag("url.path", request.RequestUri?.AbsolutePath);
-
         var method = request.Method.Method;
-        var path = request.RequestUri?.AbsolutePath ?? "?";
+
+        // Some platforms put the token in the path (a bot token): the path is redacted once, for the trace and the logs.
+        var path = redactor.Redact(request.RequestUri?.AbsolutePath ?? "?");
+        activity?.SetTag("url.path", path);
         var started = timeProvider.GetTimestamp();
         HttpResponseMessage response;
         try
