@@ -112,8 +112,6 @@ public static class IntegrationsServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
 
-        // Each connector's named ConnectorHttpOptions are validated on start (AddConnectorClient asks for it by name).
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorHttpOptions>, ConnectorHttpOptionsValidator>());
         services.TryAddSingleton<SyncRunner>();
         services.TryAddSingleton<ISyncRunner>(sp => sp.GetRequiredService<SyncRunner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SyncScheduler>());

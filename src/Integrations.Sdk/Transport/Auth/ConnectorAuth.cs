@@ -100,6 +100,9 @@ public sealed class QueryParameterAuth(params (string Name, string Value)[] para
 
     private sealed class QueryHandler(string connector, (string Name, string Value)[] parameters) : DelegatingHandler
     {
+        private readonly string[] _prefixes = [.. parameters.Select(p => Uri.EscapeDataString(p.Name) + "=")];
+        private readonly string _appended = string.Join('&', parameters.Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value)));
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var uri = request.RequestUri ?? throw new InvalidOperationException($"{connector}: the request has no URI.");
@@ -111,14 +114,10 @@ public sealed class QueryParameterAuth(params (string Name, string Value)[] para
 
             // The handler runs on every attempt of the same request: parameters an earlier attempt added are replaced, not repeated.
             var kept = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
-                .Where(pair => !parameters.Any(p => pair.StartsWith(Uri.EscapeDataString(p.Name) + "=", StringComparison.Ordinal)));
-            var query = new StringBuilder(string.Join('&', kept));
-            foreach (var (name, value) in parameters)
-            {
-                query.Append(query.Length > 0 ? "&" : string.Empty).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-            }
+                .Where(pair => !_prefixes.Any(prefix => pair.StartsWith(prefix, StringComparison.Ordinal)));
+            var query = string.Join('&', kept.Append(_appended));
 
-            request.RequestUri = new UriBuilder(uri) { Query = query.ToString() }.Uri;
+            request.RequestUri = new UriBuilder(uri) { Query = query }.Uri;
             return base.SendAsync(request, cancellationToken);
         }
     }
