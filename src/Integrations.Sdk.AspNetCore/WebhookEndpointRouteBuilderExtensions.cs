@@ -28,10 +28,12 @@ public static class WebhookEndpointRouteBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
         var receiver = endpoints.ServiceProvider.GetRequiredService<WebhookReceiver>();
         var group = endpoints.MapGroup(prefix);
+        var handshakes = endpoints.ServiceProvider.GetServices<IWebhookSource>().OfType<IWebhookHandshake>().Cast<IWebhookSource>().Select(s => s.Name).ToHashSet();
         foreach (var source in receiver.Sources)
         {
-            // HEAD too: Trello checks a callback URL with HEAD before it creates a webhook (its source answers 200).
-            group.MapMethods("/" + source, [HttpMethods.Post, HttpMethods.Head], (HttpContext context) => HandleAsync(context, source))
+            // HEAD too for a source that answers a handshake: Trello checks a callback URL with HEAD before it creates a webhook.
+            string[] methods = handshakes.Contains(source) ? [HttpMethods.Post, HttpMethods.Head] : [HttpMethods.Post];
+            group.MapMethods("/" + source, methods, (HttpContext context) => HandleAsync(context, source))
                 .WithName("integrations-webhook-" + source)
                 .DisableAntiforgery();
         }

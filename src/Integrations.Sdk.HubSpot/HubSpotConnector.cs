@@ -36,6 +36,8 @@ public sealed class HubSpotConnector
     /// <summary>The deal properties read.</summary>
     public static readonly IReadOnlyList<string> DealProperties = ["dealname", "dealstage", "pipeline", "amount", "closedate", "hs_lastmodifieddate", "hubspot_owner_id"];
 
+    private static readonly string DealPropertyList = string.Join(',', DealProperties);
+
     private const string Iso8601Utc = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     private readonly Func<IHubSpotApi> _api;
@@ -103,15 +105,14 @@ public sealed class HubSpotConnector
     public Task<HubSpotDeal?> GetDealAsync(string dealId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dealId);
-        return PlatformReads.OrNullWhenMissingAsync(ct => _api().GetDealAsync(dealId, string.Join(',', DealProperties), ct), cancellationToken: cancellationToken);
+        return PlatformReads.OrNullWhenMissingAsync(ct => _api().GetDealAsync(dealId, DealPropertyList, ct), cancellationToken: cancellationToken);
     }
 
     /// <summary>Streams every deal (<c>GET /crm/v3/objects/deals</c>), page by page.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     public IAsyncEnumerable<HubSpotDeal> ListDealsAsync(CancellationToken cancellationToken = default)
     {
-        var properties = string.Join(',', DealProperties);
-        return PageAsync((api, after, ct) => api.ListDealsAsync(PageSize, after, properties, ct), cancellationToken);
+        return PageAsync((api, after, ct) => api.ListDealsAsync(PageSize, after, DealPropertyList, ct), cancellationToken);
     }
 
     /// <summary>Streams the deals in one stage (search, <c>dealstage EQ</c>), page by page.</summary>

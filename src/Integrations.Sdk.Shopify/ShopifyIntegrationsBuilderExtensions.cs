@@ -27,7 +27,7 @@ public static class ShopifyIntegrationsBuilderExtensions
                 http.RateLimit = new RateLimitOptions { PermitsPerWindow = 2, Window = TimeSpan.FromSeconds(1), MaxConcurrency = 4 };
                 http.Signals = new ShopifySignalReader();
             },
-            ShopifyJsonContext.WireOptions)
+            ShopifyJsonContext.Default.Options)
         .Connector(c => new ShopifyConnector(c.Api<IShopifyGraphQl>(), c.Options))
         .Webhooks(c => new ShopifyWebhookSource(c.OptionsAccessor, c.Time))
         .Builder;

@@ -34,11 +34,24 @@ public sealed class ShopifySignalReader : PlatformSignalReader
         ArgumentNullException.ThrowIfNull(budget);
 
         await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false); // so that Refit reads the same body
-        if (!PlatformJson.TryParse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), out var root))
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (JsonException)
         {
             return null; // Refit reports the unreadable body, with its unknown effect.
         }
 
+        using (document)
+        {
+            return Inspect(document.RootElement, response, budget);
+        }
+    }
+
+    private PlatformException? Inspect(JsonElement root, HttpResponseMessage response, RateLimitBudget budget)
+    {
         var cost = ReadCost(root);
         if (cost?.ThrottleStatus is { } status)
         {

@@ -72,7 +72,7 @@ public sealed class StripeWebhookSource(IOptions<StripeOptions> options, TimePro
         }
 
         var id = RequiredString(root, "id");
-        var type = RequiredString(root, "type");
+        _ = RequiredString(root, "type"); // checked here for its message; read with the rest below
         if (!root.TryGetProperty("created", out var created) || created.ValueKind != JsonValueKind.Number || !created.TryGetInt64(out _))
         {
             throw new FormatException("The Stripe event's created is missing or not Unix seconds.");
@@ -84,10 +84,7 @@ public sealed class StripeWebhookSource(IOptions<StripeOptions> options, TimePro
             throw new FormatException($"The Stripe event {id}: data.object is missing or not an object.");
         }
 
-        var stripeEvent = PlatformJson.ReadAs<StripeEvent>(root, PlatformJson.SnakeCase, $"The Stripe event {id} has a field of the wrong type");
-        stripeEvent.Id = id;
-        stripeEvent.Type = type;
-        return stripeEvent;
+        return PlatformJson.ReadAs<StripeEvent>(root, PlatformJson.SnakeCase, $"The Stripe event {id} has a field of the wrong type");
     }
 
     private static string RequiredString(JsonElement element, string name) =>

@@ -81,6 +81,15 @@ public sealed class TrelloConnector
             : throw PlatformException.InvalidResponse(ConnectorName, "the answer to a card creation holds no card id", mayHaveBeenApplied: true);
     }
 
-    private static string Marker(CardDraft draft, WriteContext context) =>
-        string.IsNullOrWhiteSpace(draft.ExternalId) ? context.IdempotencyKey : draft.ExternalId.Trim();
+    private static string Marker(CardDraft draft, WriteContext context)
+    {
+        if (!string.IsNullOrWhiteSpace(draft.ExternalId))
+        {
+            return draft.ExternalId.Trim();
+        }
+
+        // An empty marker would match every card created the same way.
+        ArgumentException.ThrowIfNullOrEmpty(context.IdempotencyKey, nameof(context));
+        return context.IdempotencyKey;
+    }
 }

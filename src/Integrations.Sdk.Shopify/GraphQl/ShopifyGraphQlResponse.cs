@@ -1,3 +1,3 @@
 namespace Integrations.Sdk.Shopify.GraphQl;
 
-internal sealed record ShopifyGraphQlResponse(JsonElement? Data, JsonElement? Errors, JsonElement? Extensions);
+internal sealed record ShopifyGraphQlResponse(JsonElement? Data, JsonElement? Errors);

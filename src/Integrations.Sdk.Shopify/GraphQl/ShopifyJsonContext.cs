@@ -14,7 +14,4 @@ namespace Integrations.Sdk.Shopify.GraphQl;
 [JsonSerializable(typeof(VariantsData))]
 [JsonSerializable(typeof(AdjustData))]
 [JsonSerializable(typeof(CostExtension))]
-internal sealed partial class ShopifyJsonContext : JsonSerializerContext
-{
-    public static JsonSerializerOptions WireOptions { get; } = new(JsonSerializerDefaults.Web) { TypeInfoResolver = Default };
-}
+internal sealed partial class ShopifyJsonContext : JsonSerializerContext;

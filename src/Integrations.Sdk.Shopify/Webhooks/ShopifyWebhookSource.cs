@@ -35,6 +35,8 @@ public sealed class ShopifyWebhookSource(IOptions<ShopifyOptions> options, TimeP
         SecretName = "client secret",
     };
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly IOptions<ShopifyOptions> _options = options ?? throw new ArgumentNullException(nameof(options));
 
     /// <inheritdoc />
@@ -50,8 +52,9 @@ public sealed class ShopifyWebhookSource(IOptions<ShopifyOptions> options, TimeP
         string payload;
         try
         {
-            payload = new UTF8Encoding(false, true).GetString(request.Body.Span);
-            if (JsonElement.Parse(request.Body.Span).ValueKind != JsonValueKind.Object)
+            payload = StrictUtf8.GetString(request.Body.Span);
+            using var document = JsonDocument.Parse(request.Body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException($"The Shopify webhook body ({topic}) is not a JSON object.");
             }

@@ -100,8 +100,9 @@ internal sealed class GraphQlCost
             {
                 if (part.Name is "nodes" or "edges")
                 {
-                    var items = requested ? Enumerable.Repeat<JsonNode?>(null, size) : (Child(value, part.ResponseKey) as JsonArray ?? []).AsEnumerable();
-                    cost += items.Sum(item => ItemCost(part, item, requested));
+                    cost += requested
+                        ? size * ItemCost(part, null, requested) // every requested item costs the same
+                        : (Child(value, part.ResponseKey) as JsonArray ?? []).Sum(item => ItemCost(part, item, requested));
                 }
                 else
                 {
