@@ -122,6 +122,11 @@ internal static class PostgreSqlSchema
         CREATE INDEX ix_inbox_claimable ON {schema}.inbox (due_at, due_at_100ns, received_at, received_at_100ns, id)
             WHERE state IN (0, 1);
         """,
+        """
+        -- The token of each message's latest claim: a change after a claim applies only under it (fencing).
+        -- A nullable column without a default: adding it rewrites nothing.
+        ALTER TABLE {schema}.inbox ADD COLUMN claim_token text NULL;
+        """,
     ];
 
     /// <summary>The version a schema has once every migration is applied.</summary>

@@ -5,23 +5,25 @@ public sealed partial class PostgreSqlStateStore
     private const string InboxColumns = """
         id, source, event_id, event_type, payload,
         occurred_at, occurred_at_100ns, occurred_at_offset, received_at, received_at_100ns, received_at_offset,
-        state, attempts, due_at, due_at_100ns, due_at_offset, error
+        state, attempts, due_at, due_at_100ns, due_at_offset, error, claim_token
         """;
 
     private const string InsertInboxSql = $$"""
         INSERT INTO {schema}.inbox ({{InboxColumns}})
         VALUES (@id, @source, @event_id, @event_type, @payload,
                 @occurred_at, @occurred_at_100ns, @occurred_at_offset, @received_at, @received_at_100ns, @received_at_offset,
-                @state, @attempts, @due_at, @due_at_100ns, @due_at_offset, @error)
+                @state, @attempts, @due_at, @due_at_100ns, @due_at_offset, @error, @claim_token)
         ON CONFLICT (id) DO NOTHING;
         """;
 
     // One statement. The inner SELECT locks the rows it picks and skips rows another transaction has locked, so
     // concurrent claimers (in any process) each get different messages and never wait for one another; a row that
     // another claimer changed meanwhile is re-checked against the WHERE clause before it is locked.
+    // gen_random_uuid() is evaluated for each row, so every claimed message gets its own token.
     private const string ClaimInboxSql = $$"""
         UPDATE {schema}.inbox
-        SET state = 1, attempts = attempts + 1, due_at = @lease, due_at_100ns = @lease_100ns, due_at_offset = @lease_offset
+        SET state = 1, attempts = attempts + 1, due_at = @lease, due_at_100ns = @lease_100ns, due_at_offset = @lease_offset,
+            claim_token = replace(gen_random_uuid()::text, '-', '')
         WHERE id IN (
             SELECT id FROM {schema}.inbox
             WHERE state IN (0, 1) AND (due_at, due_at_100ns) <= (@now, @now_100ns)
@@ -35,15 +37,18 @@ public sealed partial class PostgreSqlStateStore
 
     private const string CountInboxSql = "SELECT state, COUNT(*) FROM {schema}.inbox GROUP BY state;";
 
-    private const string CompleteInboxSql = "UPDATE {schema}.inbox SET state = 2, error = NULL WHERE id = @id;";
+    // A change after a claim applies only while the message is processing under that claim's token.
+    private const string ClaimHolds = "WHERE id = @id AND state = 1 AND claim_token = @claim_token";
 
-    private const string RetryInboxSql = """
+    private const string CompleteInboxSql = $"UPDATE {{schema}}.inbox SET state = 2, error = NULL {ClaimHolds};";
+
+    private const string RetryInboxSql = $$"""
         UPDATE {schema}.inbox
         SET state = 0, due_at = @due_at, due_at_100ns = @due_at_100ns, due_at_offset = @due_at_offset, error = @error
-        WHERE id = @id;
+        {{ClaimHolds}};
         """;
 
-    private const string DeadLetterInboxSql = "UPDATE {schema}.inbox SET state = 3, error = @error WHERE id = @id;";
+    private const string DeadLetterInboxSql = $"UPDATE {{schema}}.inbox SET state = 3, error = @error {ClaimHolds};";
 
     /// <inheritdoc />
     async ValueTask<bool> IWebhookInbox.TryAddAsync(InboxMessage message, CancellationToken cancellationToken)
@@ -65,6 +70,7 @@ public sealed partial class PostgreSqlStateStore
                 AddInt(parameters, "attempts", m.Attempts);
                 PostgreSqlTimestamps.Add(parameters, "due_at", m.DueAt);
                 AddText(parameters, "error", m.Error);
+                AddText(parameters, "claim_token", m.ClaimToken);
             },
             cancellationToken).ConfigureAwait(false);
         return added == 1;
@@ -91,16 +97,16 @@ public sealed partial class PostgreSqlStateStore
     }
 
     /// <inheritdoc />
-    ValueTask IWebhookInbox.CompleteAsync(string id, CancellationToken cancellationToken) =>
-        UpdateInboxAsync(id, CompleteInboxSql, null, null, cancellationToken);
+    ValueTask<bool> IWebhookInbox.CompleteAsync(InboxMessage claimed, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(claimed, CompleteInboxSql, null, null, cancellationToken);
 
     /// <inheritdoc />
-    ValueTask IWebhookInbox.RetryAsync(string id, DateTimeOffset dueAt, string error, CancellationToken cancellationToken) =>
-        UpdateInboxAsync(id, RetryInboxSql, dueAt, error ?? string.Empty, cancellationToken);
+    ValueTask<bool> IWebhookInbox.RetryAsync(InboxMessage claimed, DateTimeOffset dueAt, string error, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(claimed, RetryInboxSql, dueAt, error ?? string.Empty, cancellationToken);
 
     /// <inheritdoc />
-    ValueTask IWebhookInbox.DeadLetterAsync(string id, string reason, CancellationToken cancellationToken) =>
-        UpdateInboxAsync(id, DeadLetterInboxSql, null, reason ?? string.Empty, cancellationToken);
+    ValueTask<bool> IWebhookInbox.DeadLetterAsync(InboxMessage claimed, string reason, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(claimed, DeadLetterInboxSql, null, reason ?? string.Empty, cancellationToken);
 
     /// <inheritdoc />
     async ValueTask<InboxMessage?> IWebhookInbox.GetAsync(string id, CancellationToken cancellationToken)
@@ -117,15 +123,16 @@ public sealed partial class PostgreSqlStateStore
         return StateRows.InboxCounts(lines);
     }
 
-    private async ValueTask UpdateInboxAsync(string id, string sql, DateTimeOffset? dueAt, string? error, CancellationToken cancellationToken)
+    private async ValueTask<bool> UpdateInboxAsync(InboxMessage claimed, string sql, DateTimeOffset? dueAt, string? error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(id);
+        var token = StateGuard.ClaimTokenOf(claimed);
         var changed = await WriteAsync(
             sql,
-            (id, dueAt, error),
+            (claimed.Id, token, dueAt, error),
             static (parameters, value) =>
             {
-                AddText(parameters, "id", value.id);
+                AddText(parameters, "id", value.Id);
+                AddText(parameters, "claim_token", value.token);
                 if (value.dueAt is { } due)
                 {
                     PostgreSqlTimestamps.Add(parameters, "due_at", due);
@@ -137,6 +144,6 @@ public sealed partial class PostgreSqlStateStore
                 }
             },
             cancellationToken).ConfigureAwait(false);
-        StateGuard.ThrowIfNoInboxMessage(changed, id);
+        return changed == 1;
     }
 }

@@ -107,6 +107,10 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_inbox_state_due ON inbox (state, due_at_ticks, received_at_ticks, id);
         """,
+        """
+        -- The token of each message's latest claim: a change after a claim applies only under it (fencing).
+        ALTER TABLE inbox ADD COLUMN claim_token TEXT NULL;
+        """,
     ];
 
     /// <summary>The version a database has once every migration is applied.</summary>

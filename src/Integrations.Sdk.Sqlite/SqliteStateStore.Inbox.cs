@@ -2,18 +2,19 @@ namespace Integrations.Sdk.Sqlite;
 
 public sealed partial class SqliteStateStore : IWebhookInbox
 {
-    private const string InboxColumns = "id, source, event_id, event_type, payload, occurred_at, received_at, state, attempts, due_at, error";
+    private const string InboxColumns = "id, source, event_id, event_type, payload, occurred_at, received_at, state, attempts, due_at, error, claim_token";
 
     private const string InsertInboxSql = """
-        INSERT INTO inbox (id, source, event_id, event_type, payload, occurred_at, received_at, received_at_ticks, state, attempts, due_at, due_at_ticks, error)
-        VALUES ($id, $source, $event_id, $event_type, $payload, $occurred_at, $received_at, $received_at_ticks, $state, $attempts, $due_at, $due_at_ticks, $error)
+        INSERT INTO inbox (id, source, event_id, event_type, payload, occurred_at, received_at, received_at_ticks, state, attempts, due_at, due_at_ticks, error, claim_token)
+        VALUES ($id, $source, $event_id, $event_type, $payload, $occurred_at, $received_at, $received_at_ticks, $state, $attempts, $due_at, $due_at_ticks, $error, $claim_token)
         ON CONFLICT (id) DO NOTHING;
         """;
 
     // One statement: the claim is atomic, and concurrent claimers (instances, processes) never share a message.
+    // randomblob() is evaluated for each row, so every claimed message gets its own token.
     private const string ClaimInboxSql = $"""
         UPDATE inbox
-        SET state = 1, attempts = attempts + 1, due_at = $lease, due_at_ticks = $lease_ticks
+        SET state = 1, attempts = attempts + 1, due_at = $lease, due_at_ticks = $lease_ticks, claim_token = lower(hex(randomblob(16)))
         WHERE id IN (
             SELECT id FROM inbox
             WHERE state IN (0, 1) AND due_at_ticks <= $now_ticks
@@ -25,6 +26,9 @@ public sealed partial class SqliteStateStore : IWebhookInbox
     private const string SelectInboxSql = $"SELECT {InboxColumns} FROM inbox WHERE id = $id;";
 
     private const string CountInboxSql = "SELECT state, COUNT(*) FROM inbox GROUP BY state;";
+
+    // A change after a claim applies only while the message is processing under that claim's token.
+    private const string ClaimHolds = "WHERE id = $id AND state = 1 AND claim_token = $claim_token";
 
     /// <inheritdoc />
     async ValueTask<bool> IWebhookInbox.TryAddAsync(InboxMessage message, CancellationToken cancellationToken)
@@ -48,6 +52,7 @@ public sealed partial class SqliteStateStore : IWebhookInbox
                 parameters.AddWithValue("$due_at", FormatTimestamp(m.DueAt));
                 parameters.AddWithValue("$due_at_ticks", m.DueAt.UtcTicks);
                 parameters.AddWithValue("$error", DbValue(m.Error));
+                parameters.AddWithValue("$claim_token", DbValue(m.ClaimToken));
             },
             cancellationToken).ConfigureAwait(false);
         return added == 1;
@@ -85,16 +90,16 @@ public sealed partial class SqliteStateStore : IWebhookInbox
     }
 
     /// <inheritdoc />
-    ValueTask IWebhookInbox.CompleteAsync(string id, CancellationToken cancellationToken) =>
-        UpdateInboxAsync(id, "UPDATE inbox SET state = 2, error = NULL WHERE id = $id;", null, null, cancellationToken);
+    ValueTask<bool> IWebhookInbox.CompleteAsync(InboxMessage claimed, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(claimed, $"UPDATE inbox SET state = 2, error = NULL {ClaimHolds};", null, null, cancellationToken);
 
     /// <inheritdoc />
-    ValueTask IWebhookInbox.RetryAsync(string id, DateTimeOffset dueAt, string error, CancellationToken cancellationToken) =>
-        UpdateInboxAsync(id, "UPDATE inbox SET state = 0, due_at = $due_at, due_at_ticks = $due_at_ticks, error = $error WHERE id = $id;", dueAt, error ?? string.Empty, cancellationToken);
+    ValueTask<bool> IWebhookInbox.RetryAsync(InboxMessage claimed, DateTimeOffset dueAt, string error, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(claimed, $"UPDATE inbox SET state = 0, due_at = $due_at, due_at_ticks = $due_at_ticks, error = $error {ClaimHolds};", dueAt, error ?? string.Empty, cancellationToken);
 
     /// <inheritdoc />
-    ValueTask IWebhookInbox.DeadLetterAsync(string id, string reason, CancellationToken cancellationToken) =>
-        UpdateInboxAsync(id, "UPDATE inbox SET state = 3, error = $error WHERE id = $id;", null, reason ?? string.Empty, cancellationToken);
+    ValueTask<bool> IWebhookInbox.DeadLetterAsync(InboxMessage claimed, string reason, CancellationToken cancellationToken) =>
+        UpdateInboxAsync(claimed, $"UPDATE inbox SET state = 3, error = $error {ClaimHolds};", null, reason ?? string.Empty, cancellationToken);
 
     /// <inheritdoc />
     async ValueTask<InboxMessage?> IWebhookInbox.GetAsync(string id, CancellationToken cancellationToken)
@@ -111,15 +116,16 @@ public sealed partial class SqliteStateStore : IWebhookInbox
         return StateRows.InboxCounts(lines);
     }
 
-    private async ValueTask UpdateInboxAsync(string id, string sql, DateTimeOffset? dueAt, string? error, CancellationToken cancellationToken)
+    private async ValueTask<bool> UpdateInboxAsync(InboxMessage claimed, string sql, DateTimeOffset? dueAt, string? error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(id);
+        var token = StateGuard.ClaimTokenOf(claimed);
         var changed = await WriteAsync(
             sql,
-            (id, dueAt, error),
+            (claimed.Id, token, dueAt, error),
             static (parameters, value) =>
             {
-                parameters.AddWithValue("$id", value.id);
+                parameters.AddWithValue("$id", value.Id);
+                parameters.AddWithValue("$claim_token", value.token);
                 if (value.dueAt is { } due)
                 {
                     parameters.AddWithValue("$due_at", FormatTimestamp(due));
@@ -132,6 +138,6 @@ public sealed partial class SqliteStateStore : IWebhookInbox
                 }
             },
             cancellationToken).ConfigureAwait(false);
-        StateGuard.ThrowIfNoInboxMessage(changed, id);
+        return changed == 1;
     }
 }

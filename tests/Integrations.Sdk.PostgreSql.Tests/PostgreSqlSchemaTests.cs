@@ -66,6 +66,61 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Upgrade_AnInboxOfTheFirstVersion_GetsClaimTokens_AndKeepsItsMessages()
+    {
+        // A version 1 schema, written as that version did: no claim_token column. One message pending, one claimed by
+        // a processor of that version (its lease ends at 02:01), one completed.
+        var quoted = $"\"{_schema.Name}\"";
+        await PostgreSqlTestServer.ScalarAsync(
+            $"CREATE SCHEMA {quoted};"
+            + PostgreSqlSchema.CreateVersionTable.Replace("{schema}", quoted, StringComparison.Ordinal)
+            + PostgreSqlSchema.Migrations[0].Replace("{schema}", quoted, StringComparison.Ordinal)
+            + $"INSERT INTO {quoted}.schema_version (version, applied_at) VALUES (1, now());"
+            + $$"""
+                INSERT INTO {{quoted}}.inbox (id, source, event_id, event_type, payload,
+                    occurred_at, occurred_at_100ns, occurred_at_offset, received_at, received_at_100ns, received_at_offset,
+                    state, attempts, due_at, due_at_100ns, due_at_offset, error)
+                VALUES ('m-pending', 'stripe', 'evt_1', 'invoice.paid', '{"id":"evt_1"}', NULL, NULL, NULL, '2026-11-28 02:00:00+00', 0, 0, 0, 0, '2026-11-28 02:00:00+00', 0, 0, NULL),
+                       ('m-claimed', 'stripe', 'evt_2', 'invoice.paid', '{"id":"evt_2"}', '2026-11-28 01:59:00+00', 0, 60, '2026-11-28 02:00:00+00', 1, 0, 1, 1, '2026-11-28 02:01:00+00', 0, 0, NULL),
+                       ('m-done', 'stripe', 'evt_3', 'invoice.paid', '{"id":"evt_3"}', NULL, NULL, NULL, '2026-11-28 02:00:00+00', 2, 0, 2, 1, '2026-11-28 02:00:00+00', 0, 0, NULL);
+                """);
+
+        var store = _schema.Open();
+        IWebhookInbox inbox = store;
+
+        (await inbox.CountAsync()).Should().Be(new InboxCounts(1, 1, 1, 0));
+        store.MigrationsApplied.Should().Be(PostgreSqlSchema.CurrentVersion - 1);
+        (await PostgreSqlTestServer.ScalarAsync($"SELECT MAX(version) FROM {quoted}.schema_version;")).Should().Be(PostgreSqlSchema.CurrentVersion);
+        (await inbox.GetAsync("m-claimed")).Should().Be(new InboxMessage
+        {
+            Id = "m-claimed",
+            Source = "stripe",
+            EventId = "evt_2",
+            EventType = "invoice.paid",
+            Payload = "{\"id\":\"evt_2\"}",
+            OccurredAt = new DateTimeOffset(2026, 11, 28, 2, 59, 0, TimeSpan.FromHours(1)),
+            ReceivedAt = new DateTimeOffset(2026, 11, 28, 2, 0, 0, TimeSpan.Zero).AddTicks(1),
+            State = InboxState.Processing,
+            Attempts = 1,
+            DueAt = new DateTimeOffset(2026, 11, 28, 2, 1, 0, TimeSpan.Zero),
+            ClaimToken = null,
+        });
+
+        // The claim made before the upgrade has no token, so nothing settles under it; once its lease ends the message
+        // is claimed again, with a token, and settles under that.
+        var now = new DateTimeOffset(2026, 11, 28, 2, 2, 0, TimeSpan.Zero);
+        var claimed = await inbox.ClaimAsync(now, now.AddMinutes(1), max: 10);
+        claimed.Select(m => m.Id).Should().Equal("m-pending", "m-claimed");
+        claimed.Should().OnlyContain(m => m.ClaimToken != null);
+        foreach (var message in claimed)
+        {
+            (await inbox.CompleteAsync(message)).Should().BeTrue();
+        }
+
+        (await inbox.CountAsync()).Should().Be(new InboxCounts(0, 0, 3, 0));
+    }
+
+    [SkippableFact]
     public async Task FirstUse_ASchemaOfANewerVersion_FailsNamingTheSchemaOption()
     {
         var store = _schema.Open();

@@ -136,29 +136,47 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Completing_a_missing_message_among_concurrent_writes_fails_that_call_alone()
+    public async Task Inbox_changes_under_a_lost_claim_among_concurrent_writes_are_refused_alone()
     {
         await using var store = _database.Open();
         IWebhookInbox inbox = store;
         IStepMemoStore memos = store;
-        var outcomes = new Task[50];
+        const int Messages = 10;
+        for (var i = 0; i < Messages; i++)
+        {
+            await inbox.TryAddAsync(new InboxMessage
+            {
+                Id = InboxMessage.CreateId("shopify", $"evt-{i}"),
+                Source = "shopify",
+                EventId = $"evt-{i}",
+                EventType = "orders/create",
+                Payload = "{}",
+                ReceivedAt = StateTestData.Origin.AddTicks(i),
+                DueAt = StateTestData.Origin,
+                State = InboxState.Pending,
+            });
+        }
+
+        var claimed = await inbox.ClaimAsync(StateTestData.Origin, StateTestData.Origin.AddMinutes(1), Messages);
+        var outcomes = new Task<bool>[50];
         await StateTestData.RunConcurrently(outcomes.Length, async i =>
         {
-            // Completing an unknown message fails; the memo writes around it must not.
-            outcomes[i] = i % 10 == 0
-                ? inbox.CompleteAsync($"missing-{i}").AsTask()
-                : memos.SaveAsync(new StepMemo("orders", $"k{i}", "s", StepState.Completed, null, 0, 1, StateTestData.Origin)).AsTask();
-            try
-            {
-                await outcomes[i];
-            }
-            catch (KeyNotFoundException)
-            {
-            }
+            // Every fifth call completes a claimed message, half of them under a token that is not its claim's: the
+            // group commit must give each statement its own answer. The memo writes around them all succeed.
+            outcomes[i] = i % 5 == 0
+                ? inbox.CompleteAsync(i % 10 == 0 ? claimed[i / 5] with { ClaimToken = "lost" } : claimed[i / 5]).AsTask()
+                : SaveAsync(i);
+            await outcomes[i];
         });
 
-        outcomes.Where((_, i) => i % 10 == 0).Should().OnlyContain(t => t.IsFaulted && t.Exception!.InnerException is KeyNotFoundException);
-        outcomes.Where((_, i) => i % 10 != 0).Should().OnlyContain(t => t.IsCompletedSuccessfully);
+        outcomes.Select(t => t.Result).Should().Equal(Enumerable.Range(0, outcomes.Length).Select(i => i % 10 != 0));
+        (await inbox.CountAsync()).Should().Be(new InboxCounts(0, Messages / 2, Messages / 2, 0));
+
+        async Task<bool> SaveAsync(int i)
+        {
+            await memos.SaveAsync(new StepMemo("orders", $"k{i}", "s", StepState.Completed, null, 0, 1, StateTestData.Origin));
+            return true;
+        }
     }
 
     [Fact]
@@ -199,8 +217,8 @@ public sealed class SqliteStateStoreTests : IDisposable
 
         (await ((ICheckpointStore)store).GetAsync("orders")).Should().BeNull();
 
-        SqliteSchema.CurrentVersion.Should().Be(2);
-        ReadSchemaVersions().Should().Equal(1, 2);
+        SqliteSchema.CurrentVersion.Should().Be(3);
+        ReadSchemaVersions().Should().Equal(1, 2, 3);
         using var connection = _database.OpenRawConnection();
         ReadStrings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;")
             .Should().Equal("checkpoints", "dead_letters", "inbox", "run_history", "schema_version", "step_memo", "tokens");
@@ -223,7 +241,50 @@ public sealed class SqliteStateStoreTests : IDisposable
 
         (await ((ICheckpointStore)store).GetAsync("orders")).Should().Be("2026-01-01");
         (await ((IWebhookInbox)store).CountAsync()).Should().Be(new InboxCounts(0, 0, 0, 0));
-        ReadSchemaVersions().Should().Equal(1, 2);
+        ReadSchemaVersions().Should().Equal(1, 2, 3);
+    }
+
+    [Fact]
+    public async Task An_inbox_of_the_second_version_gets_claim_tokens_and_keeps_its_messages()
+    {
+        // A version 2 file, written as that version did: no claim_token column. One message pending, one claimed by
+        // a processor of that version (its lease ends at 02:01), one completed.
+        Directory.CreateDirectory(Path.GetDirectoryName(_database.Path)!);
+        using (var connection = _database.OpenRawConnection())
+        {
+            Execute(connection, SqliteSchema.CreateVersionTable + SqliteSchema.Migrations[0] + SqliteSchema.Migrations[1]
+                + "INSERT INTO schema_version (version, applied_at) VALUES (1, '2026-01-01T00:00:00.0000000+00:00'), (2, '2026-01-01T00:00:00.0000000+00:00');");
+            var received = new DateTimeOffset(2026, 11, 28, 2, 0, 0, TimeSpan.Zero);
+            var leaseEnd = received.AddMinutes(1);
+            Execute(connection, $$"""
+                INSERT INTO inbox (id, source, event_id, event_type, payload, occurred_at, received_at, received_at_ticks, state, attempts, due_at, due_at_ticks, error)
+                VALUES ('m-pending', 'stripe', 'evt_1', 'invoice.paid', '{"id":"evt_1"}', NULL, '{{received:O}}', {{received.UtcTicks}}, 0, 0, '{{received:O}}', {{received.UtcTicks}}, NULL),
+                       ('m-claimed', 'stripe', 'evt_2', 'invoice.paid', '{"id":"evt_2"}', '{{received.AddMinutes(-1):O}}', '{{received:O}}', {{received.UtcTicks + 1}}, 1, 1, '{{leaseEnd:O}}', {{leaseEnd.UtcTicks}}, NULL),
+                       ('m-done', 'stripe', 'evt_3', 'invoice.paid', '{"id":"evt_3"}', NULL, '{{received:O}}', {{received.UtcTicks + 2}}, 2, 1, '{{received:O}}', {{received.UtcTicks}}, NULL);
+                """);
+        }
+
+        await using var store = _database.Open();
+        IWebhookInbox inbox = store;
+
+        (await inbox.CountAsync()).Should().Be(new InboxCounts(1, 1, 1, 0));
+        ReadSchemaVersions().Should().Equal(1, 2, 3);
+        var claimedBefore = (await inbox.GetAsync("m-claimed"))!;
+        claimedBefore.Should().Match<InboxMessage>(m => m.EventId == "evt_2" && m.Payload == "{\"id\":\"evt_2\"}" && m.Attempts == 1
+            && m.OccurredAt == new DateTimeOffset(2026, 11, 28, 1, 59, 0, TimeSpan.Zero) && m.ClaimToken == null);
+
+        // The claim made before the upgrade has no token, so nothing settles under it; once its lease ends the message
+        // is claimed again, with a token, and settles under that.
+        var now = new DateTimeOffset(2026, 11, 28, 2, 2, 0, TimeSpan.Zero);
+        var claimed = await inbox.ClaimAsync(now, now.AddMinutes(1), max: 10);
+        claimed.Select(m => m.Id).Should().BeEquivalentTo(["m-pending", "m-claimed"]);
+        claimed.Should().OnlyContain(m => m.ClaimToken != null);
+        foreach (var message in claimed)
+        {
+            (await inbox.CompleteAsync(message)).Should().BeTrue();
+        }
+
+        (await inbox.CountAsync()).Should().Be(new InboxCounts(0, 0, 3, 0));
     }
 
     [Fact]

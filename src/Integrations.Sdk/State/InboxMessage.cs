@@ -54,6 +54,15 @@ public sealed record InboxMessage
     /// <summary>The last error, or the reason it was dead-lettered. Never contains secrets.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// The token of the message's latest claim, fresh on every <see cref="IWebhookInbox.ClaimAsync"/>; <see langword="null"/>
+    /// if it was never claimed. A change after a claim (<see cref="IWebhookInbox.CompleteAsync"/>,
+    /// <see cref="IWebhookInbox.RetryAsync"/>, <see cref="IWebhookInbox.DeadLetterAsync"/>) is applied only while the
+    /// message is still <see cref="InboxState.Processing"/> under this token, so a processor whose claim was taken over
+    /// changes nothing.
+    /// </summary>
+    public string? ClaimToken { get; init; }
+
     /// <summary>Returns the inbox id of an event: stable, so a redelivery maps to the same message.</summary>
     /// <param name="source">The webhook source's name.</param>
     /// <param name="eventId">The platform's event id.</param>

@@ -37,15 +37,16 @@ internal static class StateGuard
         ArgumentNullException.ThrowIfNull(memo.Step, nameof(memo));
     }
 
-    /// <summary>Throws <see cref="KeyNotFoundException"/> when an update of the inbox message <paramref name="id"/> changed no row.</summary>
-    /// <param name="changed">The rows the update changed.</param>
-    /// <param name="id">The message's id.</param>
-    /// <exception cref="KeyNotFoundException"><paramref name="changed"/> is 0.</exception>
-    internal static void ThrowIfNoInboxMessage(int changed, string id)
+    /// <summary>Returns the claim token of a message to settle, or throws when it is missing.</summary>
+    /// <param name="claimed">The message as the inbox's claim returned it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="claimed"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The message has no claim token; the parameter is <c>claimed</c>.</exception>
+    internal static string ClaimTokenOf(InboxMessage claimed)
     {
-        if (changed == 0)
-        {
-            throw new KeyNotFoundException($"No inbox message has the id '{id}'.");
-        }
+        ArgumentNullException.ThrowIfNull(claimed);
+        ArgumentNullException.ThrowIfNull(claimed.Id, nameof(claimed));
+        return claimed.ClaimToken ?? throw new ArgumentException(
+            $"{nameof(InboxMessage)}.{nameof(InboxMessage.ClaimToken)} of inbox message '{claimed.Id}' is null: only a message returned by {nameof(IWebhookInbox.ClaimAsync)} can be completed, retried or dead-lettered.",
+            nameof(claimed));
     }
 }

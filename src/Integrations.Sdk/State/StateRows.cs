@@ -67,7 +67,7 @@ internal sealed class StateRows(int timestampColumns, Func<DbDataReader, int, Da
 
     /// <summary>
     /// Reads an <see cref="InboxMessage"/>: id, source, event_id, event_type, payload, occurred_at (nullable),
-    /// received_at, state, attempts, due_at, error.
+    /// received_at, state, attempts, due_at, error, claim_token (nullable).
     /// </summary>
     public InboxMessage InboxMessage(DbDataReader reader)
     {
@@ -85,6 +85,7 @@ internal sealed class StateRows(int timestampColumns, Func<DbDataReader, int, Da
             Attempts = row.Int32(),
             DueAt = row.Timestamp(),
             Error = row.NullableText(),
+            ClaimToken = row.NullableText(),
         };
     }
 

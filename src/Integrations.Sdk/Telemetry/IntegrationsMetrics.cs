@@ -6,7 +6,8 @@ namespace Integrations.Sdk.Telemetry;
 /// <summary>
 /// The SDK's metrics, on the meter named <see cref="IntegrationsTelemetry.Name"/>:
 /// <c>integrations.records</c> (by sync and outcome), <c>integrations.http.retries</c>,
-/// <c>integrations.ratelimit.waits</c>, <c>integrations.webhooks</c> and the <c>integrations.step.duration</c> histogram (seconds).
+/// <c>integrations.ratelimit.waits</c>, <c>integrations.webhooks</c>, <c>integrations.webhooks.claims_lost</c> and the
+/// <c>integrations.step.duration</c> histogram (seconds).
 /// </summary>
 internal sealed class IntegrationsMetrics
 {
@@ -15,6 +16,7 @@ internal sealed class IntegrationsMetrics
     private readonly Counter<long> _rateLimitWaits;
     private readonly Histogram<double> _stepDuration;
     private readonly Counter<long> _webhooks;
+    private readonly Counter<long> _webhookClaimsLost;
 
     /// <summary>Creates the instruments through the host's meter factory.</summary>
     /// <param name="meterFactory">The meter factory.</param>
@@ -26,6 +28,7 @@ internal sealed class IntegrationsMetrics
         _retries = meter.CreateCounter<long>("integrations.http.retries", "{retry}", "HTTP requests retried, by connector.");
         _rateLimitWaits = meter.CreateCounter<long>("integrations.ratelimit.waits", "{wait}", "Requests that waited for a rate-limit budget, by connector.");
         _webhooks = meter.CreateCounter<long>("integrations.webhooks", "{request}", "Webhook deliveries by source and outcome (accepted, duplicate, rejected, dead_lettered, handshake).");
+        _webhookClaimsLost = meter.CreateCounter<long>("integrations.webhooks.claims_lost", "{change}", "Inbox changes refused because the message's claim had passed on (its lease ran out and it was claimed again), by source.");
         _stepDuration = meter.CreateHistogram<double>("integrations.step.duration", "s", "Duration of pipeline steps that ran, by sync, step and result.");
     }
 
@@ -34,6 +37,9 @@ internal sealed class IntegrationsMetrics
 
     internal void Webhook(string source, string outcome) =>
         _webhooks.Add(1, new TagList { { "integrations.webhook.source", source }, { "integrations.outcome", outcome } });
+
+    internal void WebhookClaimLost(string source) =>
+        _webhookClaimsLost.Add(1, new KeyValuePair<string, object?>("integrations.webhook.source", source));
 
     internal void Retry(string connector) => _retries.Add(1, new KeyValuePair<string, object?>("integrations.connector", connector));
 

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(3004, LogLevel.Error, "Inbox message {Id} ({Source} {EventType}) dead-lettered after {Attempts} attempt(s): {Reason}")]
     public static partial void InboxDeadLettered(ILogger logger, string id, string source, string eventType, int attempts, string reason);
 
+    [LoggerMessage(3005, LogLevel.Warning, "Inbox message {Id} ({Source} {EventType}): attempt {Attempt} could not {Change} it, its claim had passed on (the lease ran out and the message was claimed again); the change was not applied")]
+    public static partial void InboxClaimLost(ILogger logger, string id, string source, string eventType, int attempt, string change);
+
     [LoggerMessage(2001, LogLevel.Information, "Sync {Sync}: run {RunId} started (dry run: {DryRun}, checkpoint: {Checkpoint})")]
     public static partial void RunStarted(ILogger logger, string sync, string runId, bool dryRun, string? checkpoint);
 

@@ -7,7 +7,9 @@ namespace Integrations.Sdk.Webhooks;
 /// <summary>
 /// Drains the webhook inbox through the routed syncs: claims due messages with a lease, converts each event to its
 /// sync's record type and processes it with the same pipeline, step memo and outcomes as polling. A failed attempt
-/// is retried later with a growing delay; after <see cref="WebhookOptions.MaxAttempts"/> it is dead-lettered.
+/// is retried later with a growing delay; after <see cref="WebhookOptions.MaxAttempts"/> it is dead-lettered. Every change
+/// is made under the message's latest claim, so an attempt that outlived its lease cannot undo the work of the
+/// processor that claimed the message after it.
 /// </summary>
 internal sealed class WebhookProcessor : BackgroundService
 {
@@ -17,6 +19,7 @@ internal sealed class WebhookProcessor : BackgroundService
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
     private readonly SecretRedactor _redactor;
+    private readonly IntegrationsMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private CancellationTokenSource _wake = new();
@@ -29,6 +32,7 @@ internal sealed class WebhookProcessor : BackgroundService
         IOptions<WebhookOptions> options,
         TimeProvider timeProvider,
         SecretRedactor redactor,
+        IntegrationsMetrics metrics,
         ILogger<WebhookProcessor> logger)
     {
         _inbox = inbox;
@@ -37,6 +41,7 @@ internal sealed class WebhookProcessor : BackgroundService
         _options = options.Value;
         _time = timeProvider;
         _redactor = redactor;
+        _metrics = metrics;
         _logger = logger;
         receiver.Stored += Wake;
     }
@@ -56,7 +61,7 @@ internal sealed class WebhookProcessor : BackgroundService
     {
         using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
         var running = new HashSet<Task>();
-        var inProgress = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        var inProgress = new System.Collections.Concurrent.ConcurrentDictionary<string, InboxClaim>(StringComparer.Ordinal);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -95,14 +100,17 @@ internal sealed class WebhookProcessor : BackgroundService
                 foreach (var message in claimed)
                 {
                     // Each claimed message keeps one of the slots taken above until it is settled. A message still in
-                    // progress here whose lease ran out comes back from the claim: the attempt in progress settles it.
-                    if (!inProgress.TryAdd(message.Id, 0))
+                    // progress here whose lease ran out comes back from the claim: the attempt in progress takes the
+                    // new claim and settles the message under it.
+                    if (inProgress.TryGetValue(message.Id, out var current) && current.TryRenew(message))
                     {
                         slots.Release();
                         continue;
                     }
 
-                    var task = ProcessAsync(message, stoppingToken);
+                    var claim = new InboxClaim(message);
+                    inProgress[message.Id] = claim;
+                    var task = ProcessAsync(claim, stoppingToken);
                     lock (running)
                     {
                         running.Add(task);
@@ -111,8 +119,9 @@ internal sealed class WebhookProcessor : BackgroundService
                     _ = task.ContinueWith(
                         (t, state) =>
                         {
-                            var (set, semaphore, ids, id) = ((HashSet<Task>, SemaphoreSlim, System.Collections.Concurrent.ConcurrentDictionary<string, byte>, string))state!;
-                            ids.TryRemove(id, out _);
+                            var (set, semaphore, ids, done) = ((HashSet<Task>, SemaphoreSlim, System.Collections.Concurrent.ConcurrentDictionary<string, InboxClaim>, InboxClaim))state!;
+                            ids.TryRemove(KeyValuePair.Create(done.Id, done)); // not a newer attempt's entry
+
                             lock (set)
                             {
                                 set.Remove(t);
@@ -120,7 +129,7 @@ internal sealed class WebhookProcessor : BackgroundService
 
                             semaphore.Release();
                         },
-                        (running, slots, inProgress, message.Id),
+                        (running, slots, inProgress, claim),
                         CancellationToken.None,
                         TaskContinuationOptions.ExecuteSynchronously,
                         TaskScheduler.Default);
@@ -177,8 +186,9 @@ internal sealed class WebhookProcessor : BackgroundService
         }
     }
 
-    private async Task ProcessAsync(InboxMessage message, CancellationToken cancellationToken)
+    private async Task ProcessAsync(InboxClaim claim, CancellationToken cancellationToken)
     {
+        var message = claim.Latest; // the event is the same under every claim
         var e = new WebhookEvent(message.EventId, message.EventType, message.Payload, message.OccurredAt);
         try
         {
@@ -192,8 +202,7 @@ internal sealed class WebhookProcessor : BackgroundService
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     var reason = $"the event could not be read as the record of sync '{route.Sync}': {_redactor.Redact(ex.Message)}";
-                    await _inbox.DeadLetterAsync(message.Id, reason, CancellationToken.None).ConfigureAwait(false);
-                    Log.InboxDeadLettered(_logger, message.Id, message.Source, message.EventType, message.Attempts, reason);
+                    await SettleAsync(claim, reason, giveUp: true).ConfigureAwait(false);
                     return;
                 }
 
@@ -212,22 +221,131 @@ internal sealed class WebhookProcessor : BackgroundService
                 // the event itself is done.
             }
 
-            await _inbox.CompleteAsync(message.Id, CancellationToken.None).ConfigureAwait(false);
+            await SettleAsync(claim, error: null).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var error = _redactor.Redact(ex.Message);
-            if (message.Attempts >= _options.MaxAttempts)
+            await SettleAsync(claim, _redactor.Redact(ex.Message)).ConfigureAwait(false);
+        }
+        finally
+        {
+            claim.Close();
+        }
+    }
+
+    /// <summary>
+    /// Completes the message (no <paramref name="error"/>), or after a failed attempt puts it back with a growing delay
+    /// or dead-letters it (at <see cref="WebhookOptions.MaxAttempts"/>, or at once when <paramref name="giveUp"/>),
+    /// under its latest claim. A change the inbox refuses because the claim has passed on is made again under a newer
+    /// claim this processor got meanwhile, if any; otherwise it is dropped, logged (event 3005) and counted: the
+    /// message belongs to whoever claimed it since.
+    /// </summary>
+    private async Task SettleAsync(InboxClaim claim, string? error, bool giveUp = false)
+    {
+        while (true)
+        {
+            var message = claim.Latest;
+            string change;
+            bool applied;
+            if (error is null)
             {
-                await _inbox.DeadLetterAsync(message.Id, $"gave up after {message.Attempts} attempt(s): {error}", CancellationToken.None).ConfigureAwait(false);
-                Log.InboxDeadLettered(_logger, message.Id, message.Source, message.EventType, message.Attempts, error);
+                change = "complete";
+                applied = await _inbox.CompleteAsync(message, CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (giveUp || message.Attempts >= _options.MaxAttempts)
+            {
+                change = "dead-letter";
+                var reason = giveUp ? error : $"gave up after {message.Attempts} attempt(s): {error}";
+                applied = await _inbox.DeadLetterAsync(message, reason, CancellationToken.None).ConfigureAwait(false);
+                if (applied)
+                {
+                    Log.InboxDeadLettered(_logger, message.Id, message.Source, message.EventType, message.Attempts, error);
+                }
+            }
+            else
+            {
+                change = "retry";
+                var delay = TimeSpan.FromTicks(Math.Min(_options.RetryMaxDelay.Ticks, _options.RetryBaseDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
+                var due = _time.GetUtcNow() + delay;
+                applied = await _inbox.RetryAsync(message, due, error, CancellationToken.None).ConfigureAwait(false);
+                if (applied)
+                {
+                    Log.InboxRetry(_logger, message.Id, message.Source, message.EventType, message.Attempts, due, error);
+                }
+            }
+
+            if (applied)
+            {
                 return;
             }
 
-            var delay = TimeSpan.FromTicks(Math.Min(_options.RetryMaxDelay.Ticks, _options.RetryBaseDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
-            var due = _time.GetUtcNow() + delay;
-            await _inbox.RetryAsync(message.Id, due, error, CancellationToken.None).ConfigureAwait(false);
-            Log.InboxRetry(_logger, message.Id, message.Source, message.EventType, message.Attempts, due, error);
+            if (!claim.Superseded(message))
+            {
+                Log.InboxClaimLost(_logger, message.Id, message.Source, message.EventType, message.Attempts, change);
+                _metrics.WebhookClaimLost(message.Source);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The claim an attempt in progress settles its message under: the latest one this processor got. When the lease
+    /// runs out mid-attempt and this processor's own loop claims the message again, the new claim goes to the attempt
+    /// in progress instead of starting a second one.
+    /// </summary>
+    private sealed class InboxClaim(InboxMessage first)
+    {
+        private readonly Lock _gate = new();
+        private InboxMessage _latest = first;
+        private bool _over;
+
+        public string Id { get; } = first.Id;
+
+        public InboxMessage Latest
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _latest;
+                }
+            }
+        }
+
+        /// <summary>Hands a newer claim to the attempt in progress; <see langword="false"/> once the attempt is over (a new attempt must take it).</summary>
+        public bool TryRenew(InboxMessage newer)
+        {
+            lock (_gate)
+            {
+                if (!_over)
+                {
+                    _latest = newer;
+                }
+
+                return !_over;
+            }
+        }
+
+        /// <summary>
+        /// After a change under <paramref name="used"/> was refused: whether a newer claim came meanwhile, to make it
+        /// again under. If none did, the attempt is over, and a claim arriving later starts a new one.
+        /// </summary>
+        public bool Superseded(InboxMessage used)
+        {
+            lock (_gate)
+            {
+                _over = ReferenceEquals(_latest, used);
+                return !_over;
+            }
+        }
+
+        /// <summary>Ends the attempt: a claim arriving later starts a new one.</summary>
+        public void Close()
+        {
+            lock (_gate)
+            {
+                _over = true;
+            }
         }
     }
 }

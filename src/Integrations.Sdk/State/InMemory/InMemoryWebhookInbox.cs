@@ -28,7 +28,7 @@ public sealed class InMemoryWebhookInbox : IWebhookInbox
                 .Where(m => m.State is InboxState.Pending or InboxState.Processing && m.DueAt <= now)
                 .OrderBy(m => m.DueAt).ThenBy(m => m.ReceivedAt).ThenBy(m => m.Id, StringComparer.Ordinal)
                 .Take(max)
-                .Select(m => m with { State = InboxState.Processing, DueAt = leaseUntil, Attempts = m.Attempts + 1 })
+                .Select(m => m with { State = InboxState.Processing, DueAt = leaseUntil, Attempts = m.Attempts + 1, ClaimToken = Guid.NewGuid().ToString("N") })
                 .ToList();
             foreach (var message in claimed)
             {
@@ -40,16 +40,16 @@ public sealed class InMemoryWebhookInbox : IWebhookInbox
     }
 
     /// <inheritdoc />
-    public ValueTask CompleteAsync(string id, CancellationToken cancellationToken = default) =>
-        Update(id, m => m with { State = InboxState.Completed, Error = null }, cancellationToken);
+    public ValueTask<bool> CompleteAsync(InboxMessage claimed, CancellationToken cancellationToken = default) =>
+        Update(claimed, m => m with { State = InboxState.Completed, Error = null }, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask RetryAsync(string id, DateTimeOffset dueAt, string error, CancellationToken cancellationToken = default) =>
-        Update(id, m => m with { State = InboxState.Pending, DueAt = dueAt, Error = error }, cancellationToken);
+    public ValueTask<bool> RetryAsync(InboxMessage claimed, DateTimeOffset dueAt, string error, CancellationToken cancellationToken = default) =>
+        Update(claimed, m => m with { State = InboxState.Pending, DueAt = dueAt, Error = error }, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask DeadLetterAsync(string id, string reason, CancellationToken cancellationToken = default) =>
-        Update(id, m => m with { State = InboxState.DeadLettered, Error = reason }, cancellationToken);
+    public ValueTask<bool> DeadLetterAsync(InboxMessage claimed, string reason, CancellationToken cancellationToken = default) =>
+        Update(claimed, m => m with { State = InboxState.DeadLettered, Error = reason }, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<InboxMessage?> GetAsync(string id, CancellationToken cancellationToken = default)
@@ -77,20 +77,22 @@ public sealed class InMemoryWebhookInbox : IWebhookInbox
         }
     }
 
-    private ValueTask Update(string id, Func<InboxMessage, InboxMessage> change, CancellationToken cancellationToken)
+    /// <summary>Applies the change if the message is still processing under the claim's token; returns whether it did.</summary>
+    private ValueTask<bool> Update(InboxMessage claimed, Func<InboxMessage, InboxMessage> change, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(id);
+        var token = StateGuard.ClaimTokenOf(claimed);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_messages.TryGetValue(id, out var message))
+            if (!_messages.TryGetValue(claimed.Id, out var message)
+                || message.State != InboxState.Processing
+                || !string.Equals(message.ClaimToken, token, StringComparison.Ordinal))
             {
-                throw new KeyNotFoundException($"No inbox message has the id '{id}'.");
+                return ValueTask.FromResult(false);
             }
 
-            _messages[id] = change(message);
+            _messages[claimed.Id] = change(message);
+            return ValueTask.FromResult(true);
         }
-
-        return ValueTask.CompletedTask;
     }
 }
