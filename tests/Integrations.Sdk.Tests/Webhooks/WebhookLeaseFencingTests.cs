@@ -93,7 +93,8 @@ public sealed class WebhookLeaseFencingTests
         await using var a = await StartAsync(gate, maxAttempts: 3, concurrency: 2);
         await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10));
         _time.Advance(Lease + TimeSpan.FromMinutes(1));
-        await UntilAsync(async () => (await _inbox.GetAsync(_id))!.Attempts == 2, "the processor claimed the message again");
+        // The loop may set its poll timer just after the clock moved: nudge the clock until it has claimed again.
+        await UntilAsync(async () => (await _inbox.GetAsync(_id))!.Attempts == 2, "the processor claimed the message again", () => _time.Advance(TimeSpan.FromSeconds(1)));
 
         // The attempt in progress took the newer claim: it completes the message, once, and starts no second attempt.
         gate.Release(fail: false);
@@ -120,11 +121,12 @@ public sealed class WebhookLeaseFencingTests
     private async Task<InboxState> StateAsync() => (await _inbox.GetAsync(_id))!.State;
 
     /// <summary>Waits (bounded) for a condition driven by the processors' threads.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, Action? pump = null)
     {
         var deadline = Environment.TickCount64 + 10_000;
         while (!await condition())
         {
+            pump?.Invoke();
             if (Environment.TickCount64 > deadline)
             {
                 throw new TimeoutException($"Timed out waiting until {what}.");
