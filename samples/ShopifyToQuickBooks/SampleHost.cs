@@ -79,10 +79,11 @@ public static class SampleHost
             }
 
             // The simulated company allows more than Intuit's 10 requests per second, so the demo is quick;
-            // the budgets follow it, as they would follow a platform's own limits.
+            // the budgets follow it, as they would follow a platform's own limits: its rate, half its burst (as the
+            // connector's defaults do, so requests the network delivers early are not one over), 10 in flight.
             builder.Services.PostConfigure<ConnectorHttpOptions>("quickbooks", o =>
             {
-                o.RateLimit = new RateLimitOptions { PermitsPerWindow = OfflinePlatforms.QuickBooksRequestsPerSecond, Window = TimeSpan.FromSeconds(1), MaxConcurrency = 10 };
+                o.RateLimit = new RateLimitOptions { PermitsPerWindow = OfflinePlatforms.QuickBooksRequestsPerSecond / 2, Window = TimeSpan.FromMilliseconds(500), MaxConcurrency = 10 };
                 o.AdditionalRateLimits.Clear();
             });
         }

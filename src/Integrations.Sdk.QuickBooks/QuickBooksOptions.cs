@@ -76,10 +76,13 @@ public sealed class QuickBooksOptions
             InitialRefreshToken = string.IsNullOrWhiteSpace(InitialRefreshToken) ? null : InitialRefreshToken,
         };
 
-        // Intuit's limits per realm: 10 requests per second, 10 in flight, 500 per minute.
-        http.RateLimit = new RateLimitOptions { PermitsPerWindow = 10, Window = TimeSpan.FromSeconds(1), MaxConcurrency = 10 };
+        // Intuit's limits per realm and app: 10 requests per second, 10 in flight, 500 per minute. The rates are
+        // Intuit's, the bursts half of them (5 per half second, 250 per half minute): Intuit's buckets start counting
+        // when our requests arrive, not when we send them, and a full-size burst would leave it no spare permit for
+        // a request that the network delivered early. A 429 costs 60 s (Intuit sends no Retry-After; see the reader).
+        http.RateLimit = new RateLimitOptions { PermitsPerWindow = 5, Window = TimeSpan.FromMilliseconds(500), MaxConcurrency = 10 };
         http.AdditionalRateLimits.Clear();
-        http.AdditionalRateLimits.Add(new RateLimitOptions { PermitsPerWindow = 500, Window = TimeSpan.FromMinutes(1) });
+        http.AdditionalRateLimits.Add(new RateLimitOptions { PermitsPerWindow = 250, Window = TimeSpan.FromSeconds(30) });
         if (!http.IdempotencyQueryParameters.Contains("requestid"))
         {
             http.IdempotencyQueryParameters.Add("requestid");

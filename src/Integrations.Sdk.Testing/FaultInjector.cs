@@ -27,7 +27,8 @@ public enum FaultKind
 
 /// <summary>
 /// Decides, per endpoint, which requests fail and how: scripted faults (the next N calls) and random faults (a
-/// rate across chosen kinds, from a seed, so runs repeat). Thread-safe.
+/// rate across chosen kinds, from a seed, so runs repeat). Thread-safe. Latency and hangs are measured on the
+/// injector's <see cref="Time"/> (a simulator's own clock), so a test on a fake clock advances it to end them.
 /// </summary>
 public sealed class FaultInjector
 {
@@ -41,15 +42,23 @@ public sealed class FaultInjector
 
     /// <summary>Creates an injector with no faults.</summary>
     /// <param name="seed">Seeds the random faults.</param>
-    public FaultInjector(int seed = 0) => _random = new Random(seed);
+    /// <param name="timeProvider">The clock <see cref="Latency"/> and <see cref="Hang"/> are measured on (a simulator's clock). <value>Default: the system clock.</value></param>
+    public FaultInjector(int seed = 0, TimeProvider? timeProvider = null)
+    {
+        _random = new Random(seed);
+        Time = timeProvider ?? TimeProvider.System;
+    }
 
-    /// <summary>How late a <see cref="FaultKind.Latency"/> answer is. <value>Default: 200 ms.</value></summary>
+    /// <summary>The clock <see cref="Latency"/> and <see cref="Hang"/> are measured on.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>How late a <see cref="FaultKind.Latency"/> answer is, on <see cref="Time"/>. <value>Default: 200 ms.</value></summary>
     public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The <c>Retry-After</c> of a <see cref="FaultKind.TooManyRequests"/> answer. <value>Default: 1 second.</value></summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a <see cref="FaultKind.Timeout"/> holds the request before dropping it, unless the client gives up first. <value>Default: 5 seconds.</value></summary>
+    /// <summary>How long a <see cref="FaultKind.Timeout"/> holds the request before dropping it, on <see cref="Time"/>, unless the client gives up first. <value>Default: 5 seconds.</value></summary>
     public TimeSpan Hang { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How many faults were injected, by kind.</summary>
@@ -144,7 +153,7 @@ public sealed class FaultInjector
         switch (Next(endpoint))
         {
             case FaultKind.Latency:
-                await Task.Delay(Latency, context.RequestAborted).ConfigureAwait(false);
+                await Task.Delay(Latency, Time, context.RequestAborted).ConfigureAwait(false);
                 return await apply().ConfigureAwait(false);
             case FaultKind.ServerError:
                 return error(StatusCodes.Status503ServiceUnavailable);
@@ -154,7 +163,7 @@ public sealed class FaultInjector
             case FaultKind.Timeout:
                 try
                 {
-                    await Task.Delay(Hang, context.RequestAborted).ConfigureAwait(false);
+                    await Task.Delay(Hang, Time, context.RequestAborted).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -23,13 +23,13 @@ public abstract class SimulatorHost : IAsyncDisposable
     protected SimulatorHost(TimeProvider? timeProvider = null, int seed = 0)
     {
         Time = timeProvider ?? TimeProvider.System;
-        Faults = new FaultInjector(seed);
+        Faults = new FaultInjector(seed, Time);
     }
 
     /// <summary>The simulator's address, once started, for example <c>http://127.0.0.1:53211/</c>.</summary>
     public Uri BaseAddress => _app is null ? throw new InvalidOperationException("Start the simulator first (StartAsync).") : new Uri(_app.Urls.First().TrimEnd('/') + "/");
 
-    /// <summary>Injects failures into the simulator's endpoints.</summary>
+    /// <summary>Injects failures into the simulator's endpoints; its latency and hangs run on <see cref="Time"/>.</summary>
     public FaultInjector Faults { get; }
 
     /// <summary>The platform's clock.</summary>

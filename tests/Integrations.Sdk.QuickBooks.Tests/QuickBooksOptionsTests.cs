@@ -74,10 +74,11 @@ public sealed class QuickBooksOptionsTests
         var http = services.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get("quickbooks");
 
         http.BaseAddress.Should().Be(new Uri("https://quickbooks.api.intuit.com/"));
-        http.RateLimit.PermitsPerWindow.Should().Be(10);
-        http.RateLimit.Window.Should().Be(TimeSpan.FromSeconds(1));
+        // Intuit's rates (10 per second, 500 per minute) with half-size bursts, and Intuit's 10 in flight.
+        http.RateLimit.PermitsPerWindow.Should().Be(5);
+        http.RateLimit.Window.Should().Be(TimeSpan.FromMilliseconds(500));
         http.RateLimit.MaxConcurrency.Should().Be(10);
-        http.AdditionalRateLimits.Should().ContainSingle().Which.Should().BeEquivalentTo(new RateLimitOptions { PermitsPerWindow = 500, Window = TimeSpan.FromMinutes(1) });
+        http.AdditionalRateLimits.Should().ContainSingle().Which.Should().BeEquivalentTo(new RateLimitOptions { PermitsPerWindow = 250, Window = TimeSpan.FromSeconds(30) });
         http.IdempotencyQueryParameters.Should().Equal("requestid");
         http.Signals.Should().BeOfType<QuickBooksSignalReader>();
         var auth = http.Auth.Should().BeOfType<OAuth2Auth>().Subject;

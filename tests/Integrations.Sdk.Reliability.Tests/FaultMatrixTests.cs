@@ -54,9 +54,12 @@ public sealed class FaultMatrixTests(FaultMatrixLog log, ITestOutputHelper outpu
 
     private static void Inject(SimulatorHost simulator, string fault, int seed)
     {
-        simulator.Faults.Latency = TimeSpan.FromMilliseconds(50);
-        simulator.Faults.RetryAfter = TimeSpan.FromSeconds(1);   // on the accelerated clock: 5 ms of wall time
-        simulator.Faults.Hang = TimeSpan.FromSeconds(2);          // longer than the attempt timeout: the client gives up first
+        // Latency and hangs run on the simulator's clock (the system clock for the Shopify/QuickBooks pair, the
+        // accelerated one for HubSpot/Mailchimp): both are given in wall time.
+        var wall = (TimeSpan span) => simulator.Time is AcceleratedClock accelerated ? accelerated.FromWall(span) : span;
+        simulator.Faults.Latency = wall(TimeSpan.FromMilliseconds(50));
+        simulator.Faults.RetryAfter = TimeSpan.FromSeconds(1);   // read on the client's accelerated clock: 5 ms of wall time
+        simulator.Faults.Hang = wall(TimeSpan.FromSeconds(2));    // longer than the attempt timeout: the client gives up first
         simulator.Faults.SetRandom(Rate, seed, Kinds(fault));
     }
 

@@ -100,8 +100,9 @@ public sealed class SecretsEndToEndTests : IDisposable
         platforms.Mailchimp.ApiKey = "md-SECRET_mandrill_1357";
         platforms.HubSpot.Faults.SetRandom(0.3, seed: 6);
         platforms.Mailchimp.Faults.SetRandom(0.3, seed: 7);
-        platforms.HubSpot.Faults.Hang = TimeSpan.FromSeconds(1);
-        platforms.Mailchimp.Faults.Hang = TimeSpan.FromSeconds(1);
+        // These simulators run on the accelerated clock, and so do their faults' hangs: one wall second, longer than an attempt.
+        platforms.HubSpot.Faults.Hang = clock.FromWall(TimeSpan.FromSeconds(1));
+        platforms.Mailchimp.Faults.Hang = clock.FromWall(TimeSpan.FromSeconds(1));
         var failures = platforms.FailPayments(150, withoutEmailEvery: 10);
 
         await using var app = FollowUpPlatforms.BuildHost(Path.Combine(_directory, "state.db"), platforms, clock, concurrency: 16,

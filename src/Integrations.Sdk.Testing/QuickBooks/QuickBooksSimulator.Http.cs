@@ -7,6 +7,7 @@ public sealed partial class QuickBooksSimulator
 {
     private readonly Lock _throttleGate = new();
     private readonly Dictionary<string, RealmThrottle> _throttles = new(StringComparer.Ordinal);
+    private Hold? _hold;
 
     private Task<IResult> QueryAsync(HttpContext context) =>
         ServeApiAsync(context, "query", requestId: null, now =>
@@ -53,7 +54,7 @@ public sealed partial class QuickBooksSimulator
     {
         context.Response.Headers["intuit_tid"] = NewSecret("sim-tid-");
         Interlocked.Increment(ref _requests);
-        return WithFaultsAsync(context, endpoint, () => Answer(context, Handle(context, requestId, apply)));
+        return WithFaultsAsync(context, endpoint, async () => Answer(context, await HandleAsync(context, requestId, apply).ConfigureAwait(false)));
     }
 
     /// <inheritdoc />
@@ -62,60 +63,82 @@ public sealed partial class QuickBooksSimulator
         : status == StatusCodes.Status429TooManyRequests ? QboFaults.Throttled(Time.GetUtcNow(), null, "injected throttle")
         : QboFaults.Server(Time.GetUtcNow(), status));
 
-    private QboAnswer Handle(HttpContext context, string? requestId, Func<DateTimeOffset, QboAnswer> apply)
+    /// <summary>
+    /// Admits the request into the realm's throttle, then holds it in flight (<see cref="ProcessingTime"/> on the
+    /// simulator's clock, and any <see cref="HoldRequests"/> gate) before serving it, so concurrent requests overlap
+    /// as on a real server and the in-flight limit can be reached.
+    /// </summary>
+    private async Task<QboAnswer> HandleAsync(HttpContext context, string? requestId, Func<DateTimeOffset, QboAnswer> apply)
     {
         var realm = context.Request.RouteValues["realmId"] as string ?? string.Empty;
-        var now = Time.GetUtcNow();
-        if (!TryAdmit(realm, now, out var retryAfter))
+        var arrived = Time.GetUtcNow();
+        if (!TryAdmit(realm, arrived, out var retryAfter, out var overConcurrency))
         {
             Interlocked.Increment(ref _throttled);
-            return QboFaults.Throttled(now, SendRetryAfter ? retryAfter : null,
-                $"The request limit has been reached for realm {realm} ({RequestsPerSecond}/s, {RequestsPerMinute}/min, {MaxConcurrentRequests} at once)");
+            return QboFaults.Throttled(arrived, SendRetryAfter ? retryAfter : null, overConcurrency
+                ? $"More than {MaxConcurrentRequests} requests are in flight for realm {realm} at once"
+                : $"The request limit has been reached for realm {realm} ({RequestsPerSecond}/s, {RequestsPerMinute}/min)");
         }
 
         try
         {
-            if (Authenticate(context.Request.Headers.Authorization.ToString(), now) is { } refused)
+            if (ProcessingTime > TimeSpan.Zero)
             {
-                return refused;
+                await Task.Delay(ProcessingTime, Time, context.RequestAborted).ConfigureAwait(false);
             }
 
-            if (!string.Equals(realm, RealmId, StringComparison.Ordinal))
+            if (Volatile.Read(ref _hold) is { } hold)
             {
-                return QboFaults.Authorization(now, $"the access token does not grant realm {realm}");
+                await hold.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
             }
 
-            var minor = context.Request.Query["minorversion"].ToString();
-            if (!int.TryParse(minor, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < MinimumMinorVersion)
-            {
-                return QboFaults.Validation(now, "2010", "Invalid minorversion",
-                    string.IsNullOrEmpty(minor)
-                        ? $"minorversion is required; the lowest accepted is {MinimumMinorVersion}"
-                        : $"minorversion {minor} is not supported; the lowest accepted is {MinimumMinorVersion}",
-                    "minorversion");
-            }
-
-            lock (Gate)
-            {
-                var key = realm + "|" + requestId;
-                if (requestId is not null && _replays.TryGetValue(key, out var original))
-                {
-                    _replayed++;
-                    return original;
-                }
-
-                var answer = apply(now);
-                if (requestId is not null && answer.IsSuccess)
-                {
-                    _replays[key] = answer;
-                }
-
-                return answer;
-            }
+            return Serve(context, realm, requestId, apply);
         }
         finally
         {
             Leave(realm);
+        }
+    }
+
+    private QboAnswer Serve(HttpContext context, string realm, string? requestId, Func<DateTimeOffset, QboAnswer> apply)
+    {
+        var now = Time.GetUtcNow();
+        if (Authenticate(context.Request.Headers.Authorization.ToString(), now) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!string.Equals(realm, RealmId, StringComparison.Ordinal))
+        {
+            return QboFaults.Authorization(now, $"the access token does not grant realm {realm}");
+        }
+
+        var minor = context.Request.Query["minorversion"].ToString();
+        if (!int.TryParse(minor, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < MinimumMinorVersion)
+        {
+            return QboFaults.Validation(now, "2010", "Invalid minorversion",
+                string.IsNullOrEmpty(minor)
+                    ? $"minorversion is required; the lowest accepted is {MinimumMinorVersion}"
+                    : $"minorversion {minor} is not supported; the lowest accepted is {MinimumMinorVersion}",
+                "minorversion");
+        }
+
+        lock (Gate)
+        {
+            var key = realm + "|" + requestId;
+            if (requestId is not null && _replays.TryGetValue(key, out var original))
+            {
+                _replayed++;
+                return original;
+            }
+
+            var answer = apply(now);
+            if (requestId is not null && answer.IsSuccess)
+            {
+                _replays[key] = answer;
+            }
+
+            return answer;
         }
     }
 
@@ -130,8 +153,9 @@ public sealed partial class QuickBooksSimulator
     }
 
     /// <summary>Takes a permit from the realm's per-second and per-minute buckets and a slot in flight, or says how long to wait.</summary>
-    private bool TryAdmit(string realm, DateTimeOffset now, out TimeSpan retryAfter)
+    private bool TryAdmit(string realm, DateTimeOffset now, out TimeSpan retryAfter, out bool overConcurrency)
     {
+        overConcurrency = false;
         lock (_throttleGate)
         {
             if (!_throttles.TryGetValue(realm, out var throttle))
@@ -152,6 +176,7 @@ public sealed partial class QuickBooksSimulator
             var limitMinute = RequestsPerMinute >= 1;
             if (MaxConcurrentRequests >= 1 && throttle.InFlight >= MaxConcurrentRequests)
             {
+                overConcurrency = true;
                 retryAfter = TimeSpan.FromSeconds(1);
                 return false;
             }
@@ -177,8 +202,17 @@ public sealed partial class QuickBooksSimulator
             throttle.PerSecond--;
             throttle.PerMinute--;
             throttle.InFlight++;
+            throttle.PeakInFlight = Math.Max(throttle.PeakInFlight, throttle.InFlight);
             retryAfter = TimeSpan.Zero;
             return true;
+        }
+    }
+
+    private int ReadThrottle(Func<RealmThrottle, int> read)
+    {
+        lock (_throttleGate)
+        {
+            return _throttles.TryGetValue(RealmId, out var throttle) ? read(throttle) : 0;
         }
     }
 
@@ -202,5 +236,23 @@ public sealed partial class QuickBooksSimulator
         public DateTimeOffset Last { get; set; }
 
         public int InFlight { get; set; }
+
+        public int PeakInFlight { get; set; }
+    }
+
+    private sealed class Hold : IDisposable
+    {
+        private readonly QuickBooksSimulator _owner;
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Hold(QuickBooksSimulator owner) => _owner = owner;
+
+        public Task Task => _released.Task;
+
+        public void Dispose()
+        {
+            Interlocked.CompareExchange(ref _owner._hold, null, this);
+            _released.TrySetResult();
+        }
     }
 }

@@ -35,11 +35,12 @@ namespace Integrations.Sdk.Testing.QuickBooks;
 /// </list>
 /// <para><b>Every API call</b> is checked in this order: the realm's throttle (more than
 /// <see cref="RequestsPerSecond"/> per second, <see cref="RequestsPerMinute"/> per minute, both token buckets, or
-/// <see cref="MaxConcurrentRequests"/> in flight answers 429 ThrottleExceeded, code 3001); the bearer token (401,
-/// code 3200, when missing, unknown or expired); the realm (403 for any realm but <see cref="RealmId"/>);
-/// <c>minorversion</c> (400 when missing or below 75: stricter than QuickBooks on purpose, to catch a connector that
-/// forgets it). Every answer carries an <c>intuit_tid</c> header. Unlike QuickBooks, a 429 carries
-/// <c>Retry-After</c> (whole seconds until the bucket has a permit) unless <see cref="SendRetryAfter"/> is off.</para>
+/// a request arriving while <see cref="MaxConcurrentRequests"/> are in flight answers 429 ThrottleExceeded, code 3001);
+/// an admitted request then stays in flight for <see cref="ProcessingTime"/> (and while <see cref="HoldRequests"/>
+/// holds it); then the bearer token (401, code 3200, when missing, unknown or expired); the realm (403 for any realm
+/// but <see cref="RealmId"/>); <c>minorversion</c> (400 when missing or below 75: stricter than QuickBooks on purpose,
+/// to catch a connector that forgets it). Every answer carries an <c>intuit_tid</c> header. Like QuickBooks, a 429
+/// carries no <c>Retry-After</c> unless <see cref="SendRetryAfter"/> is on.</para>
 /// <para><b>requestid</b>: a write whose <c>requestid</c> was already answered successfully in the realm gets the
 /// original answer again and changes nothing, whatever its body. Refusals are not remembered, so a corrected request
 /// may reuse its requestid.</para>
@@ -109,8 +110,26 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
     /// <summary>Requests in flight per realm; below 1 for no limit. <value>Default: 10.</value></summary>
     public int MaxConcurrentRequests { get; set; } = 10;
 
-    /// <summary>Whether a throttled answer carries <c>Retry-After</c> (QuickBooks sends none). <value>Default: true, so tests stay fast.</value></summary>
-    public bool SendRetryAfter { get; set; } = true;
+    /// <summary>
+    /// Whether a throttled answer carries <c>Retry-After</c> (whole seconds until the realm's bucket has a permit, 1 when
+    /// too many requests are in flight). QuickBooks Online documents none and usually sends none: a client must choose
+    /// its own wait. Turn it on for tests that want a throttled client to come back quickly.
+    /// <value>Default: false, as QuickBooks.</value>
+    /// </summary>
+    public bool SendRetryAfter { get; set; }
+
+    /// <summary>
+    /// How long each admitted API request stays in flight, on the simulator's clock, before it is served, so that
+    /// concurrent requests overlap as on a real server and more than <see cref="MaxConcurrentRequests"/> at once is
+    /// answered 429. With a fake clock, requests wait until the clock is advanced. <value>Default: zero.</value>
+    /// </summary>
+    public TimeSpan ProcessingTime { get; set; }
+
+    /// <summary>API requests of <see cref="RealmId"/> admitted and not yet answered.</summary>
+    public int InFlightCount => ReadThrottle(t => t.InFlight);
+
+    /// <summary>The most API requests of <see cref="RealmId"/> ever in flight at once (admitted ones only).</summary>
+    public int PeakInFlightCount => ReadThrottle(t => t.PeakInFlight);
 
     /// <summary>The token endpoint, once started.</summary>
     public Uri TokenEndpoint => new(BaseAddress, TokenPath.TrimStart('/'));
@@ -143,6 +162,18 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
     /// <summary>Customers beyond the first with the same email: a correct integration leaves this empty.</summary>
     public IReadOnlyList<SimulatedCustomer> DuplicateCustomers =>
         [.. Customers.Where(c => !string.IsNullOrEmpty(c.Email)).GroupBy(c => c.Email, StringComparer.OrdinalIgnoreCase).SelectMany(g => g.Skip(1))];
+
+    /// <summary>
+    /// Holds every admitted API request in flight (after the throttle let it in, before it is served) until the returned
+    /// handle is disposed: a test can then put exactly n requests in flight and see what the next one gets.
+    /// </summary>
+    /// <returns>The hold; dispose it to let the held requests through.</returns>
+    public IDisposable HoldRequests()
+    {
+        var hold = new Hold(this);
+        Interlocked.Exchange(ref _hold, hold)?.Dispose();
+        return hold;
+    }
 
     /// <summary>Adds an item, as if created in QuickBooks. With <paramref name="trackQtyOnHand"/> it is an inventory item.</summary>
     /// <param name="sku">Its SKU.</param>

@@ -9,7 +9,7 @@ public sealed partial class ShopifySimulator
         "reservation_deleted", "reservation_updated", "restock", "safety_stock", "shrinkage",
     };
 
-    private Plan PlanOrders(string document, JsonObject variables)
+    private Plan PlanOrders(GraphQlCost request, JsonObject variables)
     {
         var first = Int(variables, "first");
         var lineItemsFirst = Int(variables, "lineItemsFirst");
@@ -35,7 +35,7 @@ public sealed partial class ShopifySimulator
             return Plan.Refuse(Error(badDate, "BAD_REQUEST"));
         }
 
-        var byUpdatedAt = SortByUpdatedAt().IsMatch(document);
+        var byUpdatedAt = request.RootArgument("orders", "sortKey") is JsonValue sortKey && sortKey.GetValueKind() == JsonValueKind.String && sortKey.GetValue<string>() == "UPDATED_AT";
         var pageSize = first!.Value;
         var lines = lineItemsFirst!.Value;
         return new Plan(null, () =>
@@ -152,12 +152,11 @@ public sealed partial class ShopifySimulator
         });
     }
 
-    private Plan PlanAdjust(string document, JsonObject variables)
+    private Plan PlanAdjust(GraphQlCost request, JsonObject variables)
     {
-        var directive = IdempotentDirective().Match(document);
-        var key = !directive.Success ? null
-            : directive.Groups["var"].Success ? Str(variables, directive.Groups["var"].Value)
-            : directive.Groups["literal"].Value;
+        var key = request.RootDirectiveArgument("inventoryAdjustQuantities", "idempotent", "key") is JsonValue value && value.GetValueKind() == JsonValueKind.String
+            ? value.GetValue<string>()
+            : null;
         if (string.IsNullOrWhiteSpace(key))
         {
             return Plan.Refuse(Error(

@@ -12,9 +12,11 @@ namespace Integrations.Sdk.Testing.Shopify;
 /// <para>
 /// One endpoint, <c>POST /admin/api/{version}/graphql.json</c>. It answers 401 without the right
 /// <c>X-Shopify-Access-Token</c> and 404 for another version than <see cref="ShopifySimulatorOptions.ApiVersion"/>,
-/// then dispatches on the body's <c>operationName</c> (the document is parsed for its cost; otherwise only the
-/// <c>@idempotent</c> directive and the sort key). Each operation goes through the fault injector under its
-/// endpoint name:
+/// then dispatches on the body's <c>operationName</c>. The document is parsed (GraphQL-Parser) and validated against
+/// the subset of Shopify's Admin API schema the simulator serves (<see cref="AdminSchema"/>): unknown fields, arguments,
+/// types or directives get HTTP 200 with Shopify's <c>errors</c> (message, locations, path, <c>extensions.code</c>).
+/// Beyond the variables, the simulator reads the <c>@idempotent</c> key and the sort key from the parsed document.
+/// Each operation goes through the fault injector under its endpoint name:
 /// </para>
 /// <list type="table">
 /// <listheader><term>operationName</term><description>fault endpoint name and behaviour</description></listheader>
@@ -204,9 +206,10 @@ public sealed partial class ShopifySimulator : SimulatorHost
         {
             cost = GraphQlCost.Parse(document, operation, variables);
         }
-        catch (FormatException ex)
+        catch (GraphQlRejectedException ex)
         {
-            return Errors(Error(ex.Message, "GRAPHQL_PARSE_FAILED"));
+            // Shopify answers documents it cannot parse or validate with HTTP 200 and their errors, before costing them.
+            return Json(new JsonObject { ["errors"] = ex.Errors });
         }
 
         lock (Gate)
@@ -214,11 +217,11 @@ public sealed partial class ShopifySimulator : SimulatorHost
             _operationCounts[operation] = _operationCounts.GetValueOrDefault(operation) + 1;
             var plan = operation switch
             {
-                "OrdersUpdatedSince" => PlanOrders(document, variables),
+                "OrdersUpdatedSince" => PlanOrders(cost, variables),
                 "OrderLineItems" => PlanOrderLineItems(variables),
                 "CustomerByEmail" => PlanCustomers(variables),
                 "VariantBySku" => PlanVariants(variables),
-                _ => PlanAdjust(document, variables),
+                _ => PlanAdjust(cost, variables),
             };
 
             if (plan.Error is { } invalid)
@@ -290,12 +293,6 @@ public sealed partial class ShopifySimulator : SimulatorHost
         first is null ? Error($"Variable ${name} of type Int! was provided invalid value", "INVALID_VARIABLE")
         : first is < 1 or > 250 ? Error($"The {name} argument must be between 1 and 250 (got {first}).", "BAD_REQUEST")
         : null;
-
-    [GeneratedRegex("""@idempotent\s*\(\s*key\s*:\s*(?:\$(?<var>\w+)|"(?<literal>(?:[^"\\]|\\.)*)")\s*\)""", RegexOptions.CultureInvariant)]
-    private static partial Regex IdempotentDirective();
-
-    [GeneratedRegex(@"sortKey\s*:\s*UPDATED_AT", RegexOptions.CultureInvariant)]
-    private static partial Regex SortByUpdatedAt();
 
     /// <summary>An operation, checked: how to run it, or why it is refused before execution.</summary>
     private readonly record struct Plan(JsonObject? Error, Func<JsonNode>? Run)
