@@ -122,6 +122,10 @@ internal static class PostgreSqlSchema
         CREATE INDEX ix_inbox_claimable ON {schema}.inbox (due_at, due_at_100ns, received_at, received_at_100ns, id)
             WHERE state IN (0, 1);
         """,
+        """
+        -- Records a paused run left for the next run (RunSummary.Deferred); runs saved before count none.
+        ALTER TABLE {schema}.run_history ADD COLUMN deferred integer NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>The version a schema has once every migration is applied.</summary>

@@ -107,6 +107,10 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_inbox_state_due ON inbox (state, due_at_ticks, received_at_ticks, id);
         """,
+        """
+        -- Records a paused run left for the next run (RunSummary.Deferred); runs saved before count none.
+        ALTER TABLE run_history ADD COLUMN deferred INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>The version a database has once every migration is applied.</summary>

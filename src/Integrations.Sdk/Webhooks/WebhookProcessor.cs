@@ -11,6 +11,7 @@ namespace Integrations.Sdk.Webhooks;
 /// </summary>
 internal sealed class WebhookProcessor : BackgroundService
 {
+    private const string DeferralsPrefix = "[deferred ";
     private readonly IWebhookInbox _inbox;
     private readonly IReadOnlyList<WebhookRoute> _routes;
     private readonly ISyncRunner _runner;
@@ -203,6 +204,12 @@ internal sealed class WebhookProcessor : BackgroundService
                 }
 
                 var report = await route.Process(_runner, record, cancellationToken).ConfigureAwait(false);
+                if (report.Summary.Status == RunStatus.Paused)
+                {
+                    await DeferAsync(message, report, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+
                 if (report.Summary.Status != RunStatus.Succeeded)
                 {
                     throw new InvalidOperationException($"sync '{route.Sync}' ended {report.Summary.Status}: {report.Summary.Error}");
@@ -217,17 +224,53 @@ internal sealed class WebhookProcessor : BackgroundService
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var error = _redactor.Redact(ex.Message);
-            if (message.Attempts >= _options.MaxAttempts)
+            var deferrals = Deferrals(message.Error);
+            if (message.Attempts - deferrals >= _options.MaxAttempts)
             {
                 await _inbox.DeadLetterAsync(message.Id, $"gave up after {message.Attempts} attempt(s): {error}", CancellationToken.None).ConfigureAwait(false);
                 Log.InboxDeadLettered(_logger, message.Id, message.Source, message.EventType, message.Attempts, error);
                 return;
             }
 
-            var delay = TimeSpan.FromTicks(Math.Min(_options.RetryMaxDelay.Ticks, _options.RetryBaseDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
+            var delay = Backoff(message.Attempts - deferrals);
             var due = _time.GetUtcNow() + delay;
-            await _inbox.RetryAsync(message.Id, due, error, CancellationToken.None).ConfigureAwait(false);
+            await _inbox.RetryAsync(message.Id, due, WithDeferrals(deferrals, error), CancellationToken.None).ConfigureAwait(false);
             Log.InboxRetry(_logger, message.Id, message.Source, message.EventType, message.Attempts, due, error);
         }
     }
+
+    private TimeSpan Backoff(int failures) =>
+        TimeSpan.FromTicks(Math.Min(_options.RetryMaxDelay.Ticks, _options.RetryBaseDelay.Ticks * (1L << Math.Clamp(failures - 1, 0, 20))));
+
+    /// <summary>
+    /// A platform the event's sync needs is down (the run paused, the record deferred): the message goes back to
+    /// pending, due when the connector's circuit lets a request through again (or after a growing wait when that is
+    /// unknown), and the claim is not counted against <see cref="WebhookOptions.MaxAttempts"/>, so an outage of any
+    /// length dead-letters nothing. The count of such waits is kept at the front of the message's error.
+    /// </summary>
+    private async Task DeferAsync(InboxMessage message, RunReport report, CancellationToken cancellationToken)
+    {
+        var deferrals = Deferrals(message.Error) + 1;
+        var now = _time.GetUtcNow();
+        var due = report.ResumeAfter is { } resume && resume > now ? resume : now + Backoff(deferrals);
+
+        var reason = _redactor.Redact(report.Summary.Error ?? "a platform is unavailable");
+        await _inbox.RetryAsync(message.Id, due, WithDeferrals(deferrals, reason), cancellationToken).ConfigureAwait(false);
+        Log.InboxDeferred(_logger, message.Id, message.Source, message.EventType, due, reason);
+    }
+
+    /// <summary>How many claims of a message were outages waited out, from the front of its error (see <see cref="WithDeferrals"/>).</summary>
+    private static int Deferrals(string? error)
+    {
+        if (error is null || !error.StartsWith(DeferralsPrefix, StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
+        var end = error.IndexOf(' ', DeferralsPrefix.Length);
+        return end > 0 && int.TryParse(error.AsSpan(DeferralsPrefix.Length, end - DeferralsPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+    }
+
+    private static string WithDeferrals(int deferrals, string error) =>
+        deferrals > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DeferralsPrefix}{deferrals} time(s) for an outage] {error}") : error;
 }
