@@ -1,3 +1,4 @@
+using Integrations.Sdk.Transport.Internal;
 using Integrations.Sdk.Mapping;
 
 namespace Integrations.Sdk.Pipelines.Internal;
@@ -54,4 +55,20 @@ internal sealed record Outage(string Connector, DateTimeOffset? ResumeAfter, str
             new(pe.Platform, null, $"{pe.Platform} could not be reached ({code}); unfinished records are left for the next run"),
         _ => null,
     };
+
+    /// <summary>
+    /// The outage behind a retryable failure (a 5xx, a timeout) that ran out of step retries while its connector's
+    /// circuit is open: the record met the outage before the breaker tripped, not a fault of its own.
+    /// </summary>
+    public static Outage? FromOpenCircuit(Exception exception, ConnectorCircuits? circuits, DateTimeOffset now)
+    {
+        if (exception is not PlatformException { IsRetryable: true } pe || circuits is null || !circuits.IsOpen(pe.Platform, out var until))
+        {
+            return null;
+        }
+
+        return until is { } end && end > now
+            ? new(pe.Platform, end, $"{pe.Platform} is unavailable (its circuit is open after repeated failures) until about {end.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z, when a request probes it again; unfinished records are left for the next run")
+            : new(pe.Platform, null, $"{pe.Platform} is unavailable (its circuit is open after repeated failures; the next request probes it); unfinished records are left for the next run");
+    }
 }

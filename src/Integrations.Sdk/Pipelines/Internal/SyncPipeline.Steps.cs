@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Integrations.Sdk.Transport.Internal;
+using Microsoft.Extensions.DependencyInjection;
 using Polly;
 using Polly.Retry;
 
@@ -81,7 +83,14 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
             _engine.Metrics.StepDuration(Name, step.Name, false, _engine.Time.GetElapsedTime(started));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             var reason = $"step '{step.Name}' failed after {attempt.Attempts} attempt(s): {ex.Message}";
-            if (attempt.LastKind == FailureKind.Transient && Outage.From(ex, _engine.Time.GetUtcNow()) is { } outage)
+            var now = _engine.Time.GetUtcNow();
+            var outage = attempt.LastKind == FailureKind.Transient ? Outage.From(ex, now) : null;
+            if (outage is null && (attempt.LastKind == FailureKind.Transient || (attempt.LastKind == FailureKind.Ambiguous && step.CanRetryAmbiguous)))
+            {
+                outage = Outage.FromOpenCircuit(ex, _engine.Services.GetService<ConnectorCircuits>(), now);
+            }
+
+            if (outage is not null)
             {
                 // The platform is down, not the record: leave it unfinished for the next run. Its step memo stays as
                 // the attempts left it (Started when an attempt may have applied the write), so the usual rules apply.

@@ -31,6 +31,26 @@ internal sealed class ConnectorCircuits(IEnumerable<ConnectorClientRegistration>
     /// <summary>Records that a client's circuit closed.</summary>
     public void Closed(string clientName) => _openUntil.TryRemove(clientName, out _);
 
+    /// <summary>
+    /// Whether a client of <paramref name="connector"/> has its circuit open (or isolated) now; <paramref name="until"/>
+    /// is when its break ends, when known.
+    /// </summary>
+    public bool IsOpen(string connector, out DateTimeOffset? until)
+    {
+        until = null;
+        var open = false;
+        foreach (var circuit in Snapshot().Where(c => c.Connector == connector && c.State is CircuitState.Open or CircuitState.Isolated))
+        {
+            open = true;
+            if (circuit.OpenUntil is { } end && (until is null || end > until))
+            {
+                until = end;
+            }
+        }
+
+        return open;
+    }
+
     /// <summary>Each registered client with its connector, circuit state and break end.</summary>
     public IReadOnlyList<CircuitSnapshot> Snapshot() =>
         [.. registrations.Select(r =>
