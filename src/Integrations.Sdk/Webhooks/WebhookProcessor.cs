@@ -12,6 +12,12 @@ namespace Integrations.Sdk.Webhooks;
 internal sealed class WebhookProcessor : BackgroundService
 {
     private const string DeferralsPrefix = "[deferred ";
+
+    /// <summary>
+    /// The longest an event waits for an outage whose end is unknown before it is looked at again: while the circuit
+    /// is open that costs no request, and once the platform is back the event is not left waiting long.
+    /// </summary>
+    private static readonly TimeSpan OutageMaxWait = TimeSpan.FromMinutes(1);
     private readonly IWebhookInbox _inbox;
     private readonly IReadOnlyList<WebhookRoute> _routes;
     private readonly ISyncRunner _runner;
@@ -244,15 +250,16 @@ internal sealed class WebhookProcessor : BackgroundService
 
     /// <summary>
     /// A platform the event's sync needs is down (the run paused, the record deferred): the message goes back to
-    /// pending, due when the connector's circuit lets a request through again (or after a growing wait when that is
-    /// unknown), and the claim is not counted against <see cref="WebhookOptions.MaxAttempts"/>, so an outage of any
+    /// pending, due when the connector's circuit lets a request through again (or after a growing wait, at most a
+    /// minute, when that is unknown), and the claim is not counted against <see cref="WebhookOptions.MaxAttempts"/>, so an outage of any
     /// length dead-letters nothing. The count of such waits is kept at the front of the message's error.
     /// </summary>
     private async Task DeferAsync(InboxMessage message, RunReport report, CancellationToken cancellationToken)
     {
         var deferrals = Deferrals(message.Error) + 1;
         var now = _time.GetUtcNow();
-        var due = report.ResumeAfter is { } resume && resume > now ? resume : now + Backoff(deferrals);
+        var wait = Backoff(deferrals);
+        var due = report.ResumeAfter is { } resume && resume > now ? resume : now + (wait < OutageMaxWait ? wait : OutageMaxWait);
 
         var reason = _redactor.Redact(report.Summary.Error ?? "a platform is unavailable");
         await _inbox.RetryAsync(message.Id, due, WithDeferrals(deferrals, reason), cancellationToken).ConfigureAwait(false);
