@@ -18,6 +18,7 @@ internal sealed class WebhookProcessor : BackgroundService
     /// is open that costs no request, and once the platform is back the event is not left waiting long.
     /// </summary>
     private static readonly TimeSpan OutageMaxWait = TimeSpan.FromMinutes(1);
+
     private readonly IWebhookInbox _inbox;
     private readonly IReadOnlyList<WebhookRoute> _routes;
     private readonly ISyncRunner _runner;
@@ -251,8 +252,9 @@ internal sealed class WebhookProcessor : BackgroundService
     /// <summary>
     /// A platform the event's sync needs is down (the run paused, the record deferred): the message goes back to
     /// pending, due when the connector's circuit lets a request through again (or after a growing wait, at most a
-    /// minute, when that is unknown), and the claim is not counted against <see cref="WebhookOptions.MaxAttempts"/>, so an outage of any
-    /// length dead-letters nothing. The count of such waits is kept at the front of the message's error.
+    /// minute, when that is unknown), and the claim is not counted against <see cref="WebhookOptions.MaxAttempts"/>,
+    /// so an outage of any length dead-letters nothing. The count of such waits is kept at the front of the message's
+    /// error.
     /// </summary>
     private async Task DeferAsync(InboxMessage message, RunReport report, CancellationToken cancellationToken)
     {

@@ -1,5 +1,5 @@
-using Integrations.Sdk.Transport.Internal;
 using Integrations.Sdk.Mapping;
+using Integrations.Sdk.Transport.Internal;
 
 namespace Integrations.Sdk.Pipelines.Internal;
 
