@@ -127,6 +127,10 @@ internal static class PostgreSqlSchema
         -- A nullable column without a default: adding it rewrites nothing.
         ALTER TABLE {schema}.inbox ADD COLUMN claim_token text NULL;
         """,
+        """
+        -- Records a paused run left for the next run (RunSummary.Deferred); runs saved before count none.
+        ALTER TABLE {schema}.run_history ADD COLUMN deferred integer NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>The version a schema has once every migration is applied.</summary>

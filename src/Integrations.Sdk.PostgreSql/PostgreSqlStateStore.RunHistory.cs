@@ -5,7 +5,7 @@ public sealed partial class PostgreSqlStateStore
     private const string ListRunsSql = """
         SELECT run_id, sync, status, dry_run,
                started_at, started_at_100ns, started_at_offset, finished_at, finished_at_100ns, finished_at_offset,
-               read, completed, skipped, filtered, dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error
+               read, completed, skipped, filtered, dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error, deferred
         FROM {schema}.run_history
         WHERE sync = @sync
         ORDER BY started_at DESC, started_at_100ns DESC, run_id DESC
@@ -16,11 +16,11 @@ public sealed partial class PostgreSqlStateStore
         INSERT INTO {schema}.run_history
             (run_id, sync, status, dry_run,
              started_at, started_at_100ns, started_at_offset, finished_at, finished_at_100ns, finished_at_offset,
-             read, completed, skipped, filtered, dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error)
+             read, completed, skipped, filtered, dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error, deferred)
         VALUES
             (@run_id, @sync, @status, @dry_run,
              @started_at, @started_at_100ns, @started_at_offset, @finished_at, @finished_at_100ns, @finished_at_offset,
-             @read, @completed, @skipped, @filtered, @dead_lettered, @ambiguous, @checkpoint_before, @checkpoint_after, @error)
+             @read, @completed, @skipped, @filtered, @dead_lettered, @ambiguous, @checkpoint_before, @checkpoint_after, @error, @deferred)
         ON CONFLICT (run_id) DO UPDATE SET
             sync = excluded.sync,
             status = excluded.status,
@@ -39,7 +39,8 @@ public sealed partial class PostgreSqlStateStore
             ambiguous = excluded.ambiguous,
             checkpoint_before = excluded.checkpoint_before,
             checkpoint_after = excluded.checkpoint_after,
-            error = excluded.error;
+            error = excluded.error,
+            deferred = excluded.deferred;
         """;
 
     /// <inheritdoc />
@@ -66,6 +67,7 @@ public sealed partial class PostgreSqlStateStore
                 AddText(parameters, "checkpoint_before", run.CheckpointBefore);
                 AddText(parameters, "checkpoint_after", run.CheckpointAfter);
                 AddText(parameters, "error", run.Error);
+                AddInt(parameters, "deferred", run.Deferred);
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -111,6 +111,10 @@ internal static class SqliteSchema
         -- The token of each message's latest claim: a change after a claim applies only under it (fencing).
         ALTER TABLE inbox ADD COLUMN claim_token TEXT NULL;
         """,
+        """
+        -- Records a paused run left for the next run (RunSummary.Deferred); runs saved before count none.
+        ALTER TABLE run_history ADD COLUMN deferred INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>The version a database has once every migration is applied.</summary>

@@ -4,7 +4,7 @@ public sealed partial class SqliteStateStore
 {
     private const string ListRunsSql = """
         SELECT run_id, sync, status, dry_run, started_at, finished_at, read, completed, skipped, filtered,
-               dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error
+               dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error, deferred
         FROM run_history
         WHERE sync = $sync
         ORDER BY started_at_ticks DESC, run_id DESC
@@ -14,10 +14,10 @@ public sealed partial class SqliteStateStore
     private const string UpsertRunSql = """
         INSERT INTO run_history
             (run_id, sync, status, dry_run, started_at, started_at_ticks, finished_at, read, completed, skipped,
-             filtered, dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error)
+             filtered, dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error, deferred)
         VALUES
             ($run_id, $sync, $status, $dry_run, $started_at, $started_at_ticks, $finished_at, $read, $completed, $skipped,
-             $filtered, $dead_lettered, $ambiguous, $checkpoint_before, $checkpoint_after, $error)
+             $filtered, $dead_lettered, $ambiguous, $checkpoint_before, $checkpoint_after, $error, $deferred)
         ON CONFLICT (run_id) DO UPDATE SET
             sync = excluded.sync,
             status = excluded.status,
@@ -33,7 +33,8 @@ public sealed partial class SqliteStateStore
             ambiguous = excluded.ambiguous,
             checkpoint_before = excluded.checkpoint_before,
             checkpoint_after = excluded.checkpoint_after,
-            error = excluded.error;
+            error = excluded.error,
+            deferred = excluded.deferred;
         """;
 
     /// <inheritdoc />
@@ -61,6 +62,7 @@ public sealed partial class SqliteStateStore
                 parameters.AddWithValue("$checkpoint_before", DbValue(run.CheckpointBefore));
                 parameters.AddWithValue("$checkpoint_after", DbValue(run.CheckpointAfter));
                 parameters.AddWithValue("$error", DbValue(run.Error));
+                parameters.AddWithValue("$deferred", run.Deferred);
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -121,6 +121,29 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task ASchemaOfTheSecondVersion_GainsTheDeferredColumn_AndKeepsItsRuns()
+    {
+        var quoted = $"\"{_schema.Name}\"";
+        var script = $"CREATE SCHEMA IF NOT EXISTS {quoted};"
+            + string.Concat(new[] { PostgreSqlSchema.CreateVersionTable, PostgreSqlSchema.Migrations[0], PostgreSqlSchema.Migrations[1] }.Select(m => m.Replace("{schema}", quoted, StringComparison.Ordinal)))
+            + $"INSERT INTO {quoted}.schema_version (version, applied_at) VALUES (1, now()), (2, now());"
+            + $"INSERT INTO {quoted}.run_history (run_id, sync, status, dry_run, started_at, started_at_100ns, started_at_offset, finished_at, finished_at_100ns, finished_at_offset,"
+            + " read, completed, skipped, filtered, dead_lettered, ambiguous)"
+            + " VALUES ('run-old', 'orders', 0, false, '2026-01-01T00:00:00Z', 0, 0, '2026-01-01T00:00:30Z', 0, 0, 4, 3, 0, 1, 0, 0);";
+        await PostgreSqlTestServer.ScalarAsync(script);
+
+        var store = _schema.Open();
+
+        var old = (await ((IRunHistoryStore)store).ListAsync("orders")).Should().ContainSingle().Subject;
+        old.RunId.Should().Be("run-old");
+        old.Completed.Should().Be(3);
+        old.Deferred.Should().Be(0, "runs saved before the column existed deferred nothing");
+        store.MigrationsApplied.Should().Be(PostgreSqlSchema.CurrentVersion - 2);
+        await ((IRunHistoryStore)store).SaveAsync(new RunSummary { RunId = "run-new", Sync = "orders", Status = RunStatus.Paused, StartedAt = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), Deferred = 9 });
+        (await ((IRunHistoryStore)store).ListAsync("orders", 1)).Single().Deferred.Should().Be(9);
+    }
+
+    [SkippableFact]
     public async Task FirstUse_ASchemaOfANewerVersion_FailsNamingTheSchemaOption()
     {
         var store = _schema.Open();

@@ -217,8 +217,8 @@ public sealed class SqliteStateStoreTests : IDisposable
 
         (await ((ICheckpointStore)store).GetAsync("orders")).Should().BeNull();
 
-        SqliteSchema.CurrentVersion.Should().Be(3);
-        ReadSchemaVersions().Should().Equal(1, 2, 3);
+        SqliteSchema.CurrentVersion.Should().Be(4);
+        ReadSchemaVersions().Should().Equal(1, 2, 3, 4);
         using var connection = _database.OpenRawConnection();
         ReadStrings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;")
             .Should().Equal("checkpoints", "dead_letters", "inbox", "run_history", "schema_version", "step_memo", "tokens");
@@ -241,7 +241,7 @@ public sealed class SqliteStateStoreTests : IDisposable
 
         (await ((ICheckpointStore)store).GetAsync("orders")).Should().Be("2026-01-01");
         (await ((IWebhookInbox)store).CountAsync()).Should().Be(new InboxCounts(0, 0, 0, 0));
-        ReadSchemaVersions().Should().Equal(1, 2, 3);
+        ReadSchemaVersions().Should().Equal(1, 2, 3, 4);
     }
 
     [Fact]
@@ -268,7 +268,7 @@ public sealed class SqliteStateStoreTests : IDisposable
         IWebhookInbox inbox = store;
 
         (await inbox.CountAsync()).Should().Be(new InboxCounts(1, 1, 1, 0));
-        ReadSchemaVersions().Should().Equal(1, 2, 3);
+        ReadSchemaVersions().Should().Equal(1, 2, 3, 4);
         var claimedBefore = (await inbox.GetAsync("m-claimed"))!;
         claimedBefore.Should().Match<InboxMessage>(m => m.EventId == "evt_2" && m.Payload == "{\"id\":\"evt_2\"}" && m.Attempts == 1
             && m.OccurredAt == new DateTimeOffset(2026, 11, 28, 1, 59, 0, TimeSpan.Zero) && m.ClaimToken == null);
@@ -285,6 +285,31 @@ public sealed class SqliteStateStoreTests : IDisposable
         }
 
         (await inbox.CountAsync()).Should().Be(new InboxCounts(0, 0, 3, 0));
+    }
+
+    [Fact]
+    public async Task A_database_of_the_second_version_gains_the_deferred_column_and_keeps_its_runs()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_database.Path)!);
+        using (var connection = _database.OpenRawConnection())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = SqliteSchema.CreateVersionTable + SqliteSchema.Migrations[0] + SqliteSchema.Migrations[1]
+                + "INSERT INTO schema_version (version, applied_at) VALUES (1, '2026-01-01T00:00:00.0000000+00:00'), (2, '2026-01-01T00:00:00.0000000+00:00');"
+                + "INSERT INTO run_history (run_id, sync, status, dry_run, started_at, started_at_ticks, finished_at, read, completed, skipped, filtered, dead_lettered, ambiguous)"
+                + " VALUES ('run-old', 'orders', 0, 0, '2026-01-01T00:00:00.0000000+00:00', 0, '2026-01-01T00:00:30.0000000+00:00', 4, 3, 0, 1, 0, 0);";
+            command.ExecuteNonQuery();
+        }
+
+        await using var store = _database.Open();
+
+        var old = (await ((IRunHistoryStore)store).ListAsync("orders")).Should().ContainSingle().Subject;
+        old.RunId.Should().Be("run-old");
+        old.Completed.Should().Be(3);
+        old.Deferred.Should().Be(0, "runs saved before the column existed deferred nothing");
+        await ((IRunHistoryStore)store).SaveAsync(new RunSummary { RunId = "run-new", Sync = "orders", Status = RunStatus.Paused, StartedAt = StateTestData.Origin.AddDays(400), Deferred = 9 });
+        (await ((IRunHistoryStore)store).ListAsync("orders", 1)).Single().Deferred.Should().Be(9);
+        ReadSchemaVersions().Should().Equal(1, 2, 3, 4);
     }
 
     [Fact]

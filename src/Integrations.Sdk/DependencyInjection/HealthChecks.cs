@@ -5,27 +5,50 @@ using Polly.CircuitBreaker;
 
 namespace Integrations.Sdk.DependencyInjection;
 
-/// <summary>Reports each connector client's circuit: open or isolated is unhealthy, half-open degraded.</summary>
-internal sealed class ConnectorCircuitsHealthCheck(ConnectorCircuits circuits) : IHealthCheck
+/// <summary>
+/// Reports each connector client's circuit: open (its break still running) or isolated is unhealthy, naming the
+/// connector and when a request probes it again; half-open, or open with its break over (Polly keeps saying open until
+/// a request comes to probe), is degraded: the next request probes the platform.
+/// </summary>
+internal sealed class ConnectorCircuitsHealthCheck(ConnectorCircuits circuits, TimeProvider time) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var now = time.GetUtcNow();
         var snapshot = circuits.Snapshot();
-        var data = snapshot.ToDictionary(c => c.Client, c => (object)(c.State?.ToString() ?? "NotUsedYet"));
-        var open = snapshot.Where(c => c.State is CircuitState.Open or CircuitState.Isolated).Select(c => c.Connector).Distinct().ToList();
+        var data = snapshot.ToDictionary(c => c.Client, c => (object)Describe(c, now));
+        var open = snapshot
+            .Where(c => c.State is CircuitState.Isolated || (c.State is CircuitState.Open && !(c.OpenUntil <= now)))
+            .GroupBy(c => c.Connector)
+            .Select(g => g.Any(c => c.State is CircuitState.Isolated) ? $"{g.Key} (isolated)"
+                : g.Max(c => c.OpenUntil) is { } until ? $"{g.Key} (probed again at {until.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z)" : g.Key)
+            .ToList();
         if (open.Count > 0)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy($"circuit open for: {string.Join(", ", open)}", data: data));
         }
 
-        var halfOpen = snapshot.Where(c => c.State is CircuitState.HalfOpen).Select(c => c.Connector).Distinct().ToList();
-        return Task.FromResult(halfOpen.Count > 0
-            ? HealthCheckResult.Degraded($"circuit half-open (probing) for: {string.Join(", ", halfOpen)}", data: data)
+        var probing = snapshot
+            .Where(c => c.State is CircuitState.HalfOpen || (c.State is CircuitState.Open && c.OpenUntil <= now))
+            .Select(c => c.Connector).Distinct().ToList();
+        return Task.FromResult(probing.Count > 0
+            ? HealthCheckResult.Degraded($"circuit break over, the next request probes: {string.Join(", ", probing)}", data: data)
             : HealthCheckResult.Healthy($"{snapshot.Count} connector client(s), all circuits closed", data));
     }
+
+    private static string Describe(CircuitSnapshot circuit, DateTimeOffset now) => circuit switch
+    {
+        { State: null } => "NotUsedYet",
+        { State: CircuitState.Open, OpenUntil: { } until } when until <= now => "Open, break over: the next request probes",
+        { State: CircuitState.Open, OpenUntil: { } until } => $"Open until {until.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z",
+        _ => circuit.State.Value.ToString(),
+    };
 }
 
-/// <summary>Reports each sync's last run and open dead letters: a failed run is unhealthy; records waiting in the dead-letter store degrade.</summary>
+/// <summary>
+/// Reports each sync's last run and open dead letters: a failed run is unhealthy; a run paused by an outage (naming
+/// the connector and when it is probed again) and records waiting in the dead-letter store degrade.
+/// </summary>
 internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, IRunHistoryStore history, IDeadLetterStore deadLetters) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -33,15 +56,22 @@ internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, I
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var failed = new List<string>();
         var degraded = new List<string>();
+        var paused = new List<string>();
         foreach (var sync in syncs)
         {
             var last = (await history.ListAsync(sync.Name, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
             var waiting = (await deadLetters.ListAsync(sync.Name, 1, cancellationToken).ConfigureAwait(false)).Count > 0;
             data[sync.Name] = (last is null ? "never run" : $"{last.Status} at {last.FinishedAt:O}: read={last.Read} completed={last.Completed} dead-lettered={last.DeadLettered} ambiguous={last.Ambiguous}")
+                + (last?.Deferred > 0 ? $" deferred={last.Deferred}" : string.Empty)
+                + (last?.Status == RunStatus.Paused ? $"; paused: {last.Error}" : string.Empty)
                 + (waiting ? "; dead letters wait for review" : string.Empty);
             if (last?.Status == RunStatus.Failed)
             {
                 failed.Add(sync.Name);
+            }
+            else if (last?.Status == RunStatus.Paused)
+            {
+                paused.Add($"{sync.Name} ({last.Deferred} record(s) wait: {last.Error})");
             }
             else if (waiting || last?.DeadLettered > 0 || last?.Ambiguous > 0)
             {
@@ -52,6 +82,11 @@ internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, I
         if (failed.Count > 0)
         {
             return HealthCheckResult.Unhealthy($"last run failed: {string.Join(", ", failed)}", data: data);
+        }
+
+        if (paused.Count > 0)
+        {
+            return HealthCheckResult.Degraded($"paused by an outage, records left for the next run: {string.Join("; ", paused)}", data: data);
         }
 
         return degraded.Count > 0

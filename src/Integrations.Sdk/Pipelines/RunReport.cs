@@ -19,13 +19,22 @@ public enum RecordOutcome
 
     /// <summary>An unsafe write may or may not have happened; set aside for a person to review.</summary>
     Ambiguous = 4,
+
+    /// <summary>
+    /// Not finished: a platform it needs was unavailable (its circuit open, or unreachable after the step's retries),
+    /// so the run paused and left it for the next run. It is not dead-lettered: the checkpoint stays before it, so the
+    /// next run reads it again (an event stays in the webhook inbox; a replayed dead letter stays in the store), and its
+    /// completed steps are skipped then. A step whose write may have happened stays "started" and follows the usual
+    /// rules on the next attempt.
+    /// </summary>
+    Deferred = 5,
 }
 
 /// <summary>The end of one record.</summary>
 /// <param name="RecordKey">The record's key.</param>
 /// <param name="Outcome">Where it ended.</param>
-/// <param name="Step">The step it ended at, for dead letters and ambiguous records.</param>
-/// <param name="Reason">Why, for dead letters and ambiguous records. Never contains secrets.</param>
+/// <param name="Step">The step it ended at, for dead letters, ambiguous and deferred records.</param>
+/// <param name="Reason">Why, for dead letters, ambiguous and deferred records. Never contains secrets.</param>
 /// <param name="Attempts">Attempts of the failing step, over all runs.</param>
 public sealed record RecordResult(string RecordKey, RecordOutcome Outcome, string? Step = null, string? Reason = null, int Attempts = 0);
 
@@ -68,18 +77,19 @@ public enum AmbiguousResolution
 /// <summary>The result of a run: the counts (which add up to <see cref="RunSummary.Read"/>), the problems, the planned writes of a dry run, and how data maps.</summary>
 public sealed class RunReport
 {
-    internal RunReport(RunSummary summary, IReadOnlyList<RecordResult> records, IReadOnlyList<PlannedWrite> plannedWrites, MappingDescription? mapping)
+    internal RunReport(RunSummary summary, IReadOnlyList<RecordResult> records, IReadOnlyList<PlannedWrite> plannedWrites, MappingDescription? mapping, DateTimeOffset? resumeAfter = null)
     {
         Summary = summary;
         Records = records;
         PlannedWrites = plannedWrites;
         Mapping = mapping;
+        ResumeAfter = resumeAfter;
     }
 
     /// <summary>The counts and times of the run.</summary>
     public RunSummary Summary { get; }
 
-    /// <summary>The records that were dead-lettered or ambiguous (every record with <see cref="RunOptions.IncludeAllRecords"/>).</summary>
+    /// <summary>The records that were dead-lettered, ambiguous or deferred (every record with <see cref="RunOptions.IncludeAllRecords"/>).</summary>
     public IReadOnlyList<RecordResult> Records { get; }
 
     /// <summary>The writes a dry run would have made (empty otherwise).</summary>
@@ -88,7 +98,18 @@ public sealed class RunReport
     /// <summary>The field-by-field mapping of the sync, when it maps with a describable <see cref="Mapper{TSource, TTarget}"/>.</summary>
     public MappingDescription? Mapping { get; }
 
-    /// <summary>The one-line summary: <c>read=N completed=N skipped=N filtered=N dead-lettered=N ambiguous=N</c>.</summary>
+    /// <summary>
+    /// For a run that paused (<see cref="RunStatus.Paused"/>): when the unavailable connector's circuit lets a request
+    /// through again, if known; <see langword="null"/> otherwise. Not kept in the run history (the reason in
+    /// <see cref="RunSummary.Error"/> names the time).
+    /// </summary>
+    public DateTimeOffset? ResumeAfter { get; }
+
+    /// <summary>
+    /// The one-line summary: <c>read=N completed=N skipped=N filtered=N dead-lettered=N ambiguous=N</c>, followed by
+    /// <c> deferred=N</c> when records were deferred.
+    /// </summary>
     public override string ToString() =>
-        $"read={Summary.Read} completed={Summary.Completed} skipped={Summary.Skipped} filtered={Summary.Filtered} dead-lettered={Summary.DeadLettered} ambiguous={Summary.Ambiguous}";
+        $"read={Summary.Read} completed={Summary.Completed} skipped={Summary.Skipped} filtered={Summary.Filtered} dead-lettered={Summary.DeadLettered} ambiguous={Summary.Ambiguous}"
+        + (Summary.Deferred > 0 ? $" deferred={Summary.Deferred}" : string.Empty);
 }

@@ -17,6 +17,14 @@ public enum RunStatus
     /// was read; such runs are not kept in the run history.
     /// </summary>
     NotStarted = 3,
+
+    /// <summary>
+    /// A platform the sync writes to (or reads from) was unavailable: its circuit was open after repeated failures, or
+    /// it could not be reached after the step's retries. The run stopped taking records and left the unfinished ones
+    /// for the next run (<see cref="RunSummary.Deferred"/>, not dead-lettered; the checkpoint stays before them).
+    /// <see cref="RunSummary.Error"/> names the connector and when its circuit lets a request through again.
+    /// </summary>
+    Paused = 4,
 }
 
 /// <summary>The counts of one run of a sync, as kept in the run history.</summary>
@@ -64,6 +72,15 @@ public sealed record RunSummary
     /// <summary>The checkpoint when the run ended.</summary>
     public string? CheckpointAfter { get; init; }
 
-    /// <summary>The error that failed the run, when <see cref="Status"/> is <see cref="RunStatus.Failed"/>. No secrets.</summary>
+    /// <summary>
+    /// The error that failed the run (<see cref="RunStatus.Failed"/>), or why it paused (<see cref="RunStatus.Paused"/>:
+    /// the connector and when it is probed again). No secrets.
+    /// </summary>
     public string? Error { get; init; }
+
+    /// <summary>
+    /// Records left for the next run because a platform was unavailable (<see cref="RunStatus.Paused"/>): not
+    /// finished, not dead-lettered. Counted in <see cref="Read"/>.
+    /// </summary>
+    public int Deferred { get; init; }
 }

@@ -40,7 +40,7 @@ internal sealed class StateRows(int timestampColumns, Func<DbDataReader, int, Da
 
     /// <summary>
     /// Reads a <see cref="RunSummary"/>: run_id, sync, status, dry_run, started_at, finished_at, read, completed, skipped,
-    /// filtered, dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error.
+    /// filtered, dead_lettered, ambiguous, checkpoint_before, checkpoint_after, error, deferred.
     /// </summary>
     public RunSummary RunSummary(DbDataReader reader)
     {
@@ -62,6 +62,7 @@ internal sealed class StateRows(int timestampColumns, Func<DbDataReader, int, Da
             CheckpointBefore = row.NullableText(),
             CheckpointAfter = row.NullableText(),
             Error = row.NullableText(),
+            Deferred = row.Int32(),
         };
     }
 

@@ -67,4 +67,13 @@ internal static partial class Log
 
     [LoggerMessage(2010, LogLevel.Warning, "Sync {Sync}: run {RunId} stopped because its lock was lost (the lock's connection broke); another instance may take over")]
     public static partial void RunLockLost(ILogger logger, string sync, string runId);
+
+    [LoggerMessage(2020, LogLevel.Warning, "Sync {Sync}: record {RecordKey} deferred at step {Step}: {Connector} is unavailable; left for the next run, not dead-lettered: {Error}")]
+    public static partial void RecordDeferred(ILogger logger, string sync, string recordKey, string step, string connector, string error);
+
+    [LoggerMessage(2021, LogLevel.Warning, "Sync {Sync}: run {RunId} paused, {Deferred} record(s) left for the next run: {Reason}")]
+    public static partial void RunPaused(ILogger logger, string sync, string runId, int deferred, string reason);
+
+    [LoggerMessage(3010, LogLevel.Warning, "Inbox message {Id} ({Source} {EventType}) waits for an outage to end; due again at {DueAt}: {Reason}")]
+    public static partial void InboxDeferred(ILogger logger, string id, string source, string eventType, DateTimeOffset dueAt, string reason);
 }

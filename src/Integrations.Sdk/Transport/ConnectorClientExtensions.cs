@@ -125,7 +125,9 @@ public static class ConnectorClientExtensions
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Integrations.Sdk.Transport");
         var redactor = sp.GetRequiredService<SecretRedactor>();
         var circuit = new CircuitBreakerStateProvider();
-        sp.GetRequiredService<ConnectorCircuits>().Track(clientName, circuit);
+        var circuits = sp.GetRequiredService<ConnectorCircuits>();
+        var time = sp.GetRequiredService<TimeProvider>();
+        circuits.Track(clientName, circuit);
 
         pipeline.AddTimeout(options.TotalTimeout);
         if (options.MaxRetryAttempts > 0)
@@ -162,11 +164,13 @@ public static class ConnectorClientExtensions
             ShouldHandle = args => ValueTask.FromResult(RetryRules.CountsAsPlatformFailure(args.Outcome.Exception)),
             OnOpened = args =>
             {
+                circuits.Opened(clientName, time.GetUtcNow() + args.BreakDuration);
                 Log.CircuitOpened(logger, connector, args.BreakDuration);
                 return default;
             },
             OnClosed = _ =>
             {
+                circuits.Closed(clientName);
                 Log.CircuitClosed(logger, connector);
                 return default;
             },

@@ -13,6 +13,14 @@ namespace Integrations.Sdk.Webhooks;
 /// </summary>
 internal sealed class WebhookProcessor : BackgroundService
 {
+    private const string DeferralsPrefix = "[deferred ";
+
+    /// <summary>
+    /// The longest an event waits for an outage whose end is unknown before it is looked at again: while the circuit
+    /// is open that costs no request, and once the platform is back the event is not left waiting long.
+    /// </summary>
+    private static readonly TimeSpan OutageMaxWait = TimeSpan.FromMinutes(1);
+
     private readonly IWebhookInbox _inbox;
     private readonly IReadOnlyList<WebhookRoute> _routes;
     private readonly ISyncRunner _runner;
@@ -212,6 +220,12 @@ internal sealed class WebhookProcessor : BackgroundService
                 }
 
                 var report = await route.Process(_runner, record, cancellationToken).ConfigureAwait(false);
+                if (report.Summary.Status == RunStatus.Paused)
+                {
+                    await SettleAsync(claim, _redactor.Redact(report.Summary.Error ?? "a platform is unavailable"), outage: report).ConfigureAwait(false);
+                    return;
+                }
+
                 if (report.Summary.Status != RunStatus.Succeeded)
                 {
                     throw new InvalidOperationException($"sync '{route.Sync}' ended {report.Summary.Status}: {report.Summary.Error}");
@@ -240,11 +254,19 @@ internal sealed class WebhookProcessor : BackgroundService
     /// claim this processor got meanwhile, if any; otherwise it is dropped, logged (event 3005) and counted: the
     /// message belongs to whoever claimed it since.
     /// </summary>
-    private async Task SettleAsync(InboxClaim claim, string? error, bool giveUp = false)
+    /// <remarks>
+    /// When a platform the event's sync needs is down (<paramref name="outage"/>: the run paused, the record deferred),
+    /// the message goes back to pending, due when the connector's circuit lets a request through again (or after a
+    /// growing wait, at most a minute, when that is unknown), and the claim is not counted against
+    /// <see cref="WebhookOptions.MaxAttempts"/>, so an outage of any length dead-letters nothing. The count of such
+    /// waits is kept at the front of the message's error.
+    /// </remarks>
+    private async Task SettleAsync(InboxClaim claim, string? error, bool giveUp = false, RunReport? outage = null)
     {
         while (true)
         {
             var message = claim.Latest;
+            var deferrals = Deferrals(message.Error);
             string change;
             bool applied;
             if (error is null)
@@ -252,7 +274,19 @@ internal sealed class WebhookProcessor : BackgroundService
                 change = "complete";
                 applied = await _inbox.CompleteAsync(message, CancellationToken.None).ConfigureAwait(false);
             }
-            else if (giveUp || message.Attempts >= _options.MaxAttempts)
+            else if (outage is not null)
+            {
+                change = "defer";
+                var now = _time.GetUtcNow();
+                var wait = Backoff(deferrals + 1);
+                var due = outage.ResumeAfter is { } resume && resume > now ? resume : now + (wait < OutageMaxWait ? wait : OutageMaxWait);
+                applied = await _inbox.RetryAsync(message, due, WithDeferrals(deferrals + 1, error), CancellationToken.None).ConfigureAwait(false);
+                if (applied)
+                {
+                    Log.InboxDeferred(_logger, message.Id, message.Source, message.EventType, due, error);
+                }
+            }
+            else if (giveUp || message.Attempts - deferrals >= _options.MaxAttempts)
             {
                 change = "dead-letter";
                 var reason = giveUp ? error : $"gave up after {message.Attempts} attempt(s): {error}";
@@ -265,9 +299,8 @@ internal sealed class WebhookProcessor : BackgroundService
             else
             {
                 change = "retry";
-                var delay = TimeSpan.FromTicks(Math.Min(_options.RetryMaxDelay.Ticks, _options.RetryBaseDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
-                var due = _time.GetUtcNow() + delay;
-                applied = await _inbox.RetryAsync(message, due, error, CancellationToken.None).ConfigureAwait(false);
+                var due = _time.GetUtcNow() + Backoff(message.Attempts - deferrals);
+                applied = await _inbox.RetryAsync(message, due, WithDeferrals(deferrals, error), CancellationToken.None).ConfigureAwait(false);
                 if (applied)
                 {
                     Log.InboxRetry(_logger, message.Id, message.Source, message.EventType, message.Attempts, due, error);
@@ -287,6 +320,24 @@ internal sealed class WebhookProcessor : BackgroundService
             }
         }
     }
+
+    private TimeSpan Backoff(int failures) =>
+        TimeSpan.FromTicks(Math.Min(_options.RetryMaxDelay.Ticks, _options.RetryBaseDelay.Ticks * (1L << Math.Clamp(failures - 1, 0, 20))));
+
+    /// <summary>How many claims of a message were outages waited out, from the front of its error (see <see cref="WithDeferrals"/>).</summary>
+    private static int Deferrals(string? error)
+    {
+        if (error is null || !error.StartsWith(DeferralsPrefix, StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
+        var end = error.IndexOf(' ', DeferralsPrefix.Length);
+        return end > 0 && int.TryParse(error.AsSpan(DeferralsPrefix.Length, end - DeferralsPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+    }
+
+    private static string WithDeferrals(int deferrals, string error) =>
+        deferrals > 0 ? string.Create(CultureInfo.InvariantCulture, $"{DeferralsPrefix}{deferrals} time(s) for an outage] {error}") : error;
 
     /// <summary>
     /// The claim an attempt in progress settles its message under: the latest one this processor got. When the lease

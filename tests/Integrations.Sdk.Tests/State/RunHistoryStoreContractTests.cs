@@ -62,6 +62,24 @@ public abstract class RunHistoryStoreContractTests
     }
 
     [SkippableFact]
+    public async Task SaveAsync_round_trips_a_paused_run_with_its_deferred_records_and_reason()
+    {
+        var store = CreateStore();
+        var run = Run("orders", "run-0001", StateTestData.Origin) with
+        {
+            Status = RunStatus.Paused,
+            Read = 12,
+            Completed = 5,
+            Deferred = 7,
+            Error = "quickbooks is unavailable (its circuit is open after repeated failures) until about 2026-01-01 00:00:30Z",
+        };
+
+        await store.SaveAsync(run);
+
+        ShouldMatchExactly((await store.ListAsync("orders")).Should().ContainSingle().Subject, run);
+    }
+
+    [SkippableFact]
     public async Task SaveAsync_round_trips_null_and_default_fields()
     {
         var store = CreateStore();

@@ -1,4 +1,5 @@
 using Integrations.Sdk.Mapping;
+using Integrations.Sdk.Transport.Internal;
 
 namespace Integrations.Sdk.Pipelines.Internal;
 
@@ -28,4 +29,46 @@ internal static class FailureClassifier
         MappingValidationException or FormatException or ArgumentException => FailureKind.Permanent,
         _ => FailureKind.Ambiguous,
     };
+}
+
+/// <summary>
+/// A platform that is unavailable as a whole, not for one record: its circuit is open after repeated failures, or it
+/// could not be reached at all (nothing was sent). A run that meets one pauses and leaves its records for later.
+/// </summary>
+/// <param name="Connector">The connector's name.</param>
+/// <param name="ResumeAfter">When the circuit lets a request through again, when known.</param>
+/// <param name="Reason">Why the records wait, naming the connector and the time. No secrets.</param>
+internal sealed record Outage(string Connector, DateTimeOffset? ResumeAfter, string Reason)
+{
+    /// <summary>Whether the failure is an open circuit: trying again before the break ends cannot help.</summary>
+    public static bool IsCircuitOpen(Exception exception) => exception is PlatformException { ErrorCode: "circuit_open" };
+
+    /// <summary>Returns the outage a failure shows, or <see langword="null"/> when it concerns the record (or may have been applied).</summary>
+    public static Outage? From(Exception exception, DateTimeOffset now) => exception switch
+    {
+        PlatformException { ErrorCode: "circuit_open" } pe when pe.RetryAfter is { } wait =>
+            new(pe.Platform, now + wait, $"{pe.Platform} is unavailable (its circuit is open after repeated failures) until about {(now + wait).ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z, when a request probes it again; unfinished records are left for the next run"),
+        PlatformException { ErrorCode: "circuit_open" } pe =>
+            new(pe.Platform, null, $"{pe.Platform} is unavailable (its circuit is open after repeated failures); unfinished records are left for the next run"),
+        PlatformException { StatusCode: null, IsRetryable: true, MayHaveBeenApplied: false, ErrorCode: { } code } pe
+            when code.StartsWith("transport_", StringComparison.Ordinal) || code == "token_refresh_failed" =>
+            new(pe.Platform, null, $"{pe.Platform} could not be reached ({code}); unfinished records are left for the next run"),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The outage behind a retryable failure (a 5xx, a timeout) that ran out of step retries while its connector's
+    /// circuit is open: the record met the outage before the breaker tripped, not a fault of its own.
+    /// </summary>
+    public static Outage? FromOpenCircuit(Exception exception, ConnectorCircuits? circuits, DateTimeOffset now)
+    {
+        if (exception is not PlatformException { IsRetryable: true } pe || circuits is null || !circuits.IsOpen(pe.Platform, out var until))
+        {
+            return null;
+        }
+
+        return until is { } end && end > now
+            ? new(pe.Platform, end, $"{pe.Platform} is unavailable (its circuit is open after repeated failures) until about {end.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z, when a request probes it again; unfinished records are left for the next run")
+            : new(pe.Platform, null, $"{pe.Platform} is unavailable (its circuit is open after repeated failures; the next request probes it); unfinished records are left for the next run");
+    }
 }

@@ -20,6 +20,12 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
             return await DeadLetterAsync(run, key, payload, "$key", $"the record key could not be computed: {ex.Message}", 0, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
         }
 
+        if (run.Outage is { } outage)
+        {
+            // The run paused on an outage: a record not started yet is left for the next run as it is.
+            return new RecordResult(key, RecordOutcome.Deferred, null, _engine.Redactor.Redact(outage.Reason));
+        }
+
         using var activity = IntegrationsTelemetry.Source.StartActivity("integrations.record");
         activity?.SetTag("integrations.sync", Name);
         activity?.SetTag("integrations.record.key", key);

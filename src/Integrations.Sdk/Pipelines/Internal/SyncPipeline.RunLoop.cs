@@ -29,7 +29,8 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateBounded<(long Sequence, TSource Value)>(
             new BoundedChannelOptions(_definition.Concurrency * 2) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        var run = new RunState(options, _batches ? new BatchCoordinator(_definition.Concurrency, () => channel.Reader.Count, _engine.Services, stop.Token) : null);
+        using var run = new RunState(options, _batches ? new BatchCoordinator(_definition.Concurrency, () => channel.Reader.Count, _engine.Services, stop.Token) : null);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, run.Paused.Token);
         var tracker = new CheckpointTracker(checkpointBefore);
         using var checkpointGate = new SemaphoreSlim(1, 1);
         var persisted = checkpointBefore;
@@ -62,11 +63,21 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         {
             try
             {
-                await foreach (var record in read(stop.Token).WithCancellation(stop.Token).ConfigureAwait(false))
+                // A run paused on an outage stops reading; what was read is still taken by the workers.
+                await foreach (var record in read(reading.Token).WithCancellation(reading.Token).ConfigureAwait(false))
                 {
                     var sequence = tracker.Register(record.Checkpoint);
-                    await channel.Writer.WriteAsync((sequence, record.Value), stop.Token).ConfigureAwait(false);
+                    await channel.Writer.WriteAsync((sequence, record.Value), reading.Token).ConfigureAwait(false);
                 }
+            }
+            catch (Exception) when (run.Paused.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                // Stopped reading because the run paused.
+            }
+            catch (Exception ex) when (!stop.IsCancellationRequested && Outage.From(ex, _engine.Time.GetUtcNow()) is { } outage)
+            {
+                // The source's platform is down: pause rather than fail; the next run reads from the checkpoint.
+                run.Pause(outage);
             }
             finally
             {
@@ -84,7 +95,9 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
                     var result = await ProcessRecordAsync(item.Value, run, stop.Token).ConfigureAwait(false);
                     run.Batches?.Poke();
                     run.Count(result, Name, options.DryRun ? null : _engine.Metrics);
-                    if (tracker.Finish(item.Sequence))
+
+                    // A deferred record is not finished: the checkpoint stays before it, so the next run reads it again.
+                    if (result.Outcome != RecordOutcome.Deferred && tracker.Finish(item.Sequence))
                     {
                         await PersistCheckpointAsync(force: false).ConfigureAwait(false);
                     }
@@ -117,6 +130,12 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
             error = first is null ? "the run stopped" : $"{first.GetType().Name}: {_engine.Redactor.Redact(first.Message)}";
         }
 
+        if (status == RunStatus.Succeeded && run.Outage is { } paused)
+        {
+            status = RunStatus.Paused;
+            error = _engine.Redactor.Redact(paused.Reason);
+        }
+
         await PersistCheckpointAsync(force: true).ConfigureAwait(false);
         var summary = run.Summarize(runId, Name, status, startedAt, _engine.Time.GetUtcNow(), checkpointBefore, trackCheckpoint ? persisted : null, error);
         if (!options.DryRun)
@@ -124,13 +143,17 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
             await _engine.History.SaveAsync(summary, CancellationToken.None).ConfigureAwait(false);
         }
 
-        if (error is not null)
+        if (status == RunStatus.Paused)
+        {
+            Log.RunPaused(_engine.Logger, Name, runId, summary.Deferred, error!);
+        }
+        else if (error is not null)
         {
             Log.RunFailed(_engine.Logger, Name, runId, error);
             activity?.SetStatus(ActivityStatusCode.Error, error);
         }
 
         Log.RunFinished(_engine.Logger, Name, runId, status.ToString(), summary.Read, summary.Completed, summary.Skipped, summary.Filtered, summary.DeadLettered, summary.Ambiguous);
-        return new RunReport(summary, [.. run.Records], [.. run.Planned], _mapping);
+        return new RunReport(summary, [.. run.Records], [.. run.Planned], _mapping, status == RunStatus.Paused ? run.Outage?.ResumeAfter : null);
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Integrations.Sdk.Transport.Internal;
+using Microsoft.Extensions.DependencyInjection;
 using Polly;
 using Polly.Retry;
 
@@ -81,6 +83,22 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
             _engine.Metrics.StepDuration(Name, step.Name, false, _engine.Time.GetElapsedTime(started));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             var reason = $"step '{step.Name}' failed after {attempt.Attempts} attempt(s): {ex.Message}";
+            var now = _engine.Time.GetUtcNow();
+            var outage = attempt.LastKind == FailureKind.Transient ? Outage.From(ex, now) : null;
+            if (outage is null && (attempt.LastKind == FailureKind.Transient || (attempt.LastKind == FailureKind.Ambiguous && step.CanRetryAmbiguous)))
+            {
+                outage = Outage.FromOpenCircuit(ex, _engine.Services.GetService<ConnectorCircuits>(), now);
+            }
+
+            if (outage is not null)
+            {
+                // The platform is down, not the record: leave it unfinished for the next run. Its step memo stays as
+                // the attempts left it (Started when an attempt may have applied the write), so the usual rules apply.
+                var pause = run.Pause(outage);
+                Log.RecordDeferred(_engine.Logger, Name, key, step.Name, outage.Connector, _engine.Redactor.Redact(ex.Message));
+                return new RecordResult(key, RecordOutcome.Deferred, step.Name, _engine.Redactor.Redact(pause.Reason), attempt.Attempts);
+            }
+
             if (attempt.LastKind == FailureKind.Ambiguous && !step.CanRetryAmbiguous)
             {
                 reason = $"step '{step.Name}' may or may not have been applied (unsafe write, outcome unknown), so it is not resent: {ex.Message}";
@@ -125,10 +143,17 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         {
             var kind = FailureClassifier.Classify(ex);
             attempt.LastKind = kind;
-            attempt.Retryable = kind == FailureKind.Transient || (kind == FailureKind.Ambiguous && step.CanRetryAmbiguous);
+            // An open circuit refuses at once until its break ends: retrying within the step cannot help, and the
+            // record is deferred instead (see RunStepAsync).
+            attempt.Retryable = (kind == FailureKind.Transient && !Outage.IsCircuitOpen(ex)) || (kind == FailureKind.Ambiguous && step.CanRetryAmbiguous);
             if (kind == FailureKind.Ambiguous)
             {
                 attempt.AmbiguousBefore = true;
+            }
+            else if (kind == FailureKind.Transient && attempt.AmbiguousBefore)
+            {
+                // Not sent this time, but an earlier attempt may have applied the write: the memo stays Started, so
+                // the next attempt (in this run or a later one) still treats the write as possibly made.
             }
             else if (step.Safety != WriteSafety.ReadOnly)
             {

@@ -6,14 +6,57 @@ namespace Integrations.Sdk.Transport.Internal;
 /// <summary>A Refit client registered for a connector.</summary>
 internal sealed record ConnectorClientRegistration(string Connector, string ClientName);
 
-/// <summary>The circuit state of each connector's HTTP clients, for health checks.</summary>
+/// <summary>One client's circuit as the health check sees it.</summary>
+/// <param name="Connector">The connector's name.</param>
+/// <param name="Client">The client's name.</param>
+/// <param name="State">The circuit's state (<see langword="null"/> before first use).</param>
+/// <param name="OpenUntil">When an open circuit's break ends and the next request probes the platform; <see langword="null"/> when not open.</param>
+internal sealed record CircuitSnapshot(string Connector, string Client, CircuitState? State, DateTimeOffset? OpenUntil);
+
+/// <summary>
+/// The circuit state of each connector's HTTP clients, for health checks, with the end of each open circuit's break:
+/// Polly's state provider says <see cref="CircuitState.Open"/> until a request comes and probes, however long ago the
+/// break ended, so the break's end is kept here to tell "open" from "ready to probe".
+/// </summary>
 internal sealed class ConnectorCircuits(IEnumerable<ConnectorClientRegistration> registrations)
 {
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _circuits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _openUntil = new(StringComparer.Ordinal);
 
     public void Track(string clientName, CircuitBreakerStateProvider provider) => _circuits[clientName] = provider;
 
-    /// <summary>Each registered client with its connector and circuit state (<see langword="null"/> before first use).</summary>
-    public IReadOnlyList<(string Connector, string Client, CircuitState? State)> Snapshot() =>
-        [.. registrations.Select(r => (r.Connector, r.ClientName, _circuits.TryGetValue(r.ClientName, out var p) ? p.CircuitState : (CircuitState?)null))];
+    /// <summary>Records that a client's circuit opened (again) until <paramref name="until"/>.</summary>
+    public void Opened(string clientName, DateTimeOffset until) => _openUntil[clientName] = until;
+
+    /// <summary>Records that a client's circuit closed.</summary>
+    public void Closed(string clientName) => _openUntil.TryRemove(clientName, out _);
+
+    /// <summary>
+    /// Whether a client of <paramref name="connector"/> has its circuit open (or isolated) now; <paramref name="until"/>
+    /// is when its break ends, when known.
+    /// </summary>
+    public bool IsOpen(string connector, out DateTimeOffset? until)
+    {
+        until = null;
+        var open = false;
+        foreach (var circuit in Snapshot().Where(c => c.Connector == connector && c.State is CircuitState.Open or CircuitState.Isolated))
+        {
+            open = true;
+            if (circuit.OpenUntil is { } end && (until is null || end > until))
+            {
+                until = end;
+            }
+        }
+
+        return open;
+    }
+
+    /// <summary>Each registered client with its connector, circuit state and break end.</summary>
+    public IReadOnlyList<CircuitSnapshot> Snapshot() =>
+        [.. registrations.Select(r =>
+        {
+            var state = _circuits.TryGetValue(r.ClientName, out var p) ? p.CircuitState : (CircuitState?)null;
+            DateTimeOffset? until = state is CircuitState.Open && _openUntil.TryGetValue(r.ClientName, out var u) ? u : null;
+            return new CircuitSnapshot(r.Connector, r.ClientName, state, until);
+        })];
 }

@@ -1,0 +1,159 @@
+using System.Net;
+using Integrations.Sdk.Pipelines;
+using Integrations.Sdk.State;
+using Integrations.Sdk.Tests.Support;
+using Integrations.Sdk.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Integrations.Sdk.Tests.Pipelines;
+
+/// <summary>
+/// A platform that is down is waited out: records that meet its open circuit are deferred (not dead-lettered), the run
+/// pauses with a reason, the checkpoint stays before them, and the next run finishes each exactly once.
+/// </summary>
+public sealed class OutageTests
+{
+    private static Exception CircuitOpen() =>
+        new PlatformException("ledger", null, "circuit_open", "the circuit is open after repeated failures; requests are paused",
+            isRetryable: true, retryAfter: TimeSpan.FromSeconds(30));
+
+    private static Exception Refused() =>
+        new PlatformException("ledger", null, "transport_connectionerror", "Connection refused (127.0.0.1:1)", isRetryable: true);
+
+    [Fact]
+    public async Task OpenCircuit_PausesTheRun_DefersRecordsWithoutDeadLetters_AndTheNextRunFinishesEachOnce()
+    {
+        await using var f = new SyncFixture(SyncFixture.Orders(60));
+        f.Ledger.Fail("invoice", CircuitOpen, times: 1);
+
+        var paused = await f.Runner.RunAsync(SyncFixture.Sync);
+
+        var s = paused.Summary;
+        s.Status.Should().Be(RunStatus.Paused);
+        s.Deferred.Should().BeGreaterThan(0);
+        s.DeadLettered.Should().Be(0, "an outage is not the record's fault");
+        (s.Completed + s.Skipped + s.Filtered + s.DeadLettered + s.Ambiguous + s.Deferred).Should().Be(s.Read);
+        s.Read.Should().BeLessThan(60, "a paused run stops reading the source");
+        s.Error.Should().Contain("ledger").And.Contain("circuit is open").And.Contain("2026-11-28 02:00:30Z");
+        paused.ResumeAfter.Should().Be(TestHost.Start + TimeSpan.FromSeconds(30));
+        paused.ToString().Should().EndWith($" deferred={s.Deferred}");
+        paused.Records.Where(r => r.Outcome == RecordOutcome.Deferred).Should().HaveCount(s.Deferred)
+            .And.OnlyContain(r => r.Reason!.Contains("ledger", StringComparison.Ordinal));
+        (await f.Get<IDeadLetterStore>().ListAsync(SyncFixture.Sync, 100)).Should().BeEmpty();
+
+        var firstDeferred = paused.Records.Where(r => r.Outcome == RecordOutcome.Deferred).Min(r => int.Parse(r.RecordKey["shop:order:".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        var checkpoint = await f.Get<ICheckpointStore>().GetAsync(SyncFixture.Sync);
+        (checkpoint is null ? 0 : int.Parse(checkpoint, System.Globalization.CultureInfo.InvariantCulture)).Should().BeLessThan(firstDeferred, "the checkpoint stays before every deferred record");
+        (await f.Get<IRunHistoryStore>().ListAsync(SyncFixture.Sync, 1)).Single().Should().BeEquivalentTo(s, "the run history keeps the deferred count and the reason");
+
+        var resumed = await f.Runner.RunAsync(SyncFixture.Sync);
+
+        resumed.Summary.Status.Should().Be(RunStatus.Succeeded);
+        resumed.Summary.DeadLettered.Should().Be(0);
+        (s.Completed + resumed.Summary.Completed).Should().Be(60, "every order is invoiced once: deferred ones now, finished ones skipped");
+        f.Ledger.Invoices.Should().Be(60);
+        f.Ledger.InvoiceKeysSeen.Distinct().Should().HaveCount(60, "the deferred invoice is resent with the same idempotency key");
+    }
+
+    [Fact]
+    public async Task UnreachablePlatform_AfterTheStepRetries_DefersToo()
+    {
+        await using var f = new SyncFixture(SyncFixture.Orders(1));
+        f.Ledger.Fail("invoice", Refused, times: 3); // every one of the step's 3 attempts
+
+        var report = await f.Runner.RunAsync(SyncFixture.Sync);
+
+        report.Summary.Status.Should().Be(RunStatus.Paused);
+        report.Summary.DeadLettered.Should().Be(0);
+        report.Summary.Error.Should().Contain("ledger could not be reached");
+        var again = await f.Runner.RunAsync(SyncFixture.Sync);
+        again.Summary.Status.Should().Be(RunStatus.Succeeded);
+        f.Ledger.Invoices.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task AmbiguousWrite_ThenOpenCircuit_StaysStarted_AndIsResentWithTheSameKeyNextRun()
+    {
+        await using var f = new SyncFixture(SyncFixture.Orders(1));
+
+        // The first attempt's response is lost after the ledger applied it; the retry meets the open circuit.
+        f.Ledger.Fail("invoice", FakeLedger.ResponseLost, times: 1, applyFirst: true);
+        f.Ledger.Fail("invoice", CircuitOpen, times: 1);
+
+        var paused = await f.Runner.RunAsync(SyncFixture.Sync);
+
+        paused.Summary.Deferred.Should().Be(1);
+        var memo = (await f.Get<IStepMemoStore>().GetRecordAsync(SyncFixture.Sync, "shop:order:1")).Single(m => m.Step == "invoice");
+        memo.State.Should().Be(StepState.Started, "the write may have happened: a deferral does not forget that");
+
+        var resumed = await f.Runner.RunAsync(SyncFixture.Sync);
+
+        resumed.Summary.Completed.Should().Be(1);
+        f.Ledger.Invoices.Should().Be(1);
+        f.Ledger.InvoiceKeysSeen.Distinct().Should().ContainSingle("every attempt carries the same idempotency key");
+    }
+
+    [Fact]
+    public async Task ReplayDuringAnOutage_KeepsTheDeadLetter()
+    {
+        await using var f = new SyncFixture(SyncFixture.Orders(1));
+        f.Ledger.Fail("invoice", () => FakeLedger.Refused(), times: 1);
+        (await f.Runner.RunAsync(SyncFixture.Sync)).Summary.DeadLettered.Should().Be(1);
+        var entry = (await f.Get<IDeadLetterStore>().ListAsync(SyncFixture.Sync, 10)).Single();
+
+        f.Ledger.Fail("invoice", CircuitOpen, times: 1);
+        var replay = await f.Runner.ReplayAsync(entry.Id);
+
+        replay.Summary.Status.Should().Be(RunStatus.Paused);
+        replay.Records.Single().Outcome.Should().Be(RecordOutcome.Deferred);
+        (await f.Get<IDeadLetterStore>().GetAsync(entry.Id)).Should().NotBeNull("a record deferred in a replay stays where it was");
+        (await f.Runner.ReplayAsync(entry.Id)).Summary.Completed.Should().Be(1);
+        f.Ledger.Invoices.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ConnectorHealth_NamesTheProbeTime_AndIsNotUnhealthyOnceTheBreakIsOver()
+    {
+        var server = WireMockServer.Start();
+        try
+        {
+            var time = TestHost.Clock();
+            server.Given(Request.Create().WithPath("/items").UsingGet()).RespondWith(Response.Create().WithStatusCode(500));
+            await using var sp = TestHost.Build(server.Url!, time, o =>
+            {
+                o.MaxRetryAttempts = 0;
+                o.CircuitMinimumThroughput = 4;
+                o.CircuitBreakDuration = TimeSpan.FromSeconds(30);
+            });
+            var api = sp.GetRequiredService<IFakeApi>();
+            for (var i = 0; i < 4; i++)
+            {
+                await FluentActions.Awaiting(() => api.ListItemsAsync()).Should().ThrowAsync<PlatformException>();
+            }
+
+            var health = sp.GetRequiredService<HealthCheckService>();
+            var open = (await health.CheckHealthAsync()).Entries["integrations-connectors"];
+            open.Status.Should().Be(HealthStatus.Unhealthy);
+            open.Description.Should().Contain("fake").And.Contain("probed again at 2026-11-28 02:00:30Z");
+
+            // Nothing calls the platform after the break: Polly still says Open, the check must not.
+            time.Advance(TimeSpan.FromSeconds(31));
+            var over = (await health.CheckHealthAsync()).Entries["integrations-connectors"];
+            over.Status.Should().Be(HealthStatus.Degraded);
+            over.Description.Should().Contain("the next request probes").And.Contain("fake");
+
+            server.Reset();
+            server.Given(Request.Create().WithPath("/items").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{\"items\":[]}"));
+            await api.ListItemsAsync();
+            (await health.CheckHealthAsync()).Entries["integrations-connectors"].Status.Should().Be(HealthStatus.Healthy);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+}
