@@ -6,6 +6,9 @@
 // Offline: the Stripe, HubSpot and Mailchimp Transactional simulators run on 127.0.0.1; this ASP.NET Core host maps
 // the webhook endpoint on 127.0.0.1 too; the simulated Stripe delivers every invoice.payment_failed event several
 // times, shuffled, plus forged ones; the host verifies, dedupes, stores and processes them.
+// Like HubSpot's, the simulated HubSpot's search finds a new task only 5 s after its creation: the task step waits
+// HubSpot's lag (HubSpotOptions.SearchIndexLag, 10 s) before it looks only after a creation with unknown outcome, so
+// this run, whose simulators inject no faults, never waits.
 using System.Globalization;
 using FailedPaymentFollowUp;
 using Integrations.Sdk.Testing;

@@ -42,7 +42,7 @@ public sealed class HubSpotConnector
 
     private readonly Func<IHubSpotApi> _api;
 
-    internal HubSpotConnector(Func<IHubSpotApi> api)
+    internal HubSpotConnector(Func<IHubSpotApi> api, TimeSpan searchIndexLag)
     {
         _api = api;
         UpsertContact = SinkOperation.NaturalUpsert<ContactUpsert, HubSpotContact>(
@@ -61,7 +61,11 @@ public sealed class HubSpotConnector
             {
                 Require.Text(input.ContactId, "A HubSpot task needs a contact", nameof(input.ContactId));
                 Require.Text(input.Subject, "A HubSpot task needs a subject", nameof(input.Subject));
-            });
+            })
+            // The lookup is a CRM search, and HubSpot's search finds a new object only after "a few moments"
+            // (https://developers.hubspot.com/docs/api/crm/search, Limitations): after an attempt with unknown outcome
+            // the runner waits this long before it searches, else it could miss the task and create a second one.
+            .WithFindableAfter(searchIndexLag);
         Deals = DealSource(stage: null);
     }
 
@@ -74,6 +78,9 @@ public sealed class HubSpotConnector
     /// <summary>
     /// Creates a task associated with a contact, at most once: the lookup searches the contact's tasks with the same
     /// subject whose body carries the marker line (<see cref="TaskDraft.ExternalId"/>, else the step's idempotency key).
+    /// HubSpot's search lags writes, so the operation declares <see cref="HubSpotOptions.SearchIndexLag"/> as its
+    /// <see cref="ILookupThenCreateOperation{TInput, TResult}.FindableAfter"/>: after an attempt with unknown outcome
+    /// the runner waits that long, counted from the attempt, before it searches.
     /// </summary>
     public ILookupThenCreateOperation<TaskDraft, HubSpotTask> CreateTaskForContact { get; }
 

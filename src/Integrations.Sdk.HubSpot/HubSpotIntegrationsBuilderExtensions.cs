@@ -28,7 +28,7 @@ public static class HubSpotIntegrationsBuilderExtensions
                 http.Signals = new HubSpotSignalReader();
             },
             PlatformJson.CamelCase)
-        .Connector(c => new HubSpotConnector(c.Api<IHubSpotApi>()))
+        .Connector(c => new HubSpotConnector(c.Api<IHubSpotApi>(), c.Options.SearchIndexLag))
         .Webhooks(c => new HubSpotWebhookSource(c.OptionsAccessor, c.Time))
         .Builder;
 }

@@ -18,12 +18,22 @@ public sealed class HubSpotOptions
     /// <summary>How far a webhook's <c>X-HubSpot-Request-Timestamp</c> may be from now. <value>Default: 5 minutes, as HubSpot advises.</value></summary>
     public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long HubSpot's CRM search may take to find a newly created object. HubSpot documents that newly created or
+    /// updated objects may take a few moments to appear in search results
+    /// (https://developers.hubspot.com/docs/api/crm/search, Limitations), without a figure; reports put it at several
+    /// seconds. After a task creation with unknown outcome (a timeout, a dropped connection) the task step waits this
+    /// long, counted from that attempt, before it searches for the task, so it does not create a second one.
+    /// Zero to 1 hour. <value>Default: 10 seconds.</value>
+    /// </summary>
+    public TimeSpan SearchIndexLag { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The API host requests go to: <see cref="BaseAddress"/> when set, else <see cref="DefaultBaseAddress"/>.</summary>
     public Uri ResolveBaseAddress() => BaseAddress ?? DefaultBaseAddress;
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"HubSpotOptions({ResolveBaseAddress()}, access token ***, client secret {(string.IsNullOrEmpty(ClientSecret) ? "unset" : "***")}, webhook tolerance {WebhookTolerance})";
+        $"HubSpotOptions({ResolveBaseAddress()}, access token ***, client secret {(string.IsNullOrEmpty(ClientSecret) ? "unset" : "***")}, webhook tolerance {WebhookTolerance}, search index lag {SearchIndexLag})";
 
     internal IEnumerable<string> Validate()
     {
@@ -40,6 +50,11 @@ public sealed class HubSpotOptions
         if (WebhookTolerance <= TimeSpan.Zero)
         {
             yield return $"HubSpot: {nameof(WebhookTolerance)} must be positive (HubSpot advises 5 minutes).";
+        }
+
+        if (SearchIndexLag < TimeSpan.Zero || SearchIndexLag > TimeSpan.FromHours(1))
+        {
+            yield return $"HubSpot: {nameof(SearchIndexLag)} must be between zero and 1 hour (it was {SearchIndexLag}).";
         }
     }
 }

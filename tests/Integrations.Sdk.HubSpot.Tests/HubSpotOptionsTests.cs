@@ -36,6 +36,25 @@ public sealed class HubSpotOptionsTests
     }
 
     [Fact]
+    public void SearchIndexLag_IsWhatTheTaskOperationDeclares_AndANegativeOneFailsNamingIt()
+    {
+        using var tuned = HubSpotHost.Build(TimeProvider.System, o =>
+        {
+            o.AccessToken = "pat-token";
+            o.SearchIndexLag = TimeSpan.FromSeconds(30);
+        });
+        using var negative = HubSpotHost.Build(TimeProvider.System, o =>
+        {
+            o.AccessToken = "pat-token";
+            o.SearchIndexLag = TimeSpan.FromSeconds(-1);
+        });
+
+        tuned.GetRequiredService<HubSpotConnector>().CreateTaskForContact.FindableAfter.Should().Be(TimeSpan.FromSeconds(30));
+        var act = () => negative.GetRequiredService<IOptions<HubSpotOptions>>().Value;
+        act.Should().Throw<OptionsValidationException>().WithMessage("*SearchIndexLag*");
+    }
+
+    [Fact]
     public void Defaults_AreHubSpotsHostBearerAuthAndThe190Per10SecondsBudget()
     {
         using var services = HubSpotHost.Build(TimeProvider.System, o => o.AccessToken = "pat-na1-secret-token");
@@ -45,6 +64,8 @@ public sealed class HubSpotOptionsTests
 
         options.ResolveBaseAddress().Should().Be(new Uri("https://api.hubapi.com/"));
         options.WebhookTolerance.Should().Be(TimeSpan.FromMinutes(5));
+        options.SearchIndexLag.Should().Be(TimeSpan.FromSeconds(10));
+        services.GetRequiredService<HubSpotConnector>().CreateTaskForContact.FindableAfter.Should().Be(TimeSpan.FromSeconds(10));
         options.ToString().Should().NotContain("pat-na1-secret-token");
         http.BaseAddress.Should().Be(new Uri("https://api.hubapi.com/"));
         http.RateLimit.PermitsPerWindow.Should().Be(190);

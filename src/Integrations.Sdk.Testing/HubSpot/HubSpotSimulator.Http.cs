@@ -34,8 +34,9 @@ public sealed partial class HubSpotSimulator
             }
 
             var groups = request["filterGroups"] as JsonArray ?? [];
-            IEnumerable<SimObject> found = _objects[type].Where(o => groups.Count == 0 || groups.OfType<JsonObject>().Any(g =>
-                (g["filters"] as JsonArray ?? []).OfType<JsonObject>().All(f => Matches(type, o, f))));
+            var now = Time.GetUtcNow();
+            IEnumerable<SimObject> found = _objects[type].Where(o => o.SearchableAt <= now && (groups.Count == 0 || groups.OfType<JsonObject>().Any(g =>
+                (g["filters"] as JsonArray ?? []).OfType<JsonObject>().All(f => Matches(type, o, f)))));
             if (request["sorts"] is JsonArray { Count: > 0 } sorts && sorts[0] is JsonObject sort && Str(sort["propertyName"]) is { } by)
             {
                 var descending = string.Equals(Str(sort["direction"]), "DESCENDING", StringComparison.OrdinalIgnoreCase);

@@ -9,7 +9,7 @@ public sealed partial class HubSpotSimulator
 
     /// <summary>
     /// Writes the simulator's data to <paramref name="path"/> as JSON: contacts, tasks (with their associations),
-    /// deals and the id counter. Faults, the throttle and settings are not saved.
+    /// deals, when search finds each object, and the id counter. Faults, the throttle and settings are not saved.
     /// </summary>
     /// <param name="path">The file; replaced if it exists.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
@@ -20,6 +20,7 @@ public sealed partial class HubSpotSimulator
         {
             var item = o.ToJson();
             item["contactIds"] = new JsonArray([.. o.ContactIds.Select(c => (JsonNode)JsonValue.Create(c))]);
+            item["searchableAt"] = Iso(o.SearchableAt);
             return (JsonNode)item;
         })])))),
     }), cancellationToken);
@@ -41,7 +42,9 @@ public sealed partial class HubSpotSimulator
                 var created = DateTimeOffset.Parse(Str(item["createdAt"]) ?? throw Persistence.Invalid(path, $"{type} {id} has no createdAt."), CultureInfo.InvariantCulture);
                 var updated = DateTimeOffset.Parse(Str(item["updatedAt"]) ?? Str(item["createdAt"])!, CultureInfo.InvariantCulture);
                 var contacts = (item["contactIds"] as JsonArray ?? []).Select(Str).OfType<string>().ToList();
-                list.Add(new SimObject(id, Properties(item["properties"]), created, updated, contacts));
+                // Files written before the index lag was modeled have no searchableAt: found at once.
+                var searchable = Str(item["searchableAt"]) is { } at ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture) : created;
+                list.Add(new SimObject(id, Properties(item["properties"]), created, updated, contacts) { SearchableAt = searchable });
             }
 
             loaded[type] = list;

@@ -15,7 +15,9 @@ namespace Integrations.Sdk.Testing.HubSpot;
 /// <c>GTE</c>, <c>LT</c>, <c>LTE</c>, <c>IN</c>, <c>HAS_PROPERTY</c>, <c>NOT_HAS_PROPERTY</c>; <c>EQ</c> compares
 /// case-insensitively, dates compare as instants (ISO 8601 or epoch milliseconds). Tasks also filter on
 /// <c>associations.contact</c>. One sort (<c>sorts[0]</c>), <c>limit</c> (default 10, at most 200) and <c>after</c>
-/// (an offset). Answers <c>{total, results, paging.next.after}</c>. Unlike HubSpot, the index is never stale.</item>
+/// (an offset). Answers <c>{total, results, paging.next.after}</c>. Like HubSpot's, the search index lags writes: an
+/// object created through the API is found by search only <see cref="SearchIndexLag"/> after its creation, on the
+/// simulator's clock (a GET by id finds it at once).</item>
 /// <item><c>POST /crm/v3/objects/contacts/batch/upsert</c> [<c>contacts.upsert</c>]: <c>inputs[]</c> with
 /// <c>idProperty</c> (only <c>email</c> is unique on contacts: anything else is a 400) and <c>id</c>; creates or
 /// updates by email, case-insensitively; results carry <c>new</c>.</item>
@@ -78,6 +80,16 @@ public sealed partial class HubSpotSimulator : SimulatorHost
     /// <summary>The throttle's window. <value>Default: 10 seconds.</value></summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long after its creation through the API an object is found by search (<c>.../search</c>); a GET by id, a
+    /// list, an upsert's email match and association checks see it at once. HubSpot documents that a newly created
+    /// object may take a few moments to appear in search results, without a figure: 5 seconds is assumed (reports put
+    /// it at several seconds). Objects added with <see cref="AddContact"/> and <see cref="AddDeal"/> count as created
+    /// long ago and are found at once; changes to properties are searchable at once (not modeled).
+    /// <value>Default: 5 seconds; zero for an index that is never stale.</value>
+    /// </summary>
+    public TimeSpan SearchIndexLag { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>API requests received (throttled and refused ones included).</summary>
     public int RequestCount => Volatile.Read(ref _requests);
 
@@ -138,7 +150,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
             }
 
             var props = new Dictionary<string, string?>(properties ?? new Dictionary<string, string?>(), StringComparer.Ordinal) { ["email"] = email };
-            return Create("contacts", props, []).ToRecord();
+            return Create("contacts", props, [], indexed: true).ToRecord();
         }
     }
 
@@ -165,7 +177,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
 
         lock (Gate)
         {
-            return Create("deals", props, []).ToRecord();
+            return Create("deals", props, [], indexed: true).ToRecord();
         }
     }
 
@@ -301,10 +313,13 @@ public sealed partial class HubSpotSimulator : SimulatorHost
     private SimObject? FindByEmail(string email) =>
         _objects["contacts"].Find(c => string.Equals(c.Properties.GetValueOrDefault("email"), email.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    private SimObject Create(string type, Dictionary<string, string?> properties, List<string> contactIds)
+    private SimObject Create(string type, Dictionary<string, string?> properties, List<string> contactIds, bool indexed = false)
     {
         var now = Time.GetUtcNow();
-        var created = new SimObject((++_lastId).ToString(CultureInfo.InvariantCulture), new Dictionary<string, string?>(StringComparer.Ordinal), now, now, contactIds);
+        var created = new SimObject((++_lastId).ToString(CultureInfo.InvariantCulture), new Dictionary<string, string?>(StringComparer.Ordinal), now, now, contactIds)
+        {
+            SearchableAt = indexed || SearchIndexLag <= TimeSpan.Zero ? now : now + SearchIndexLag,
+        };
         foreach (var (name, value) in properties)
         {
             created.Properties[name] = value;
@@ -343,6 +358,9 @@ public sealed partial class HubSpotSimulator : SimulatorHost
         public DateTimeOffset UpdatedAt { get; set; } = updatedAt;
 
         public List<string> ContactIds { get; } = contactIds;
+
+        /// <summary>From when search finds the object (its creation plus the index lag).</summary>
+        public DateTimeOffset SearchableAt { get; init; } = createdAt;
 
         public SimulatedHubSpotObject ToRecord() =>
             new(Id, new Dictionary<string, string?>(Properties, StringComparer.Ordinal), CreatedAt, UpdatedAt, [.. ContactIds]);

@@ -41,4 +41,13 @@ public interface ILookupThenCreateOperation<in TInput, TResult> : ISinkOperation
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The existing entity, or <see langword="null"/> when none exists.</returns>
     Task<TResult?> LookupAsync(TInput input, WriteContext context, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How long after a write the platform's lookup can be relied on to find it (for example a search index that lags
+    /// writes). After an attempt with unknown effect the runner waits at least this long, counted from that attempt
+    /// (as stored in the step memo, so across restarts too), before it calls <see cref="LookupAsync"/>: a lookup any
+    /// sooner could miss what the attempt created and create it a second time.
+    /// <value>Default: zero (the lookup sees a write at once).</value>
+    /// </summary>
+    TimeSpan FindableAfter => TimeSpan.Zero;
 }

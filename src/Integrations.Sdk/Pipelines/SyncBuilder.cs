@@ -246,11 +246,17 @@ public sealed class StepBuilder<TSource, TRecord>
         {
             var op = operation(services) ?? throw new InvalidOperationException($"Step '{name}': the operation factory returned null.");
             var lookup = op as ILookupThenCreateOperation<TInput, TResult>;
+            if (lookup is not null)
+            {
+                CheckFindableAfter(name, lookup.FindableAfter);
+            }
+
             return new StepDefinition<TRecord>(name, op.Safety, typeof(TResult), async (r, c, t) => await op.ExecuteAsync(input(r, c), c.Write, t).ConfigureAwait(false))
             {
                 AtLeastOnce = atLeastOnce,
                 DescribeInput = (r, c) => input(r, c),
                 Lookup = lookup is null ? null : async (r, c, t) => await lookup.LookupAsync(input(r, c), c.Write, t).ConfigureAwait(false),
+                FindableAfter = lookup?.FindableAfter ?? TimeSpan.Zero,
             };
         }));
         return this;
@@ -313,6 +319,15 @@ public sealed class StepBuilder<TSource, TRecord>
         otherwise?.Invoke(new StepBuilder<TSource, TRecord>(_definition, branch.Otherwise));
         _nodes.Add(branch);
         return this;
+    }
+
+    private static void CheckFindableAfter(string name, TimeSpan findableAfter)
+    {
+        if (findableAfter < TimeSpan.Zero || findableAfter > SyncLimits.MaxFindableAfter)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(findableAfter), findableAfter, $"Step '{name}': the time before a write is findable must be between zero and {SyncLimits.MaxFindableAfter.TotalDays:0} day.");
+        }
     }
 
     private StepBuilder<TSource, TRecord> Add(StepDefinition<TRecord> step)

@@ -56,6 +56,9 @@ internal static partial class Log
     [LoggerMessage(2006, LogLevel.Debug, "Sync {Sync}: record {RecordKey} step {Step} attempt {Attempt} failed ({Kind}): {Reason}")]
     public static partial void StepFailed(ILogger logger, string sync, string recordKey, string step, int attempt, string kind, string reason);
 
+    [LoggerMessage(2051, LogLevel.Debug, "Sync {Sync}: record {RecordKey} step {Step} waits {Wait} before its lookup, for the platform to make the earlier attempt's write findable")]
+    public static partial void WaitingForFindable(ILogger logger, string sync, string recordKey, string step, TimeSpan wait);
+
     [LoggerMessage(2007, LogLevel.Information, "Sync {Sync}: dead letter {Id} for record {RecordKey} replayed: {Outcome}")]
     public static partial void Replayed(ILogger logger, string sync, string id, string recordKey, string outcome);
 

@@ -48,6 +48,7 @@ public sealed class HubSpotSimulatorTests : IAsyncLifetime
         var contact = _simulator.Contacts.Should().ContainSingle().Which;
         contact["firstname"].Should().Be("Patricia");
         contact["lastname"].Should().Be("O'Brien");
+        _time.Advance(_simulator.SearchIndexLag);   // search finds a new contact only once the index caught up
         (await Connector.FindContactByEmailAsync("pat@example.com"))!.Id.Should().Be(first.Id);
         (await Connector.FindContactByEmailAsync("other@example.com")).Should().BeNull();
     }
@@ -91,6 +92,8 @@ public sealed class HubSpotSimulatorTests : IAsyncLifetime
         dropped.MayHaveBeenApplied.Should().BeTrue();
         _simulator.Tasks.Should().ContainSingle("the create was applied before the connection dropped");
 
+        // As the runner does: wait the time HubSpot's search takes to find a new task, then look.
+        _time.Advance(Connector.CreateTaskForContact.FindableAfter);
         var retry = write with { Attempt = 2, PreviousAttemptAmbiguous = true };
         var found = await Connector.CreateTaskForContact.LookupAsync(draft, retry);
         var task = await Connector.CreateTaskForContact.ExecuteAsync(draft, retry);
@@ -103,12 +106,34 @@ public sealed class HubSpotSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreatedTask_IsFoundBySearchOnlyAfterTheIndexLag_ButByIdAtOnce()
+    {
+        var contact = _simulator.AddContact("pat@example.com");
+        var draft = new TaskDraft(contact.Id, "Call", HubSpotHost.Start);
+        var write = HubSpotHost.Write("shop:order:7");
+        var created = await Connector.CreateTaskForContact.ExecuteAsync(draft, write);
+        using var http = new HttpClient { BaseAddress = _simulator.BaseAddress };
+        using var get = new HttpRequestMessage(HttpMethod.Get, $"crm/v3/objects/tasks/{created.Id}");
+        get.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _simulator.AccessToken);
+
+        (await http.SendAsync(get)).StatusCode.Should().Be(HttpStatusCode.OK, "a GET by id sees the task at once");
+        (await Connector.CreateTaskForContact.LookupAsync(draft, write)).Should().BeNull("search has not indexed it yet");
+        _time.Advance(_simulator.SearchIndexLag - TimeSpan.FromMilliseconds(1));
+        (await Connector.CreateTaskForContact.LookupAsync(draft, write)).Should().BeNull();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        (await Connector.CreateTaskForContact.LookupAsync(draft, write))!.Id.Should().Be(created.Id);
+        _simulator.SearchIndexLag.Should().Be(TimeSpan.FromSeconds(5));
+        Connector.CreateTaskForContact.FindableAfter.Should().Be(TimeSpan.FromSeconds(10), "the connector waits longer than the simulator lags");
+    }
+
+    [Fact]
     public async Task CreateTask_ForAnotherOrderWithTheSameSubject_CreatesASecondTask()
     {
         var contact = _simulator.AddContact("pat@example.com");
 
         await Connector.CreateTaskForContact.ExecuteAsync(new TaskDraft(contact.Id, "Follow up", HubSpotHost.Start, ExternalId: "order-1"), HubSpotHost.Write("o:1"));
         await Connector.CreateTaskForContact.ExecuteAsync(new TaskDraft(contact.Id, "Follow up", HubSpotHost.Start, ExternalId: "order-2"), HubSpotHost.Write("o:2"));
+        _time.Advance(_simulator.SearchIndexLag);
         await Connector.CreateTaskForContact.ExecuteAsync(new TaskDraft(contact.Id, "Follow up", HubSpotHost.Start, ExternalId: "order-2"), HubSpotHost.Write("o:2b"));
 
         _simulator.Tasks.Should().HaveCount(2, "the marker is the external id: order-2 already has its task");

@@ -1,3 +1,5 @@
+using Integrations.Sdk.Pipelines.Internal;
+
 namespace Integrations.Sdk.Connectors.Kit;
 
 /// <summary>
@@ -84,6 +86,26 @@ public static class SinkOperation
         return new LookingFirst<TInput, TResult>(validate, lookup, create);
     }
 
+    /// <summary>
+    /// The same lookup-then-create operation, declaring that the platform's lookup lags writes (a search index, for
+    /// example): after an attempt with unknown effect the runner waits until <paramref name="findableAfter"/> has passed
+    /// since that attempt before it looks (<see cref="ILookupThenCreateOperation{TInput, TResult}.FindableAfter"/>).
+    /// For example <c>SinkOperation.LookupThenCreate(find, create, validate).WithFindableAfter(TimeSpan.FromSeconds(10))</c>.
+    /// </summary>
+    /// <typeparam name="TInput">What is written.</typeparam>
+    /// <typeparam name="TResult">What the platform answers.</typeparam>
+    /// <param name="operation">The operation.</param>
+    /// <param name="findableAfter">How long after a write the platform's lookup can be relied on to find it (the platform's documented delay): zero to 1 day.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="findableAfter"/> is out of range.</exception>
+    public static ILookupThenCreateOperation<TInput, TResult> WithFindableAfter<TInput, TResult>(
+        this ILookupThenCreateOperation<TInput, TResult> operation, TimeSpan findableAfter)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentOutOfRangeException.ThrowIfLessThan(findableAfter, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(findableAfter, SyncLimits.MaxFindableAfter);
+        return new Lagging<TInput, TResult>(operation is Lagging<TInput, TResult> lagging ? lagging.Inner : operation, findableAfter);
+    }
+
     private static void Check<TInput>(TInput input, WriteContext context, Action<TInput>? validate)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -125,6 +147,22 @@ public static class SinkOperation
                 ? existing
                 : await create(input, context, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private sealed class Lagging<TInput, TResult>(ILookupThenCreateOperation<TInput, TResult> inner, TimeSpan findableAfter)
+        : ILookupThenCreateOperation<TInput, TResult>
+    {
+        public ILookupThenCreateOperation<TInput, TResult> Inner => inner;
+
+        public WriteSafety Safety => inner.Safety;
+
+        public TimeSpan FindableAfter => findableAfter;
+
+        public Task<TResult?> LookupAsync(TInput input, WriteContext context, CancellationToken cancellationToken = default) =>
+            inner.LookupAsync(input, context, cancellationToken);
+
+        public Task<TResult> ExecuteAsync(TInput input, WriteContext context, CancellationToken cancellationToken = default) =>
+            inner.ExecuteAsync(input, context, cancellationToken);
     }
 }
 

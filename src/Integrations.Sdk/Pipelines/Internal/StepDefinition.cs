@@ -31,6 +31,9 @@ internal sealed class StepDefinition<TRecord>(
     /// <summary>For lookup-then-create: finds what an earlier ambiguous attempt may have created.</summary>
     public Func<TRecord, StepContext, CancellationToken, Task<object?>>? Lookup { get; init; }
 
+    /// <summary>For lookup-then-create: how long after an ambiguous attempt the lookup can be trusted to find its write.</summary>
+    public TimeSpan FindableAfter { get; init; }
+
     /// <summary>For dry runs: computes the input a sink operation would receive.</summary>
     public Func<TRecord, StepContext, object?>? DescribeInput { get; init; }
 

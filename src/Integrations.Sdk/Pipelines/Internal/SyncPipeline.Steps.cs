@@ -116,6 +116,11 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
     private async ValueTask<object?> AttemptAsync(StepDefinition<TRecord> step, TRecord record, StepContext context, StepAttempt attempt, CancellationToken cancellationToken)
     {
         var key = context.RecordKey;
+        if (attempt.AmbiguousBefore && step.Lookup is not null && step.FindableAfter > TimeSpan.Zero)
+        {
+            await WaitUntilFindableAsync(step, key, attempt, cancellationToken).ConfigureAwait(false);
+        }
+
         attempt.Attempts++;
         if (step.Safety != WriteSafety.ReadOnly)
         {
@@ -149,6 +154,13 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
             if (kind == FailureKind.Ambiguous)
             {
                 attempt.AmbiguousBefore = true;
+                if (step.Lookup is not null)
+                {
+                    // The write may have landed at any moment up to now: the lookup's wait counts from here, and the
+                    // memo (still Started) carries this time to a restart.
+                    attempt.AmbiguousAt = _engine.Time.GetUtcNow();
+                    await SaveMemoAsync(key, step.Name, StepState.Started, null, attempt.Generation, attempt.Attempts, attempt.AmbiguousAt).ConfigureAwait(false);
+                }
             }
             else if (kind == FailureKind.Transient && attempt.AmbiguousBefore)
             {
@@ -164,11 +176,33 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
                     attempt.Generation++;
                 }
 
-                await SaveMemoAsync(key, step.Name, StepState.Failed, null, attempt.Generation, attempt.Attempts).ConfigureAwait(false);
+                // This attempt proves nothing about an earlier ambiguous one: a lookup step's memo stays Started, with
+                // that attempt's time, so that a restart still waits and looks before it creates.
+                var stillAmbiguous = attempt.AmbiguousBefore && step.Lookup is not null;
+                await SaveMemoAsync(key, step.Name, stillAmbiguous ? StepState.Started : StepState.Failed, null, attempt.Generation, attempt.Attempts,
+                    stillAmbiguous ? attempt.AmbiguousAt : null).ConfigureAwait(false);
             }
 
             Log.StepFailed(_engine.Logger, Name, key, step.Name, attempt.Attempts, kind.ToString(), _engine.Redactor.Redact(ex.Message));
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the step's platform makes a write findable (<see cref="StepDefinition{TRecord}.FindableAfter"/>),
+    /// counted from the earlier ambiguous attempt: its time in the memo, so a restart waits only the rest. On the
+    /// engine's clock; however long, it is only cut short by cancellation.
+    /// </summary>
+    private async Task WaitUntilFindableAsync(StepDefinition<TRecord> step, string key, StepAttempt attempt, CancellationToken cancellationToken)
+    {
+        var now = _engine.Time.GetUtcNow();
+        attempt.AmbiguousAt ??= now;   // unknown (a memo without a time cannot be): wait the whole delay
+        // At most the whole delay: a memo written by a host whose clock runs ahead must not stretch it.
+        var wait = TimeSpan.FromTicks(Math.Min((attempt.AmbiguousAt.Value + step.FindableAfter - now).Ticks, step.FindableAfter.Ticks));
+        if (wait > TimeSpan.Zero)
+        {
+            Log.WaitingForFindable(_engine.Logger, Name, key, step.Name, wait);
+            await Task.Delay(wait, _engine.Time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -198,6 +232,12 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         public int Attempts { get; set; } = memo?.Attempts ?? 0;
 
         public bool AmbiguousBefore { get; set; } = memo?.State == StepState.Started;
+
+        /// <summary>
+        /// The latest moment an earlier ambiguous attempt may have been applied: when its failure was seen, or, after
+        /// a crash during the call, the Started memo's time (written just before the call was sent).
+        /// </summary>
+        public DateTimeOffset? AmbiguousAt { get; set; } = memo?.State == StepState.Started ? memo.UpdatedAt : null;
 
         public FailureKind LastKind { get; set; }
 

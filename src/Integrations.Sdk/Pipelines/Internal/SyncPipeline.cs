@@ -154,6 +154,6 @@ internal sealed partial class SyncPipeline<TSource, TRecord> : ISyncPipeline
         }
     }
 
-    private ValueTask SaveMemoAsync(string key, string step, StepState state, string? json, int generation, int attempts) =>
-        _engine.Memos.SaveAsync(new StepMemo(Name, key, step, state, json, generation, attempts, _engine.Time.GetUtcNow()), CancellationToken.None);
+    private ValueTask SaveMemoAsync(string key, string step, StepState state, string? json, int generation, int attempts, DateTimeOffset? at = null) =>
+        _engine.Memos.SaveAsync(new StepMemo(Name, key, step, state, json, generation, attempts, at ?? _engine.Time.GetUtcNow()), CancellationToken.None);
 }
