@@ -20,7 +20,7 @@ internal static class ShopifySyncMode
         await host.StartAsync();
         Console.WriteLine("ready");
         var report = await host.Services.GetRequiredService<ISyncRunner>().RunAsync(OrdersToInvoices.SyncName);
-        Console.WriteLine($"summary: {report}");
+        Console.WriteLine($"summary: {report} status={report.Summary.Status} error={report.Summary.Error}");
         await host.StopAsync();
         return report.Summary.Status == RunStatus.Succeeded ? 0 : 1;
     }
