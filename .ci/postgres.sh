@@ -2,6 +2,9 @@
 # Sourced by .ci/run. Starts a throwaway PostgreSQL bound to 127.0.0.1 (installing it with apt-get when the
 # machine has none), exports INTEGRATIONS_SDK_POSTGRES with its connection string, and registers pg_stop.
 # When INTEGRATIONS_SDK_POSTGRES is already set and answers, that server is used and nothing is started.
+# It also exports INTEGRATIONS_SDK_POSTGRES_BIN (the directory of initdb and pg_ctl) and, when running as root,
+# INTEGRATIONS_SDK_POSTGRES_RUN_AS (the user the server binaries must run as): the database fault tests start a
+# private server of their own from these, to restart it and end its connections without disturbing other tests.
 
 pg_port="${INTEGRATIONS_SDK_PG_PORT:-}"
 pg_dir=""
@@ -26,6 +29,11 @@ pg_as() {
 pg_start() {
   if [ -n "${INTEGRATIONS_SDK_POSTGRES:-}" ]; then
     pg_log "using INTEGRATIONS_SDK_POSTGRES from the environment"
+    # The fault tests still need the binaries for a private server.
+    if [ -z "${INTEGRATIONS_SDK_POSTGRES_BIN:-}" ] && pg_find_bin; then
+      export INTEGRATIONS_SDK_POSTGRES_BIN="$pg_bin"
+      if [ "$(id -u)" -eq 0 ] && id -u postgres >/dev/null 2>&1; then export INTEGRATIONS_SDK_POSTGRES_RUN_AS=postgres; fi
+    fi
     return 0
   fi
   if ! pg_find_bin; then
@@ -38,7 +46,9 @@ pg_start() {
   if [ "$(id -u)" -eq 0 ]; then
     pg_user=postgres
     id -u "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home "$pg_user"
+    export INTEGRATIONS_SDK_POSTGRES_RUN_AS="$pg_user"
   fi
+  export INTEGRATIONS_SDK_POSTGRES_BIN="$pg_bin"
   if [ -z "$pg_port" ]; then
     # The first free port from 55432 on: another server (a developer's, or a second run) may hold one.
     for candidate in $(seq 55432 55480); do

@@ -107,9 +107,15 @@ public sealed partial class PostgreSqlStateStore
         CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        using var command = _dataSource.CreateCommand(Sql(sql));
-        bind(command.Parameters, state);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await Transient.ExecuteAsync(
+            static async (args, ct) =>
+            {
+                using var command = args.Store._dataSource.CreateCommand(args.Store.Sql(args.Sql));
+                args.Bind(command.Parameters, args.State);
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            },
+            (Store: this, Sql: sql, State: state, Bind: bind),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs one statement that returns rows (a query, or a write with <c>RETURNING</c>) and maps each row.</summary>
@@ -121,19 +127,25 @@ public sealed partial class PostgreSqlStateStore
         CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        using var command = _dataSource.CreateCommand(Sql(sql));
-        bind(command.Parameters, state);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            var rows = new List<TRow>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        return await Transient.ExecuteAsync(
+            static async (args, ct) =>
             {
-                rows.Add(map(reader));
-            }
+                using var command = args.Store._dataSource.CreateCommand(args.Store.Sql(args.Sql));
+                args.Bind(command.Parameters, args.State);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var rows = new List<TRow>();
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        rows.Add(args.Map(reader));
+                    }
 
-            return rows;
-        }
+                    return rows;
+                }
+            },
+            (Store: this, Sql: sql, State: state, Bind: bind, Map: map),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Returns <paramref name="template"/> with <c>{schema}</c> replaced by the quoted schema name (cached).</summary>
@@ -151,7 +163,10 @@ public sealed partial class PostgreSqlStateStore
     /// Creates the schema if needed and applies every missing migration, all in one transaction that holds the
     /// schema's transaction-level advisory lock: concurrent starters queue behind it and then find nothing to do.
     /// </summary>
-    private async ValueTask MigrateAsync(CancellationToken cancellationToken)
+    private ValueTask MigrateAsync(CancellationToken cancellationToken) =>
+        Transient.ExecuteAsync(static (store, ct) => store.MigrateOnceAsync(ct), this, cancellationToken);
+
+    private async ValueTask MigrateOnceAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))

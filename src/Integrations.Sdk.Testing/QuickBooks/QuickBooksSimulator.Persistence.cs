@@ -26,6 +26,7 @@ public sealed partial class QuickBooksSimulator
             ["parent"] = t.Value.Parent,
             ["issuedAt"] = t.Value.IssuedAt,
             ["revoked"] = t.Value.Revoked,
+            ["rotatedAt"] = t.Value.RotatedAt,
         })]),
         ["accessTokens"] = new JsonArray([.. _accessTokens.Select(t => (JsonNode)new JsonObject { ["token"] = t.Key, ["expiresAt"] = t.Value })]),
         ["refreshCount"] = _refreshCount,
@@ -60,7 +61,8 @@ public sealed partial class QuickBooksSimulator
             _refreshTokens.Clear();
             foreach (var token in (root["refreshTokens"] as JsonArray ?? []).OfType<JsonObject>())
             {
-                _refreshTokens[Str(token["token"])!] = new RefreshTokenState(Str(token["parent"]), ReadTime(token["issuedAt"]), Bool(token["revoked"]));
+                _refreshTokens[Str(token["token"])!] = new RefreshTokenState(Str(token["parent"]), ReadTime(token["issuedAt"]), Bool(token["revoked"]),
+                    token["rotatedAt"] is null ? null : ReadTime(token["rotatedAt"]));
             }
 
             _accessTokens.Clear();

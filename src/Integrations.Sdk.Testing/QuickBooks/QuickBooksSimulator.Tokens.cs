@@ -10,6 +10,18 @@ public sealed partial class QuickBooksSimulator
     private readonly Dictionary<string, DateTimeOffset> _accessTokens = new(StringComparer.Ordinal);
     private int _refreshCount;
 
+    /// <summary>
+    /// How long a refresh token keeps working after a refresh answered its successor. Intuit: "Your previous refresh
+    /// tokens expire 24 hours after you receive a new one" (Intuit's oauth-jsclient README, "Refresh access_token").
+    /// </summary>
+    public static TimeSpan PreviousRefreshTokenLifetime { get; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Raised after the token endpoint issued a new token pair (the refresh token has rotated) and before the answer is
+    /// written: a crash test can kill the client here, between the platform's rotation and the client's save.
+    /// </summary>
+    public event EventHandler? RefreshIssued;
+
     /// <summary>Successful refreshes served by the token endpoint.</summary>
     public int RefreshCount => Locked(() => _refreshCount);
 
@@ -56,7 +68,8 @@ public sealed partial class QuickBooksSimulator
     /// <param name="refreshToken">The token.</param>
     public bool IsRefreshTokenValid(string refreshToken)
     {
-        return Locked(() => _refreshTokens.TryGetValue(refreshToken, out var state) && !state.Revoked);
+        var now = Time.GetUtcNow();
+        return Locked(() => _refreshTokens.TryGetValue(refreshToken, out var state) && state.IsValidAt(now));
     }
 
     private async Task<IResult> TokenAsync(HttpContext context)
@@ -67,7 +80,16 @@ public sealed partial class QuickBooksSimulator
             form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
-        return await WithFaultsAsync(context, "token", () => Answer(context, Token(context.Request.Headers.Authorization.ToString(), form))).ConfigureAwait(false);
+        return await WithFaultsAsync(context, "token", () =>
+        {
+            var answer = Token(context.Request.Headers.Authorization.ToString(), form);
+            if (answer.Status == StatusCodes.Status200OK)
+            {
+                RefreshIssued?.Invoke(this, EventArgs.Empty);
+            }
+
+            return Answer(context, answer);
+        }).ConfigureAwait(false);
     }
 
     private QboAnswer Token(string authorization, IFormCollection? form)
@@ -87,15 +109,17 @@ public sealed partial class QuickBooksSimulator
         var now = Time.GetUtcNow();
         lock (Gate)
         {
-            if (!_refreshTokens.TryGetValue(presented, out var state) || state.Revoked)
+            if (!_refreshTokens.TryGetValue(presented, out var state) || !state.IsValidAt(now))
             {
                 return new QboAnswer(StatusCodes.Status400BadRequest, """{"error":"invalid_grant"}""");
             }
 
-            // Using a token proves its predecessor's answer arrived: the predecessor stops working now.
-            if (state.Parent is { } parent && _refreshTokens.TryGetValue(parent, out var previous))
+            // The presented token has a successor from now on: it keeps working for PreviousRefreshTokenLifetime after
+            // its first successor was issued (so a client whose answer, or whose save, was lost can refresh again),
+            // then expires. Presenting it again within that time does not extend it.
+            if (state.RotatedAt is null)
             {
-                _refreshTokens[parent] = previous with { Revoked = true };
+                _refreshTokens[presented] = state with { RotatedAt = now };
             }
 
             var refresh = NewSecret("sim-rt-");
@@ -155,5 +179,8 @@ public sealed partial class QuickBooksSimulator
             : null;
     }
 
-    private sealed record RefreshTokenState(string? Parent, DateTimeOffset IssuedAt, bool Revoked = false);
+    private sealed record RefreshTokenState(string? Parent, DateTimeOffset IssuedAt, bool Revoked = false, DateTimeOffset? RotatedAt = null)
+    {
+        public bool IsValidAt(DateTimeOffset now) => !Revoked && (RotatedAt is not { } rotated || now < rotated + PreviousRefreshTokenLifetime);
+    }
 }

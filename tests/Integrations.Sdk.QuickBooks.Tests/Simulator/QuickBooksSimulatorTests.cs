@@ -206,7 +206,7 @@ public sealed class QuickBooksSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExpiredAccessToken_IsRefreshed_RotatedRefreshTokenPersisted_AndTheOldOneRejected()
+    public async Task ExpiredAccessToken_IsRefreshed_RotatedRefreshTokenPersisted_AndTheOldOneRejectedAfter24Hours()
     {
         var time = QboHost.Clock();
         await using var simulator = new QuickBooksSimulator(time, realmId: QboHost.Realm);
@@ -233,7 +233,13 @@ public sealed class QuickBooksSimulatorTests : IAsyncLifetime
         var afterSecond = await store.GetAsync("quickbooks", QboHost.Realm);
         afterSecond!.RefreshToken.Should().NotBe(afterFirst.RefreshToken);
         simulator.RefreshCount.Should().Be(2);
-        simulator.IsRefreshTokenValid(authorized.RefreshToken!).Should().BeFalse("its successor has been used");
+        simulator.IsRefreshTokenValid(authorized.RefreshToken!).Should().BeTrue("a previous refresh token works for 24 hours after its successor was issued");
+        simulator.IsRefreshTokenValid(afterFirst.RefreshToken!).Should().BeTrue();
+
+        // Intuit: previous refresh tokens expire 24 hours after a new one was received.
+        time.Advance(QuickBooksSimulator.PreviousRefreshTokenLifetime - TimeSpan.FromHours(2));
+        simulator.IsRefreshTokenValid(authorized.RefreshToken!).Should().BeFalse("24 hours have passed since it was rotated");
+        simulator.IsRefreshTokenValid(afterFirst.RefreshToken!).Should().BeTrue("it was rotated only 22 hours ago");
         using var http = new HttpClient();
         using var refused = await http.SendAsync(TokenRequest(simulator, authorized.RefreshToken!));
         refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
