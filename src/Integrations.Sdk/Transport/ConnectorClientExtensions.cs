@@ -161,7 +161,18 @@ public static class ConnectorClientExtensions
             SamplingDuration = options.CircuitSamplingDuration,
             BreakDuration = options.CircuitBreakDuration,
             StateProvider = circuit,
-            ShouldHandle = args => ValueTask.FromResult(RetryRules.CountsAsPlatformFailure(args.Outcome.Exception)),
+            ShouldHandle = args =>
+            {
+                // Every outcome passes here, so this is also where the last sign of life of the platform is noted: a
+                // record that ran out of step retries on 5xx or timeouts while nothing else got an answer either met an
+                // outage before the breaker tripped, not a fault of its own.
+                if (RetryRules.IsPlatformAnswer(args.Outcome.Exception))
+                {
+                    circuits.Answered(connector, time.GetUtcNow());
+                }
+
+                return ValueTask.FromResult(RetryRules.CountsAsPlatformFailure(args.Outcome.Exception));
+            },
             OnOpened = args =>
             {
                 circuits.Opened(clientName, time.GetUtcNow() + args.BreakDuration);

@@ -1,4 +1,5 @@
 using System.Net;
+using Integrations.Sdk.Connectors;
 using Integrations.Sdk.Pipelines;
 using Integrations.Sdk.State;
 using Integrations.Sdk.Tests.Support;
@@ -113,6 +114,50 @@ public sealed class OutageTests
         (await f.Get<IDeadLetterStore>().GetAsync(entry.Id)).Should().NotBeNull("a record deferred in a replay stays where it was");
         (await f.Runner.ReplayAsync(entry.Id)).Summary.Completed.Should().Be(1);
         f.Ledger.Invoices.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task PlatformFailingEveryone_BeforeItsBreakerTrips_DefersTheRecord_UntilItHasFailedInThreeRuns()
+    {
+        // The first records into an outage run out of step retries while the breaker is still closed (here it never
+        // trips). A platform that answered nobody since the record's first attempt is down: the record waits. A record
+        // met that way run after run is dead-lettered at last, so one write the platform always fails cannot hold the
+        // sync back for ever.
+        var server = WireMockServer.Start();
+        try
+        {
+            var time = TestHost.Clock();
+            server.Given(Request.Create().WithPath("/items").UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
+            await using var sp = TestHost.Build(server.Url!, time, o =>
+            {
+                o.MaxRetryAttempts = 0;
+                o.CircuitMinimumThroughput = 1_000;
+            }, i => i.AddSync<string>("items", s => s.FromEvents().Key(x => x).WithStepRetries(3, TimeSpan.Zero).Map(x => x)
+                .Step("create", WriteSafety.IdempotencyKey, (x, c, t) => c.Services.GetRequiredService<IFakeApi>().CreateItemIdempotentAsync(new FakeItem(x, x), c.IdempotencyKey, t))));
+            var runner = sp.GetRequiredService<ISyncRunner>();
+
+            for (var run = 1; run <= 2; run++)
+            {
+                var paused = await runner.ProcessAsync("items", ["a"]);
+                paused.Summary.Status.Should().Be(RunStatus.Paused, $"run {run} meets a platform that answers nobody");
+                paused.Summary.Deferred.Should().Be(1);
+                paused.Summary.Error.Should().Contain("fake has answered no request since");
+            }
+
+            var given = await runner.ProcessAsync("items", ["a"]);
+            given.Summary.DeadLettered.Should().Be(1, "in its third run the record has had three runs' worth of attempts and is set aside like any failure");
+
+            // Once the platform answers anyone, a record it keeps failing is the record's own problem.
+            server.Given(Request.Create().WithPath("/items").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{\"items\":[]}"));
+            await sp.GetRequiredService<IFakeApi>().ListItemsAsync();
+            var other = await runner.ProcessAsync("items", ["b"]);
+            other.Summary.Status.Should().Be(RunStatus.Succeeded);
+            other.Summary.DeadLettered.Should().Be(1);
+        }
+        finally
+        {
+            server.Stop();
+        }
     }
 
     [Fact]

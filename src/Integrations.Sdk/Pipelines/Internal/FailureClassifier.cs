@@ -60,11 +60,24 @@ internal sealed record Outage(string Connector, DateTimeOffset? ResumeAfter, str
     /// The outage behind a retryable failure (a 5xx, a timeout) that ran out of step retries while its connector's
     /// circuit is open: the record met the outage before the breaker tripped, not a fault of its own.
     /// </summary>
-    public static Outage? FromOpenCircuit(Exception exception, ConnectorCircuits? circuits, DateTimeOffset now)
+    /// <remarks>
+    /// The breaker trips only after enough failures, so the first records into an outage run out of retries while it
+    /// is still closed. Such a record is an outage's too when the platform has answered no request at all since the
+    /// record's first attempt (<paramref name="since"/>; <see langword="null"/> to consider the open circuit only): it is
+    /// failing everyone, not this record.
+    /// </remarks>
+    public static Outage? FromOpenCircuit(Exception exception, ConnectorCircuits? circuits, DateTimeOffset now, DateTimeOffset? since)
     {
-        if (exception is not PlatformException { IsRetryable: true } pe || circuits is null || !circuits.IsOpen(pe.Platform, out var until))
+        if (exception is not PlatformException { IsRetryable: true } pe || circuits is null)
         {
             return null;
+        }
+
+        if (!circuits.IsOpen(pe.Platform, out var until))
+        {
+            return since is not { } from || !circuits.IsSilentSince(pe.Platform, from)
+                ? null
+                : new(pe.Platform, null, $"{pe.Platform} has answered no request since {from.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z (the last failure: {pe.ErrorCode ?? pe.StatusCode?.ToString() ?? "error"}); unfinished records are left for the next run");
         }
 
         return until is { } end && end > now

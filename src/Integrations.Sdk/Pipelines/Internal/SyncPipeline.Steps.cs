@@ -14,6 +14,13 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
 {
     private static readonly ResiliencePropertyKey<StepAttempt> AttemptKey = new("Integrations.StepAttempt");
 
+    /// <summary>
+    /// In how many runs a record may use up its step attempts on a platform that answered no request at all while its
+    /// circuit stayed closed: deferred until then, dead-lettered like any failure in the last. An open circuit has no
+    /// such limit.
+    /// </summary>
+    private const int SilentPlatformRuns = 3;
+
     /// <summary>Retries a failing step within the run, with exponential backoff and jitter, while its attempt says it may.</summary>
     private static ResiliencePipeline CreateStepRetry(SyncDefinition<TSource> definition, TimeProvider time) =>
         definition.StepAttempts <= 1
@@ -59,6 +66,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         activity?.SetTag("integrations.step", step.Name);
         activity?.SetTag("integrations.record.key", key);
         var started = _engine.Time.GetTimestamp();
+        var firstAttemptAt = _engine.Time.GetUtcNow();
         var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
         resilience.Properties.Set(AttemptKey, attempt);
         try
@@ -87,7 +95,10 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
             var outage = attempt.LastKind == FailureKind.Transient ? Outage.From(ex, now) : null;
             if (outage is null && (attempt.LastKind == FailureKind.Transient || (attempt.LastKind == FailureKind.Ambiguous && step.CanRetryAmbiguous)))
             {
-                outage = Outage.FromOpenCircuit(ex, _engine.Services.GetService<ConnectorCircuits>(), now);
+                // A platform that answers nobody is waited out too, but a record met that way run after run (a write
+                // the platform fails every time, with nothing else running to show it is up) is set aside at last.
+                var silenceCounts = attempt.Attempts < _definition.StepAttempts * SilentPlatformRuns;
+                outage = Outage.FromOpenCircuit(ex, _engine.Services.GetService<ConnectorCircuits>(), now, silenceCounts ? firstAttemptAt : null);
             }
 
             if (outage is not null)

@@ -23,7 +23,19 @@ internal sealed class ConnectorCircuits(IEnumerable<ConnectorClientRegistration>
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _circuits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _openUntil = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastAnswer = new(StringComparer.Ordinal);
+
     public void Track(string clientName, CircuitBreakerStateProvider provider) => _circuits[clientName] = provider;
+
+    /// <summary>Records that <paramref name="connector"/>'s platform answered a request (a success or a refusal below 500).</summary>
+    public void Answered(string connector, DateTimeOffset at) => _lastAnswer[connector] = at;
+
+    /// <summary>
+    /// Whether <paramref name="connector"/> is one of the registered connectors and its platform has answered no request
+    /// since <paramref name="since"/>. A client the SDK does not know is never called silent: nothing here sees its answers.
+    /// </summary>
+    public bool IsSilentSince(string connector, DateTimeOffset since) =>
+        registrations.Any(r => r.Connector == connector) && !(_lastAnswer.TryGetValue(connector, out var at) && at >= since);
 
     /// <summary>Records that a client's circuit opened (again) until <paramref name="until"/>.</summary>
     public void Opened(string clientName, DateTimeOffset until) => _openUntil[clientName] = until;

@@ -29,6 +29,10 @@ internal static class RetryRules
         _ => false,
     };
 
+    /// <summary>Whether the platform answered the request itself in a way that shows it is up: a success, or a refusal below 500.</summary>
+    public static bool IsPlatformAnswer(Exception? exception) =>
+        exception is null || (exception is PlatformException { StatusCode: not null } && !CountsAsPlatformFailure(exception));
+
     private static bool IsReplaySafe(HttpRequestMessage? request, ConnectorHttpOptions options) =>
         request is not null && request.IsReplaySafe([.. options.IdempotencyHeaders], [.. options.IdempotencyQueryParameters]);
 }
