@@ -16,8 +16,9 @@ namespace Integrations.Sdk.Reliability.Tests;
 /// <summary>
 /// QuickBooks goes down (every API call answers 503) while the sample's sync runs: with the circuit breaker the
 /// simulator receives a bounded handful of requests instead of every retry of every record, the run pauses and the
-/// orders it met wait for the next run; once QuickBooks is back the sync recovers: new and waiting orders complete
-/// (without the breaker the orders are dead-lettered and replay to completion), each invoiced once. The break duration runs on the host's clock (an accelerated one here), so no test waits 30 s.
+/// orders it met wait for the next run; once QuickBooks is back the sync recovers: new and waiting orders complete,
+/// each invoiced once. Without the breaker the run also pauses (QuickBooks answers nobody), but only after every
+/// record in flight has spent all its retries on the platform. The break duration runs on the host's clock (an accelerated one here), so no test waits 30 s.
 /// </summary>
 public sealed class CircuitBreakerTests(ITestOutputHelper output) : IDisposable
 {
@@ -40,8 +41,8 @@ public sealed class CircuitBreakerTests(ITestOutputHelper output) : IDisposable
         var withoutBreaker = await RunOutageAsync(breaker: false);
         output.WriteLine($"requests QuickBooks received while down: with the breaker {withBreaker}, without {withoutBreaker}");
 
-        withoutBreaker.Should().BeGreaterThan(500, "without a breaker every retry of every record reaches the platform");
-        withBreaker.Should().BeLessThan(withoutBreaker / 10, "an open circuit stops the hammering");
+        withoutBreaker.Should().BeGreaterThan(100, "without a breaker every retry of every record in flight reaches the platform");
+        withBreaker.Should().BeLessThan(withoutBreaker / 5, "an open circuit stops the hammering");
     }
 
     /// <summary>Runs the outage and the recovery; returns how many requests QuickBooks received while it was down.</summary>
@@ -82,17 +83,13 @@ public sealed class CircuitBreakerTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"breaker={breaker}: outage run {outage}; QuickBooks received {whileDown} requests");
 
         outage.Summary.Completed.Should().Be(0);
-        if (!breaker)
+        // Either way the outage is recognised: the run pauses, nothing is dead-lettered, and the records met are left
+        // for the next run (see OutageTests).
+        outage.Summary.Status.Should().Be(RunStatus.Paused);
+        outage.Summary.DeadLettered.Should().Be(0);
+        outage.Summary.Deferred.Should().BeGreaterThan(0);
+        if (breaker)
         {
-            outage.Summary.DeadLettered.Should().Be(paid, "without a breaker every paid order is set aside, none is lost");
-        }
-        else
-        {
-            // With the breaker the outage is recognised: the run pauses, nothing is dead-lettered, and the records
-            // met are left for the next run (see OutageTests).
-            outage.Summary.Status.Should().Be(RunStatus.Paused);
-            outage.Summary.DeadLettered.Should().Be(0);
-            outage.Summary.Deferred.Should().BeGreaterThan(0);
             outage.Records.Should().Contain(r => r.Reason!.Contains("circuit", StringComparison.OrdinalIgnoreCase), "the reason says the circuit is open");
             var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
             health.Entries["integrations-connectors"].Status.Should().Be(HealthStatus.Unhealthy, "an open circuit is visible to monitoring");

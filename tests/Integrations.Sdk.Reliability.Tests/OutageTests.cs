@@ -109,7 +109,8 @@ public sealed class OutageTests(ITestOutputHelper output) : IDisposable
         s.Ambiguous.Should().Be(0);
         s.Read.Should().BeLessThan(2_000, "a paused run stops reading");
         (s.Completed + s.Skipped + s.Filtered + s.Deferred).Should().Be(s.Read);
-        s.Error.Should().Contain("quickbooks").And.Contain("circuit is open");
+        s.Error.Should().Contain("quickbooks").And.Match(e => e.Contains("circuit is open", StringComparison.Ordinal) || e.Contains("answered no request", StringComparison.Ordinal),
+            "the first records into the outage may meet it before the breaker trips");
         first.Records.Where(r => r.Outcome == RecordOutcome.Deferred).Should().HaveCount(s.Deferred)
             .And.OnlyContain(r => r.Reason!.Contains("quickbooks", StringComparison.Ordinal));
         var connectors = (await health.CheckHealthAsync()).Entries["integrations-connectors"];

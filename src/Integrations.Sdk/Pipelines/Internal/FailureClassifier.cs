@@ -77,7 +77,7 @@ internal sealed record Outage(string Connector, DateTimeOffset? ResumeAfter, str
         {
             return since is not { } from || !circuits.IsSilentSince(pe.Platform, from)
                 ? null
-                : new(pe.Platform, null, $"{pe.Platform} has answered no request since {from.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z (the last failure: {pe.ErrorCode ?? pe.StatusCode?.ToString() ?? "error"}); unfinished records are left for the next run");
+                : new(pe.Platform, null, $"{pe.Platform} has answered no request since {from.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z (the last failure: {(pe.StatusCode is { } status ? $"HTTP {(int)status}" : pe.ErrorCode ?? "no answer")}); unfinished records are left for the next run");
         }
 
         return until is { } end && end > now
