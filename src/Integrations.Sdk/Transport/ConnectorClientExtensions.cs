@@ -128,6 +128,7 @@ public static class ConnectorClientExtensions
         var circuits = sp.GetRequiredService<ConnectorCircuits>();
         var time = sp.GetRequiredService<TimeProvider>();
         circuits.Track(clientName, circuit);
+        var answers = circuits.AnswersOf(connector);
 
         pipeline.AddTimeout(options.TotalTimeout);
         if (options.MaxRetryAttempts > 0)
@@ -168,7 +169,7 @@ public static class ConnectorClientExtensions
                 // outage before the breaker tripped, not a fault of its own.
                 if (RetryRules.IsPlatformAnswer(args.Outcome.Exception))
                 {
-                    circuits.Answered(connector, time.GetUtcNow());
+                    answers.Mark(time.GetUtcNow());
                 }
 
                 return ValueTask.FromResult(RetryRules.CountsAsPlatformFailure(args.Outcome.Exception));

@@ -23,19 +23,22 @@ internal sealed class ConnectorCircuits(IEnumerable<ConnectorClientRegistration>
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _circuits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _openUntil = new(StringComparer.Ordinal);
 
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastAnswer = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LastAnswer> _lastAnswer = new(StringComparer.Ordinal);
 
     public void Track(string clientName, CircuitBreakerStateProvider provider) => _circuits[clientName] = provider;
 
-    /// <summary>Records that <paramref name="connector"/>'s platform answered a request (a success or a refusal below 500).</summary>
-    public void Answered(string connector, DateTimeOffset at) => _lastAnswer[connector] = at;
+    /// <summary>
+    /// Where a client of <paramref name="connector"/> notes that its platform answered a request (a success or a refusal
+    /// below 500). Taken once per client, so noting an answer on every request costs one write, no lookup.
+    /// </summary>
+    public LastAnswer AnswersOf(string connector) => _lastAnswer.GetOrAdd(connector, static _ => new LastAnswer());
 
     /// <summary>
     /// Whether <paramref name="connector"/> is one of the registered connectors and its platform has answered no request
     /// since <paramref name="since"/>. A client the SDK does not know is never called silent: nothing here sees its answers.
     /// </summary>
     public bool IsSilentSince(string connector, DateTimeOffset since) =>
-        registrations.Any(r => r.Connector == connector) && !(_lastAnswer.TryGetValue(connector, out var at) && at >= since);
+        registrations.Any(r => r.Connector == connector) && !(_lastAnswer.TryGetValue(connector, out var last) && last.UtcTicks >= since.UtcTicks);
 
     /// <summary>Records that a client's circuit opened (again) until <paramref name="until"/>.</summary>
     public void Opened(string clientName, DateTimeOffset until) => _openUntil[clientName] = until;
@@ -71,4 +74,14 @@ internal sealed class ConnectorCircuits(IEnumerable<ConnectorClientRegistration>
             DateTimeOffset? until = state is CircuitState.Open && _openUntil.TryGetValue(r.ClientName, out var u) ? u : null;
             return new CircuitSnapshot(r.Connector, r.ClientName, state, until);
         })];
+}
+
+/// <summary>When a connector's platform last answered a request, in UTC ticks (0: never).</summary>
+internal sealed class LastAnswer
+{
+    private long _utcTicks;
+
+    public long UtcTicks => Volatile.Read(ref _utcTicks);
+
+    public void Mark(DateTimeOffset at) => Volatile.Write(ref _utcTicks, at.UtcTicks);
 }
