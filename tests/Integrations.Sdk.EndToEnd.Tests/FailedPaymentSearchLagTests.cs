@@ -9,6 +9,7 @@ using Integrations.Sdk.Testing.MailchimpTransactional;
 using Integrations.Sdk.Testing.Stripe;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Sdk.EndToEnd.Tests;
@@ -99,7 +100,9 @@ public sealed class FailedPaymentSearchLagTests : IAsyncLifetime
             using var stop = new CancellationTokenSource();
             var run = first.GetRequiredService<ISyncRunner>().ProcessAsync(FollowUp.SyncName, failures, cancellationToken: stop.Token);
             await IntegrationsTestHost.UntilAsync(() => _hubSpot.Tasks.Count == Payments, "every task created, its answer lost");
-            await Task.Delay(200);   // the failures reach the memo
+            var logs = first.GetRequiredService<FakeLogCollector>();
+            await IntegrationsTestHost.UntilAsync(() => logs.GetSnapshot().Count(r => r.Id.Id == StepFailed) == Payments,
+                "every lost answer seen and noted in the memo");
             await stop.CancelAsync();
             await run.ContinueWith(_ => { }, TaskScheduler.Default);
         }
@@ -120,6 +123,9 @@ public sealed class FailedPaymentSearchLagTests : IAsyncLifetime
         _hubSpot.Tasks.Should().HaveCount(Payments, "the second host found each task the first one created");
         _hubSpot.DuplicateTasks.Should().BeEmpty();
     }
+
+    /// <summary>The SDK's event "step attempt failed", logged once the failure is noted in the step memo.</summary>
+    private const int StepFailed = 2006;
 
     private static string Key(StripeInvoicePaymentFailed failure) => $"stripe:invoice:{failure.InvoiceId}:attempt:{failure.AttemptCount}";
 
@@ -148,7 +154,7 @@ public sealed class FailedPaymentSearchLagTests : IAsyncLifetime
             o.BaseAddress = _mailchimp.ApiBaseAddress;
             o.FromEmail = "billing@example.com";
         })
-        .AddFailedPaymentFollowUp());
+        .AddFailedPaymentFollowUp(), services => services.AddFakeLogging());
 
     /// <summary>
     /// Moves the fake clock on, 25 ms every 2 ms or more of wall time, until the run ends (bounded). Not faster: an

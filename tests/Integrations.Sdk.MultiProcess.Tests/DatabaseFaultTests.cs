@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 using Xunit.Abstractions;
 
 namespace Integrations.Sdk.MultiProcess.Tests;
@@ -97,6 +99,20 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
 
         // New orders and events keep arriving; an event the inbox did not take is delivered again, as a platform would.
         var redelivered = 0;
+        var redeliver = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>().Handle<TimeoutException>().Handle<InvalidOperationException>(),
+                MaxRetryAttempts = 600,
+                Delay = TimeSpan.FromMilliseconds(100),
+                BackoffType = DelayBackoffType.Constant,
+                OnRetry = _ =>
+                {
+                    Interlocked.Increment(ref redelivered);
+                    return default;
+                },
+            })
+            .Build();
         var feeder = Task.Run(async () =>
         {
             for (var batch = 0; batch < 40; batch++)
@@ -105,12 +121,11 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
                 for (var i = batch * (Events / 40); i < (batch + 1) * (Events / 40); i++)
                 {
                     var eventId = $"evt_{i:D4}";
-                    while (true)
+                    await redeliver.ExecuteAsync(async token =>
                     {
-                        try
-                        {
-                            var now = TimeProvider.System.GetUtcNow();
-                            await inbox.TryAddAsync(new InboxMessage
+                        var now = TimeProvider.System.GetUtcNow();
+                        await inbox.TryAddAsync(
+                            new InboxMessage
                             {
                                 Id = InboxMessage.CreateId("acme", eventId),
                                 Source = "acme",
@@ -119,15 +134,9 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
                                 Payload = $$"""{"eventId":"{{eventId}}"}""",
                                 ReceivedAt = now,
                                 DueAt = now,
-                            });
-                            break;
-                        }
-                        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-                        {
-                            Interlocked.Increment(ref redelivered);
-                            await Task.Delay(100);
-                        }
-                    }
+                            },
+                            token);
+                    });
                 }
 
                 await Task.Delay(60);
