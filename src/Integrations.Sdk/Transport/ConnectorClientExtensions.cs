@@ -13,6 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers a connector's typed Refit client with the SDK's transport pipeline. Used by connector packages.</summary>
 public static class ConnectorClientExtensions
 {
+    private static readonly ResiliencePropertyKey<DateTimeOffset> AttemptSentAt = new("Integrations.Sdk.AttemptSentAt");
+
     /// <summary>
     /// Registers <typeparamref name="TClient"/> (a Refit interface, built by Refit's source generator) through
     /// IHttpClientFactory, behind the SDK's pipeline, outermost first: error translation → total timeout → retry
@@ -167,9 +169,11 @@ public static class ConnectorClientExtensions
                 // Every outcome passes here, so this is also where the last sign of life of the platform is noted: a
                 // record that ran out of step retries on 5xx or timeouts while nothing else got an answer either met an
                 // outage before the breaker tripped, not a fault of its own.
-                if (RetryRules.IsPlatformAnswer(args.Outcome.Exception))
+                // The answer is dated by when its request was sent, so that a request already under way when an outage
+                // began, and answered just after, does not pass for a sign of life during it.
+                if (RetryRules.IsPlatformAnswer(args.Outcome.Exception) && args.Context.Properties.TryGetValue(AttemptSentAt, out var sent))
                 {
-                    answers.Mark(time.GetUtcNow());
+                    answers.Mark(sent);
                 }
 
                 return ValueTask.FromResult(RetryRules.CountsAsPlatformFailure(args.Outcome.Exception));
@@ -190,10 +194,17 @@ public static class ConnectorClientExtensions
 
         pipeline.AddRateLimiter(new RateLimiterStrategyOptions
         {
-            RateLimiter = args => budgets.AcquireAsync(
-                connector,
-                args.Context.GetRequestMessage()?.GetAccount() ?? IntegrationsRequest.DefaultAccount,
-                args.Context.CancellationToken),
+            RateLimiter = async args =>
+            {
+                var lease = await budgets.AcquireAsync(
+                    connector,
+                    args.Context.GetRequestMessage()?.GetAccount() ?? IntegrationsRequest.DefaultAccount,
+                    args.Context.CancellationToken).ConfigureAwait(false);
+
+                // The last stage before the request leaves: each attempt notes when it was sent (see ShouldHandle above).
+                args.Context.Properties.Set(AttemptSentAt, time.GetUtcNow());
+                return lease;
+            },
         });
 
         pipeline.AddTimeout(options.AttemptTimeout);

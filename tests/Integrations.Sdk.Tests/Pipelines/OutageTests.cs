@@ -6,6 +6,7 @@ using Integrations.Sdk.Tests.Support;
 using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -141,7 +142,7 @@ public sealed class OutageTests
                 var paused = await runner.ProcessAsync("items", ["a"]);
                 paused.Summary.Status.Should().Be(RunStatus.Paused, $"run {run} meets a platform that answers nobody");
                 paused.Summary.Deferred.Should().Be(1);
-                paused.Summary.Error.Should().Contain("fake has answered no request since");
+                paused.Summary.Error.Should().Contain("fake has answered no request sent since");
             }
 
             var given = await runner.ProcessAsync("items", ["a"]);
@@ -200,5 +201,91 @@ public sealed class OutageTests
         {
             server.Stop();
         }
+    }
+
+    [Fact]
+    public async Task AnswerToARequestSentBeforeTheRecordFirstFailed_IsNoSignOfLife_TheRecordIsDeferred()
+    {
+        // A request under way when the outage begins can be answered after the records caught in it have failed.
+        // Dated by its answer it passed for a sign of life, and those records were dead-lettered (seven in a CI run);
+        // dated by when it was sent, it does not count.
+        var server = WireMockServer.Start();
+        var gate = new GateHandler();
+        try
+        {
+            var time = TestHost.Clock();
+            server.Given(Request.Create().WithPath("/items").UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
+            server.Given(Request.Create().WithPath("/items").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{\"items\":[]}"));
+            Task? underWay = null;
+            var attempts = 0;
+            await using var sp = TestHost.Build(server.Url!, time, o =>
+            {
+                o.MaxRetryAttempts = 0;
+                o.CircuitMinimumThroughput = 1_000;
+            }, i => i.AddSync<string>("items", s => s.FromEvents().Key(x => x).WithStepRetries(3, TimeSpan.Zero).Map(x => x)
+                .Step("create", WriteSafety.IdempotencyKey, async (x, c, t) =>
+                {
+                    var api = c.Services.GetRequiredService<IFakeApi>();
+                    if (++attempts == 1)
+                    {
+                        // Another record's read leaves before the outage and is held on the wire...
+                        underWay = api.ListItemsAsync(cancellationToken: t);
+                        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10), t);
+                        time.Advance(TimeSpan.FromSeconds(1));
+                    }
+                    else if (attempts == 2)
+                    {
+                        // ...and is answered only after this record's first failure.
+                        gate.Release();
+                        await underWay!;
+                    }
+
+                    return await api.CreateItemIdempotentAsync(new FakeItem(x, x), c.IdempotencyKey, t);
+                })), services => services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new GateFilter(gate)));
+            var runner = sp.GetRequiredService<ISyncRunner>();
+
+            var run = await runner.ProcessAsync("items", ["a"]);
+
+            attempts.Should().Be(3);
+            run.Summary.Status.Should().Be(RunStatus.Paused, "nothing sent since the record first failed was answered");
+            run.Summary.Deferred.Should().Be(1);
+            run.Summary.DeadLettered.Should().Be(0);
+        }
+        finally
+        {
+            gate.Release();
+            server.Stop();
+        }
+    }
+
+    /// <summary>Holds GET requests on the wire (innermost handler, after the SDK's pipeline) until released.</summary>
+    private sealed class GateHandler : DelegatingHandler
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Get)
+            {
+                _entered.TrySetResult();
+                await _released.Task.WaitAsync(cancellationToken);
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private sealed class GateFilter(GateHandler gate) : IHttpMessageHandlerBuilderFilter
+    {
+        public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
+        {
+            next(builder);
+            builder.AdditionalHandlers.Add(gate);
+        };
     }
 }

@@ -62,9 +62,10 @@ internal sealed record Outage(string Connector, DateTimeOffset? ResumeAfter, str
     /// </summary>
     /// <remarks>
     /// The breaker trips only after enough failures, so the first records into an outage run out of retries while it
-    /// is still closed. Such a record is an outage's too when the platform has answered no request at all since the
-    /// record's first attempt (<paramref name="since"/>; <see langword="null"/> to consider the open circuit only): it is
-    /// failing everyone, not this record.
+    /// is still closed. Such a record is an outage's too when the platform has answered no request sent since the
+    /// record's first failure (<paramref name="since"/>; <see langword="null"/> to consider the open circuit only): it is
+    /// failing everyone, not this record. Requests already under way when the outage began may still be answered after
+    /// that failure; they are dated by when they were sent, so they do not count.
     /// </remarks>
     public static Outage? FromOpenCircuit(Exception exception, ConnectorCircuits? circuits, DateTimeOffset now, DateTimeOffset? since)
     {
@@ -77,7 +78,7 @@ internal sealed record Outage(string Connector, DateTimeOffset? ResumeAfter, str
         {
             return since is not { } from || !circuits.IsSilentSince(pe.Platform, from)
                 ? null
-                : new(pe.Platform, null, $"{pe.Platform} has answered no request since {from.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z (the last failure: {(pe.StatusCode is { } status ? $"HTTP {(int)status}" : pe.ErrorCode ?? "no answer")}); unfinished records are left for the next run");
+                : new(pe.Platform, null, $"{pe.Platform} has answered no request sent since {from.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z (the last failure: {(pe.StatusCode is { } status ? $"HTTP {(int)status}" : pe.ErrorCode ?? "no answer")}); unfinished records are left for the next run");
         }
 
         return until is { } end && end > now

@@ -66,7 +66,6 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         activity?.SetTag("integrations.step", step.Name);
         activity?.SetTag("integrations.record.key", key);
         var started = _engine.Time.GetTimestamp();
-        var firstAttemptAt = _engine.Time.GetUtcNow();
         var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
         resilience.Properties.Set(AttemptKey, attempt);
         try
@@ -98,7 +97,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
                 // A platform that answers nobody is waited out too, but a record met that way run after run (a write
                 // the platform fails every time, with nothing else running to show it is up) is set aside at last.
                 var silenceCounts = attempt.Attempts < _definition.StepAttempts * SilentPlatformRuns;
-                outage = Outage.FromOpenCircuit(ex, _engine.Services.GetService<ConnectorCircuits>(), now, silenceCounts ? firstAttemptAt : null);
+                outage = Outage.FromOpenCircuit(ex, _engine.Services.GetService<ConnectorCircuits>(), now, silenceCounts ? attempt.FirstFailureAt : null);
             }
 
             if (outage is not null)
@@ -159,6 +158,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         {
             var kind = FailureClassifier.Classify(ex);
             attempt.LastKind = kind;
+            attempt.FirstFailureAt ??= _engine.Time.GetUtcNow();
             // An open circuit refuses at once until its break ends: retrying within the step cannot help, and the
             // record is deferred instead (see RunStepAsync).
             attempt.Retryable = (kind == FailureKind.Transient && !Outage.IsCircuitOpen(ex)) || (kind == FailureKind.Ambiguous && step.CanRetryAmbiguous);
@@ -251,6 +251,12 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         public DateTimeOffset? AmbiguousAt { get; set; } = memo?.State == StepState.Started ? memo.UpdatedAt : null;
 
         public FailureKind LastKind { get; set; }
+
+        /// <summary>
+        /// When this run's first attempt failed: if the platform has answered no request sent since, the record met an
+        /// outage (see <see cref="Outage.FromOpenCircuit"/>).
+        /// </summary>
+        public DateTimeOffset? FirstFailureAt { get; set; }
 
         public bool Retryable { get; set; }
     }

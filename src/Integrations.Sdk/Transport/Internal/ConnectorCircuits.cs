@@ -35,7 +35,7 @@ internal sealed class ConnectorCircuits(IEnumerable<ConnectorClientRegistration>
 
     /// <summary>
     /// Whether <paramref name="connector"/> is one of the registered connectors and its platform has answered no request
-    /// since <paramref name="since"/>. A client the SDK does not know is never called silent: nothing here sees its answers.
+    /// sent at or after <paramref name="since"/>. A client the SDK does not know is never called silent: nothing here sees its answers.
     /// </summary>
     public bool IsSilentSince(string connector, DateTimeOffset since) =>
         registrations.Any(r => r.Connector == connector) && !(_lastAnswer.TryGetValue(connector, out var last) && last.UtcTicks >= since.UtcTicks);
@@ -76,12 +76,27 @@ internal sealed class ConnectorCircuits(IEnumerable<ConnectorClientRegistration>
         })];
 }
 
-/// <summary>When a connector's platform last answered a request, in UTC ticks (0: never).</summary>
+/// <summary>When the latest request a connector's platform answered was sent, in UTC ticks (0: never).</summary>
 internal sealed class LastAnswer
 {
     private long _utcTicks;
 
     public long UtcTicks => Volatile.Read(ref _utcTicks);
 
-    public void Mark(DateTimeOffset at) => Volatile.Write(ref _utcTicks, at.UtcTicks);
+    /// <summary>Notes an answer to a request sent at <paramref name="sentAt"/>, keeping the latest such time.</summary>
+    public void Mark(DateTimeOffset sentAt)
+    {
+        var ticks = sentAt.UtcTicks;
+        var seen = Volatile.Read(ref _utcTicks);
+        while (ticks > seen)
+        {
+            var before = Interlocked.CompareExchange(ref _utcTicks, ticks, seen);
+            if (before == seen)
+            {
+                return;
+            }
+
+            seen = before;
+        }
+    }
 }
