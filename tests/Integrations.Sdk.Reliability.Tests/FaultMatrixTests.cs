@@ -7,6 +7,8 @@ using Integrations.Sdk.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using ShopifyToQuickBooks;
 using Xunit.Abstractions;
 
@@ -181,11 +183,35 @@ public sealed class FaultMatrixTests(FaultMatrixLog log, ITestOutputHelper outpu
 
         using var retries = new RetryCounter();
         var watch = Stopwatch.StartNew();
-        await using var app = FollowUpPlatforms.BuildHost(Path.Combine(_directory, "state.db"), platforms, clock, concurrency: 128);
+        await using var app = FollowUpPlatforms.BuildHost(Path.Combine(_directory, "state.db"), platforms, clock, concurrency: 128,
+            logging: b => b.AddFakeLogging().SetMinimumLevel(LogLevel.Debug));
         await app.StartAsync();
         var delivered = await platforms.DeliverAsync(app, failures.Select(f => f.EventId));
         var inbox = app.Services.GetRequiredService<IWebhookInbox>();
-        await Polling.UntilAsync(async () => await inbox.CountAsync() is { Pending: 0, Processing: 0 }, "the inbox is drained", TimeSpan.FromMinutes(3));
+        var last = default(InboxCounts);
+        try
+        {
+            await Polling.UntilAsync(async () => (last = await inbox.CountAsync()) is { Pending: 0, Processing: 0 }, "the inbox is drained", TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine($"  inbox after 3 min: {last}; host clock {clock.GetUtcNow():O}; faults injected {platforms.HubSpot.Faults.InjectedTotal + platforms.Mailchimp.Faults.InjectedTotal}");
+            var shown = 0;
+            foreach (var failure in failures)
+            {
+                if (await inbox.GetAsync(InboxMessage.CreateId("stripe", failure.EventId)) is { State: InboxState.Pending or InboxState.Processing } waiting && shown++ < 8)
+                {
+                    output.WriteLine($"  {waiting.State} {waiting.Id} attempts={waiting.Attempts} due={waiting.DueAt:O} error={waiting.Error}");
+                    foreach (var line in app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Message.Contains(failure.InvoiceId, StringComparison.Ordinal) || r.Message.Contains(failure.EventId, StringComparison.Ordinal)))
+                    {
+                        output.WriteLine($"    {line.Timestamp:HH:mm:ss.fff} {line.Level} {line.Category}: {line.Message}");
+                    }
+                }
+            }
+
+            throw;
+        }
+
         watch.Stop();
         var injected = platforms.HubSpot.Faults.InjectedTotal + platforms.Mailchimp.Faults.InjectedTotal;
         platforms.HubSpot.Faults.Clear();
@@ -221,6 +247,22 @@ public sealed class FaultMatrixTests(FaultMatrixLog log, ITestOutputHelper outpu
         foreach (var problem in deadLetters.Values.Take(5))
         {
             output.WriteLine($"  {problem.RecordKey} {problem.Kind} at {problem.Step}: {problem.Reason}");
+        }
+
+        // A duplicate is the one thing this cell must never see: name each, with its record's history, for whoever meets one.
+        foreach (var task in platforms.HubSpot.DuplicateTasks.Take(5))
+        {
+            output.WriteLine($"  duplicate task {task["hs_task_subject"]} (contacts {string.Join(",", task.ContactIds)})");
+        }
+
+        foreach (var email in platforms.Mailchimp.Duplicates.Take(5))
+        {
+            output.WriteLine($"  duplicate email to {email.To} key {email.IntegrationsKey}");
+        }
+
+        foreach (var (invoice, n) in tasksByInvoice.Where(t => t.Value > 1).Take(5))
+        {
+            output.WriteLine($"  {n} tasks for invoice {invoice}");
         }
 
         // Nothing set aside is lost: with the platforms healthy again, a failed record replays as is; an ambiguous

@@ -119,6 +119,12 @@ public sealed class FollowUpPlatforms : IAsyncDisposable
                 o.AccessToken = platforms.HubSpot.AccessToken;
                 o.ClientSecret = platforms.HubSpot.ClientSecret;
                 o.BaseAddress = platforms.HubSpot.BaseAddress;
+
+                // A task create the SDK gave up on (its 250 ms attempt timeout) can still be applied by the simulator
+                // afterwards. On the 200x clock the default 10 s wait is 50 ms of wall time, which a busy machine
+                // overruns: the lookup ran before the write landed and a second task was created (3 in 7 cells at a
+                // load average of 30). One second of wall time covers such stalls, as 10 s covers HubSpot's lag.
+                o.SearchIndexLag = clock.FromWall(TimeSpan.FromSeconds(1));
             })
             .AddMailchimpTransactional(o =>
             {
