@@ -164,9 +164,12 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
         return violations;
     }
 
-    /// <summary>A spec over documents embedded in this assembly (<c>Integrations.Sdk.Testing.Specs.{name}</c>), read on first use.</summary>
+    /// <summary>
+    /// A spec over documents embedded in this assembly (<c>Integrations.Sdk.Testing.Specs.{folder}.{file}</c>), read on
+    /// first use; violations name the file alone (<c>spec3.json#/...</c>).
+    /// </summary>
     internal static OpenApiPlatformSpec BuiltIn(string platform, string? wirePathPattern, params string[] resources) =>
-        new(platform, () => [.. resources.Select(r => new KeyValuePair<string, string>(r, ReadResource("Integrations.Sdk.Testing.Specs." + r)))], wirePathPattern);
+        new(platform, () => [.. resources.Select(r => new KeyValuePair<string, string>(r[(r.IndexOf('.', StringComparison.Ordinal) + 1)..], ReadResource("Integrations.Sdk.Testing.Specs." + r)))], wirePathPattern);
 
     /// <summary>The text of a resource embedded in this assembly.</summary>
     internal static string ReadResource(string name)
@@ -608,7 +611,8 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
                 var keyword = key.Length > 0 && key != "false" ? key
                     : evaluationPath.Contains("/additionalProperties", StringComparison.Ordinal) ? "additionalProperties"
                     : evaluationPath.Split('/').LastOrDefault(s => s.Length > 0 && !char.IsAsciiDigit(s[0])) ?? "schema";
-                foreach (var (where, message) in Explain(wherePrefix, instancePath, keyword, text))
+                var said = keyword == "enum" ? $"{text}: {Json(FormValues.Resolve(instance ?? JsonValue.Create(0), "#" + instancePath))} is not one of {Json((FormValues.Resolve(document.Raw, "#" + location[(location.IndexOf('#', StringComparison.Ordinal) + 1)..]) as JsonObject)?["enum"])}" : text;
+                foreach (var (where, message) in Explain(wherePrefix, instancePath, keyword, said))
                 {
                     if (seen.Add(where + "|" + keyword + "|" + message))
                     {
@@ -618,6 +622,8 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
             }
         }
     }
+
+    private static string Json(JsonNode? node) => node?.ToJsonString() ?? "null";
 
     // One violation per missing required property and per undeclared property, worded for the place (query or body).
     private static IEnumerable<(string Where, string Message)> Explain(string prefix, string instancePath, string keyword, string text)
@@ -667,27 +673,68 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
     }
 
     // The List output also holds the failing branches of an anyOf/oneOf that passed: drop errors under a combinator
-    // that is valid at the same instance location.
-    private static IEnumerable<EvaluationResults> RealErrors(EvaluationResults results)
+    // that is valid at the same instance location. Of a combinator that failed, keep the errors of the branches that
+    // got furthest into the value (deepest instance location; a branch refused outright for its type, such as the
+    // null of a nullable field, counts less), so that a customer missing one field is not also reported as a
+    // deleted_customer missing "deleted".
+    private static List<EvaluationResults> RealErrors(EvaluationResults results)
     {
         var all = results.Details ?? [];
-        var valid = all.Where(d => d.IsValid).Select(d => (d.InstanceLocation.ToString(), d.EvaluationPath.ToString())).ToHashSet();
+        var valid = all.Where(d => d.IsValid).Select(d => (Instance: d.InstanceLocation.ToString(), Path: d.EvaluationPath.ToString())).ToList();
+        var nodes = all.Select(d => (Instance: d.InstanceLocation.ToString(), Path: d.EvaluationPath.ToString())).ToList();
+        var errors = new List<(EvaluationResults Detail, List<(string Key, int Branch)> Branches, (int, int) Score)>();
         foreach (var detail in all.Where(d => d.Errors is { Count: > 0 }))
         {
             var path = detail.EvaluationPath.ToString();
             var instance = detail.InstanceLocation.ToString();
             var masked = false;
-            foreach (var combinator in new[] { "/anyOf/", "/oneOf/" })
+            var branches = new List<(string, int)>();
+            foreach (var (at, length) in Combinators(path).OrderBy(c => c.At))
             {
-                for (var i = path.IndexOf(combinator, StringComparison.Ordinal); i >= 0 && !masked; i = path.IndexOf(combinator, i + 1, StringComparison.Ordinal))
-                {
-                    masked = valid.Any(v => v.Item2 == path[..i] && instance.StartsWith(v.Item1, StringComparison.Ordinal));
-                }
+                var combinator = path[..at];
+                masked |= valid.Any(v => v.Path == combinator && instance.StartsWith(v.Instance, StringComparison.Ordinal));
+                var owner = nodes.Where(n => n.Path == combinator && instance.StartsWith(n.Instance, StringComparison.Ordinal))
+                    .Select(n => n.Instance).DefaultIfEmpty("").MaxBy(i => i.Length)!;
+                var rest = path[(at + length)..];
+                var digits = new string([.. rest.TakeWhile(char.IsAsciiDigit)]);
+                branches.Add((combinator + "@" + owner, int.Parse(digits.Length == 0 ? "0" : digits, CultureInfo.InvariantCulture)));
             }
 
             if (!masked)
             {
-                yield return detail;
+                var depth = instance.Count(c => c == '/');
+                var outright = detail.Errors!.ContainsKey("type") && branches.Count > 0 && branches[^1].Item1.EndsWith("@" + instance, StringComparison.Ordinal);
+                errors.Add((detail, branches, (depth, outright ? 0 : 1)));
+            }
+        }
+
+        var best = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+        var scores = new Dictionary<(string, int), (int, int)>();
+        foreach (var (_, branches, score) in errors)
+        {
+            foreach (var key in branches)
+            {
+                scores[key] = scores.TryGetValue(key, out var s) && Compare(s, score) >= 0 ? s : score;
+            }
+        }
+
+        foreach (var ((key, _), score) in scores)
+        {
+            best[key] = best.TryGetValue(key, out var b) && Compare(b, score) >= 0 ? b : score;
+        }
+
+        return [.. errors.Where(e => e.Branches.All(k => Compare(scores[k], best[k.Key]) == 0)).Select(e => e.Detail)];
+    }
+
+    private static int Compare((int Depth, int Kind) a, (int Depth, int Kind) b) => a.Depth != b.Depth ? a.Depth.CompareTo(b.Depth) : a.Kind.CompareTo(b.Kind);
+
+    private static IEnumerable<(int At, int Length)> Combinators(string path)
+    {
+        foreach (var combinator in new[] { "/anyOf/", "/oneOf/" })
+        {
+            for (var i = path.IndexOf(combinator, StringComparison.Ordinal); i >= 0; i = path.IndexOf(combinator, i + 1, StringComparison.Ordinal))
+            {
+                yield return (i, combinator.Length);
             }
         }
     }
