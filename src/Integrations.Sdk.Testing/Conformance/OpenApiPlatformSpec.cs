@@ -207,13 +207,8 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
         var settings = new OpenApiReaderSettings { LoadExternalRefs = false };
         foreach (var (name, text) in documents)
         {
-            var result = OpenApiDocument.Parse(text, "json", settings);
-            foreach (var problem in result.Diagnostic?.Errors ?? [])
-            {
-                diagnostics.Add($"{name}{(problem.Pointer is { } at ? at : "")}: {problem.Message}");
-            }
-
-            var model = result.Document ?? throw new InvalidOperationException($"The {platform} spec {name} could not be read: {string.Join("; ", diagnostics)}");
+            // The model and the raw JSON (for the schemas) are read side by side.
+            var reading = Task.Run(() => OpenApiDocument.Parse(text, "json", settings));
             var raw = JsonNode.Parse(text) ?? throw new InvalidOperationException($"The {platform} spec {name} is empty.");
             var swagger2 = raw["swagger"] is not null;
             if (!swagger2)
@@ -221,9 +216,17 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
                 ReadNullable(raw);
             }
 
+            var element = JsonSerializer.SerializeToElement(raw);
+            var result = reading.GetAwaiter().GetResult();
+            foreach (var problem in result.Diagnostic?.Errors ?? [])
+            {
+                diagnostics.Add($"{name}{(problem.Pointer is { } at ? at : "")}: {problem.Message}");
+            }
+
+            var model = result.Document ?? throw new InvalidOperationException($"The {platform} spec {name} could not be read: {string.Join("; ", diagnostics)}");
             var uri = new Uri(BaseUri + Uri.EscapeDataString(platform) + "/" + Uri.EscapeDataString(name));
             var registry = new SchemaRegistry();
-            registry.Register(uri, new JsonElementBaseDocument(JsonSerializer.SerializeToElement(raw), uri));
+            registry.Register(uri, new JsonElementBaseDocument(element, uri));
             var queryKeys = (model.Components?.SecuritySchemes ?? new Dictionary<string, IOpenApiSecurityScheme>())
                 .Values.Where(s => s.Type == SecuritySchemeType.ApiKey && s.In == ParameterLocation.Query && s.Name is not null)
                 .Select(s => s.Name!).ToList();

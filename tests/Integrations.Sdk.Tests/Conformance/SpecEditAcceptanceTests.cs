@@ -51,7 +51,7 @@ public sealed class SpecEditAcceptanceTests(ITestOutputHelper output) : IDisposa
         exchange.Query.Should().Contain("limit=", "the connector pages with Stripe's limit parameter");
 
         var published = Exchanges.Spec("stripe.spec3.json");
-        new OpenApiPlatformSpec("stripe", [new("spec3.json", published)]).CheckRequest(exchange).Should().BeEmpty("the request conforms to the spec as published");
+        ConformanceChecker.Default.Check(exchange, ConformanceSide.Request).Should().BeEmpty("the request conforms to the spec as published");
 
         var edited = JsonNode.Parse(published)!;
         var parameters = edited["paths"]!["/v1/invoices"]!["get"]!["parameters"]!.AsArray();
