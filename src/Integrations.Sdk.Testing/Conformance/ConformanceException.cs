@@ -6,7 +6,7 @@ namespace Integrations.Sdk.Testing.Conformance;
 /// </summary>
 public sealed class ConformanceException : Exception
 {
-    private const int MaxListed = 50;
+    private const int MaxListed = 200;
 
     /// <summary>Creates the exception for <paramref name="violations"/>.</summary>
     /// <param name="violations">What broke the specs (at least one).</param>

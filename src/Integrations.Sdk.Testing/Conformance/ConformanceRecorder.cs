@@ -110,7 +110,7 @@ public sealed class ConformanceRecorder : IDisposable, IAsyncDisposable
     /// Checks one side of an exchange, counts it and keeps its violations. A response is not checked (nor counted) when
     /// it was injected by fault injection or when there was no answer (<see cref="ConformanceExchange.Status"/> is
     /// <see langword="null"/>); nothing is checked in <see cref="ConformanceMode.Off"/> or for a platform the checker
-    /// does not cover.
+    /// does not cover. A checker that throws gives a violation (keyword <c>exception</c>) instead: the exchange goes on.
     /// </summary>
     /// <param name="exchange">The exchange.</param>
     /// <param name="side">Which side to check.</param>
@@ -130,7 +130,18 @@ public sealed class ConformanceRecorder : IDisposable, IAsyncDisposable
             return [];
         }
 
-        var violations = checker.Check(exchange, side);
+        IReadOnlyList<ConformanceViolation> violations;
+        try
+        {
+            violations = checker.Check(exchange, side);
+        }
+#pragma warning disable CA1031 // A checker that fails is reported as a violation: it must not break the exchange it checks (a simulator would answer 500).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            violations = [new ConformanceViolation(exchange.Platform, side, $"{exchange.Method} {exchange.Path}", "checker", "", "exception",
+                $"the checker failed on this exchange: {ex.GetType().Name}: {ex.Message}")];
+        }
         lock (_gate)
         {
             if (!_byPlatform.TryGetValue(exchange.Platform, out var counter))
@@ -145,7 +156,7 @@ public sealed class ConformanceRecorder : IDisposable, IAsyncDisposable
 
         if (CountsTowardProcessTotals)
         {
-            ProcessTotals.Add(exchange.Platform, side, mode == ConformanceMode.Enforce ? violations.Count : 0);
+            ProcessTotals.Add(exchange.Platform, side, mode == ConformanceMode.Enforce ? violations : []);
         }
 
         return violations;
@@ -232,7 +243,9 @@ public sealed class ConformanceRecorder : IDisposable, IAsyncDisposable
         private const string DirectoryVariable = "INTEGRATIONS_SDK_CONFORMANCE_DIR";
         private static readonly Lock Gate = new();
         private static readonly Lock FileGate = new();
+        private const int MaxExamples = 20;
         private static readonly Dictionary<string, Counter> Platforms = new(StringComparer.Ordinal);
+        private static readonly SortedSet<string> Examples = new(StringComparer.Ordinal);
         private static readonly string FileName = $"conformance-{Environment.ProcessId}-{Guid.NewGuid():N}.txt";
         private static int _hooked;
 
@@ -258,7 +271,7 @@ public sealed class ConformanceRecorder : IDisposable, IAsyncDisposable
             }
         }
 
-        public static void Add(string platform, ConformanceSide side, int violations)
+        public static void Add(string platform, ConformanceSide side, IReadOnlyList<ConformanceViolation> violations)
         {
             lock (Gate)
             {
@@ -268,7 +281,16 @@ public sealed class ConformanceRecorder : IDisposable, IAsyncDisposable
                     Platforms.Add(platform, counter);
                 }
 
-                counter.Add(side, violations);
+                counter.Add(side, violations.Count);
+                foreach (var violation in violations)
+                {
+                    if (Examples.Count >= MaxExamples)
+                    {
+                        break;
+                    }
+
+                    Examples.Add(violation.ToString());
+                }
             }
 
             if (Interlocked.Exchange(ref _hooked, 1) == 0)
@@ -287,7 +309,7 @@ public sealed class ConformanceRecorder : IDisposable, IAsyncDisposable
             }
         }
 
-        /// <summary>Writes the totals to this process's own file (replaced whole each time) when the directory is set and anything was counted.</summary>
+        /// <summary>Writes the totals (and up to 20 distinct violations seen in Enforce) to this process's own file, replaced whole each time, when the directory is set and anything was counted.</summary>
         public static void WriteFile()
         {
             var directory = Environment.GetEnvironmentVariable(DirectoryVariable);
@@ -296,7 +318,16 @@ public sealed class ConformanceRecorder : IDisposable, IAsyncDisposable
                 return;
             }
 
-            var line = Summary();
+            // The summary line first, then a few of the violations (distinct), for the run to show where to look.
+            var summary = Summary();
+            string[] examples;
+            lock (Gate)
+            {
+                examples = [.. Examples.Select(e => "conformance violation: " + e.ReplaceLineEndings(" "))];
+            }
+
+            var line = string.Join('\n', [summary, .. examples]);
+
             lock (FileGate)
             {
                 try

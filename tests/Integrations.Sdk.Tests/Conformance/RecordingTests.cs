@@ -123,6 +123,22 @@ public sealed class RecordingTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulator_CheckerThatThrows_IsAViolation_AndTheAnswerStillGoesOut()
+    {
+        var sim = new ThingSimulator { Conformance = ConformanceMode.Record };
+        sim.ConformanceRecorder.CountsTowardProcessTotals = false;
+        sim.ConformanceRecorder.Checker = new ConformanceChecker([new ThrowingSpec()]);
+        await sim.StartAsync();
+        using var client = new HttpClient { BaseAddress = sim.BaseAddress };
+
+        using var response = await client.GetAsync(new Uri("v1/things/t1", UriKind.Relative));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, "a failing checker must not turn the platform's answer into a 500");
+        sim.ConformanceViolations.Should().HaveCount(2).And.OnlyContain(v => v.Keyword == "exception" && v.Message.Contains("InvalidOperationException: the spec is broken"));
+        await sim.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Simulator_Off_ChecksNothing()
     {
         var sim = await StartAsync(ConformanceMode.Off);
@@ -277,6 +293,15 @@ public sealed class RecordingTests : IDisposable
             });
             Map(endpoints, "GET", "/items", _ => Task.FromResult(Json(200, new JsonObject { ["items"] = new JsonArray() })));
         }
+    }
+
+    private sealed class ThrowingSpec : IPlatformSpec
+    {
+        public string Platform => "fake-things";
+
+        public IReadOnlyList<ConformanceViolation> CheckRequest(ConformanceExchange exchange) => throw new InvalidOperationException("the spec is broken");
+
+        public IReadOnlyList<ConformanceViolation> CheckResponse(ConformanceExchange exchange) => throw new InvalidOperationException("the spec is broken");
     }
 
     /// <summary>A spec that flags a <c>bad</c> query parameter, a JSON body whose name is <c>bad</c>, a missing header, and an <c>oops</c> in an answer.</summary>
