@@ -33,6 +33,9 @@ public enum FaultKind
 public sealed class FaultInjector
 {
     private static readonly FaultKind[] AllKinds = Enum.GetValues<FaultKind>();
+
+    /// <summary>The <see cref="HttpContext.Items"/> key marking an answer made (or dropped) by a fault, not by the platform's model: conformance checks skip it.</summary>
+    internal static readonly object InjectedAnswer = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FaultKind>> _scripted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<FaultKind, int> _injected = new();
     private readonly Lock _gate = new();
@@ -150,7 +153,13 @@ public sealed class FaultInjector
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(apply);
         error ??= Results.StatusCode;
-        switch (Next(endpoint))
+        var fault = Next(endpoint);
+        if (fault is not null and not FaultKind.Latency)
+        {
+            context.Items[InjectedAnswer] = fault;
+        }
+
+        switch (fault)
         {
             case FaultKind.Latency:
                 await Task.Delay(Latency, Time, context.RequestAborted).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Integrations.Sdk.Pipelines;
+using Integrations.Sdk.Testing.Conformance;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +8,9 @@ namespace Integrations.Sdk.Testing;
 /// <summary>
 /// Builds the service provider of a test: the SDK with its connectors, typically pointed at simulators, on the
 /// test's clock, with logging down to Trace. Each connector package's tests keep a thin builder on top that fills
-/// the connector's options from its simulator.
+/// the connector's options from its simulator. Every request a connector sends is checked against its platform's
+/// published spec (<see cref="ConformanceRecording.AddConformanceRecording"/>, in <see cref="ConformanceMode.Enforce"/>):
+/// disposing the provider fails the test when one broke it.
 /// </summary>
 /// <example>
 /// <code>
@@ -22,10 +25,16 @@ namespace Integrations.Sdk.Testing;
 /// </example>
 public static class IntegrationsTestHost
 {
-    /// <summary>Builds a provider with the SDK, the connectors <paramref name="connectors"/> adds, and <paramref name="time"/> as the clock.</summary>
+    /// <summary>
+    /// Builds a provider with the SDK, the connectors <paramref name="connectors"/> adds, and <paramref name="time"/> as
+    /// the clock, checking the connectors' requests against the platforms' specs in <see cref="ConformanceMode.Enforce"/>:
+    /// disposing the provider throws a <see cref="ConformanceException"/> when a request broke one. A test that sends a
+    /// bad request on purpose calls <c>services.AddConformanceRecording(o =&gt; o.Mode = ConformanceMode.Record)</c> in
+    /// <paramref name="services"/> and asserts on the provider's <see cref="ConformanceRecorder"/>.
+    /// </summary>
     /// <param name="time">The clock every component reads (a <c>FakeTimeProvider</c> in most tests).</param>
     /// <param name="connectors">Adds the connectors and syncs to the SDK's builder.</param>
-    /// <param name="services">Adds or replaces services before the SDK is added (fake logging, stores).</param>
+    /// <param name="services">Adds or replaces services before the SDK is added (fake logging, stores, conformance settings).</param>
     /// <param name="integrations">Adds more to the SDK's builder after the connectors (a test's syncs, stores); optional.</param>
     /// <returns>The provider, validated on build (scopes included).</returns>
     public static ServiceProvider Build(TimeProvider time, Action<IIntegrationsBuilder> connectors, Action<IServiceCollection>? services = null, Action<IIntegrationsBuilder>? integrations = null)
@@ -35,11 +44,16 @@ public static class IntegrationsTestHost
         var collection = new ServiceCollection();
         collection.AddSingleton(time);
         collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
+        collection.AddConformanceRecording();
         services?.Invoke(collection);
         var builder = collection.AddIntegrations();
         connectors(builder);
         integrations?.Invoke(builder);
-        return collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        // Made first, the recorder is disposed last: its failure does not keep the other services from being disposed.
+        provider.GetRequiredService<ConformanceRecorder>();
+        return provider;
     }
 
     /// <summary>

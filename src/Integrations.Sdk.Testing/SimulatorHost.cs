@@ -1,6 +1,8 @@
+using Integrations.Sdk.Testing.Conformance;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -11,11 +13,14 @@ namespace Integrations.Sdk.Testing;
 /// simulator's own clock and a lock for its state. Derive from it, map the platform's endpoints with
 /// <see cref="Map"/>, serve each through <see cref="WithFaultsAsync(HttpContext, string, Func{IResult})"/>, and keep
 /// the platform's state; <see cref="SimulatorPersistence"/> saves it and <see cref="SignedWebhook.Create"/> signs its
-/// webhooks.
+/// webhooks. Every request it receives and every answer it gives is checked against the platform's published spec
+/// (<see cref="Conformance"/>): in <see cref="ConformanceMode.Enforce"/>, disposing the simulator throws a
+/// <see cref="ConformanceException"/> when any broke it.
 /// </summary>
 public abstract class SimulatorHost : IAsyncDisposable
 {
     private WebApplication? _app;
+    private Uri? _registered;
 
     /// <summary>Creates the simulator (not started).</summary>
     /// <param name="timeProvider">The platform's clock (token expiry, timestamps); the system clock by default.</param>
@@ -38,6 +43,26 @@ public abstract class SimulatorHost : IAsyncDisposable
     /// <summary>Guards the platform's state: requests arrive on several threads.</summary>
     protected Lock Gate { get; } = new();
 
+    /// <summary>The platform the simulator plays, as the conformance checker names it (for example <c>stripe</c>).</summary>
+    public abstract string Platform { get; }
+
+    /// <summary>
+    /// What the simulator does with the conformance of its exchanges. <value>Default: <see cref="ConformanceMode.Enforce"/>:
+    /// disposing the simulator fails if any request or answer broke the platform's spec.</value> A test that sends a bad
+    /// request on purpose sets <see cref="ConformanceMode.Record"/> and asserts on <see cref="ConformanceViolations"/>.
+    /// </summary>
+    public ConformanceMode Conformance
+    {
+        get => ConformanceRecorder.Mode;
+        set => ConformanceRecorder.Mode = value;
+    }
+
+    /// <summary>Every violation of the platform's spec the simulator has seen, requests and answers, in the order seen.</summary>
+    public IReadOnlyList<ConformanceViolation> ConformanceViolations => ConformanceRecorder.Violations;
+
+    /// <summary>The simulator's recorder: its counts, and its checker (<see cref="ConformanceChecker.Default"/> unless one is set).</summary>
+    public ConformanceRecorder ConformanceRecorder { get; } = new();
+
     /// <summary>Starts listening on 127.0.0.1 with a random port.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -51,12 +76,16 @@ public abstract class SimulatorHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
+        app.Use(CheckConformanceAsync);
         MapEndpoints(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
+        _registered = BaseAddress;
+        ConformanceRecording.AddSimulator(_registered);
     }
 
-    /// <summary>Stops the simulator.</summary>
+    /// <summary>Stops the simulator; then, in <see cref="ConformanceMode.Enforce"/>, fails if any exchange broke the platform's spec.</summary>
+    /// <exception cref="ConformanceException">Requests or answers broke the platform's spec (listed in the message).</exception>
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)
@@ -65,7 +94,85 @@ public abstract class SimulatorHost : IAsyncDisposable
             _app = null;
         }
 
+        if (_registered is not null)
+        {
+            ConformanceRecording.RemoveSimulator(_registered);
+            _registered = null;
+        }
+
         GC.SuppressFinalize(this);
+        await ConformanceRecorder.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks the request and the answer against the platform's spec: buffers the request body, captures the answer,
+    /// then hands both to <see cref="ConformanceRecorder"/>. Copies nothing when the mode is
+    /// <see cref="ConformanceMode.Off"/> or the checker does not cover <see cref="Platform"/>. Answers made or dropped
+    /// by <see cref="Faults"/> are not checked.
+    /// </summary>
+    private async Task CheckConformanceAsync(HttpContext context, RequestDelegate next)
+    {
+        var recorder = ConformanceRecorder;
+        if (!recorder.IsChecking(Platform))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var request = context.Request;
+        request.EnableBuffering();
+        using var requestBody = new MemoryStream();
+        await request.Body.CopyToAsync(requestBody, context.RequestAborted).ConfigureAwait(false);
+        request.Body.Position = 0;
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers)
+        {
+            headers[name] = values.ToString();
+        }
+
+        // The path as sent (still escaped), as the client-side check sees it.
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var path = string.IsNullOrEmpty(target) || target[0] != '/' ? (request.PathBase + request.Path).ToString() : target.Split('?', 2)[0];
+        var exchange = new ConformanceExchange(
+            Platform,
+            request.Method,
+            path,
+            request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
+            headers,
+            request.ContentType,
+            requestBody.ToArray(),
+            Status: null,
+            ResponseContentType: null,
+            ResponseBody: ReadOnlyMemory<byte>.Empty,
+            Injected: false);
+        recorder.Check(exchange, ConformanceSide.Request);
+
+        var response = context.Response;
+        var original = response.Body;
+        using var answer = new MemoryStream();
+        response.Body = answer;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            response.Body = original;
+        }
+
+        var injected = context.Items.ContainsKey(FaultInjector.InjectedAnswer);
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            // Dropped: there is no answer to write or check.
+            return;
+        }
+
+        answer.Position = 0;
+        await answer.CopyToAsync(original, context.RequestAborted).ConfigureAwait(false);
+        recorder.Check(
+            exchange with { Status = response.StatusCode, ResponseContentType = response.ContentType, ResponseBody = answer.ToArray(), Injected = injected },
+            ConformanceSide.Response);
     }
 
     /// <summary>Maps the platform's endpoints.</summary>

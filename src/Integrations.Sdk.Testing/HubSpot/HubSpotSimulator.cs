@@ -39,6 +39,9 @@ namespace Integrations.Sdk.Testing.HubSpot;
 /// </remarks>
 public sealed partial class HubSpotSimulator : SimulatorHost
 {
+    /// <inheritdoc />
+    public override string Platform => "hubspot";
+
     /// <summary>The object types served.</summary>
     public static readonly IReadOnlyList<string> ObjectTypes = ["contacts", "tasks", "deals"];
 

@@ -26,6 +26,9 @@ namespace Integrations.Sdk.Testing.MailchimpTransactional;
 /// </remarks>
 public sealed class MailchimpTransactionalSimulator : SimulatorHost
 {
+    /// <inheritdoc />
+    public override string Platform => "mailchimp-transactional";
+
     /// <summary>The fault-injection name of <c>POST /api/1.0/messages/send-template</c>.</summary>
     public const string SendTemplateEndpoint = "send-template";
 

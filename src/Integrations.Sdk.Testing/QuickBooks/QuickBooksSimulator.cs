@@ -54,6 +54,9 @@ namespace Integrations.Sdk.Testing.QuickBooks;
 /// </remarks>
 public sealed partial class QuickBooksSimulator : SimulatorHost
 {
+    /// <inheritdoc />
+    public override string Platform => "quickbooks";
+
     /// <summary>The realm id used when none is given.</summary>
     public const string DefaultRealmId = "9341453050298760";
 

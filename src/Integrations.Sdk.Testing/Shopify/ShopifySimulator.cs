@@ -52,6 +52,9 @@ namespace Integrations.Sdk.Testing.Shopify;
 /// </remarks>
 public sealed partial class ShopifySimulator : SimulatorHost
 {
+    /// <inheritdoc />
+    public override string Platform => "shopify";
+
     /// <summary>The fault endpoint name of <c>OrdersUpdatedSince</c>.</summary>
     public const string OrdersEndpoint = "orders";
 

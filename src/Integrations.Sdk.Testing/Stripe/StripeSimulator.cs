@@ -57,6 +57,9 @@ public sealed record SimulatedStripeRequest(string Method, string Path, string E
 /// </remarks>
 public sealed partial class StripeSimulator : SimulatorHost
 {
+    /// <inheritdoc />
+    public override string Platform => "stripe";
+
     /// <summary>The simulator's default secret key.</summary>
     public const string DefaultApiKey = "sk_test_51SimulatorKey0000000000000000";
 

@@ -36,6 +36,9 @@ namespace Integrations.Sdk.Testing.Trello;
 /// </remarks>
 public sealed partial class TrelloSimulator : SimulatorHost
 {
+    /// <inheritdoc />
+    public override string Platform => "trello";
+
     /// <summary>The fault-injection name of <c>POST /1/cards</c>.</summary>
     public const string CreateCardEndpoint = "cards.create";
 
