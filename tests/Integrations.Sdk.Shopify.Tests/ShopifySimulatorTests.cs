@@ -296,7 +296,7 @@ public sealed class ShopifySimulatorTests : IAsyncLifetime
 
         (await Post("2026-10", null, orders)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await Post("2026-10", "wrong", orders)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        (await Post("2025-01", _shop.Options.AccessToken, orders)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Post("2027-01", _shop.Options.AccessToken, orders)).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
         var tooCostly = await Post("2026-10", _shop.Options.AccessToken, orders);
         tooCostly.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -356,9 +356,9 @@ public sealed class ShopifySimulatorTests : IAsyncLifetime
         new JsonObject { ["query"] = document, ["operationName"] = operation, ["variables"] = variables }.ToJsonString();
 
     [Fact]
-    public async Task Connector_OnAnotherApiVersion_Gets404()
+    public async Task Connector_OnAVersionTheShopDoesNotServe_Gets404()
     {
-        await using var sp = Connect(o => o.ApiVersion = "2026-07");
+        await using var sp = Connect(o => o.ApiVersion = "2027-01");
 
         var act = () => sp.GetRequiredService<ShopifyConnector>().FindVariantBySkuAsync("A");
 

@@ -39,7 +39,7 @@ public sealed class TrelloSimulatorTests : IAsyncLifetime
     [Theory]
     [InlineData(null, "token", "invalid key")]
     [InlineData("wrong", "token", "invalid key")]
-    [InlineData("key", null, "invalid token")]
+    [InlineData("key", null, "unauthorized permission requested")]
     [InlineData("key", "wrong", "invalid token")]
     public async Task Api_WithoutValidKeyAndToken_Answers401InPlainText(string? key, string? token, string expected)
     {

@@ -32,7 +32,7 @@ internal sealed class GraphQlRejectedException(JsonArray errors)
 /// (<c>pageInfo</c>) count once. Fragments are expanded; of several inline fragments with a type condition, the most
 /// expensive counts.</para>
 /// </remarks>
-internal sealed class GraphQlCost
+internal sealed partial class GraphQlCost
 {
     private const int MutationCost = 10;
     private const int ObjectCost = 1;

@@ -49,9 +49,11 @@ public sealed partial class ShopifySimulator
                 .ToList();
             var page = sorted.Take(pageSize).ToList();
             var nodes = new JsonArray();
-            foreach (var (order, _) in page)
+            foreach (var (order, key) in page)
             {
-                nodes.Add(OrderNode(order, lines));
+                var node = OrderNode(order, lines);
+                node[GraphQlCost.CursorKey] = Cursor("order", key.Ticks, key.Id);
+                nodes.Add(node);
             }
 
             var connection = new JsonObject
@@ -96,8 +98,9 @@ public sealed partial class ShopifySimulator
                 return new JsonObject { ["order"] = null };
             }
 
-            var connection = LineItems(order, start, pageSize);
-            return new JsonObject { ["order"] = new JsonObject { ["lineItems"] = connection } };
+            var node = OrderNode(order, 0);
+            node["lineItems"] = LineItems(order, start, pageSize);
+            return new JsonObject { ["order"] = node };
         });
     }
 
@@ -114,12 +117,15 @@ public sealed partial class ShopifySimulator
         return new Plan(null, () =>
         {
             var nodes = new JsonArray();
-            foreach (var customer in _customers.Where(c => email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase)).Take(pageSize))
+            var found = _customers.Where(c => email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase)).ToList();
+            foreach (var customer in found.Take(pageSize))
             {
-                nodes.Add(CustomerNode(customer));
+                var node = CustomerNode(customer);
+                node[GraphQlCost.CursorKey] = Cursor("customer", 0, nodes.Count);
+                nodes.Add(node);
             }
 
-            return new JsonObject { ["customers"] = new JsonObject { ["nodes"] = nodes } };
+            return new JsonObject { ["customers"] = Connection(nodes, found.Count > pageSize) };
         });
     }
 
@@ -136,19 +142,23 @@ public sealed partial class ShopifySimulator
         return new Plan(null, () =>
         {
             var nodes = new JsonArray();
-            foreach (var variant in _variants.Where(v => sku is not null && string.Equals(v.Sku, sku, StringComparison.Ordinal)).Take(pageSize))
+            var found = _variants.Where(v => sku is not null && string.Equals(v.Sku, sku, StringComparison.Ordinal)).ToList();
+            foreach (var variant in found.Take(pageSize))
             {
                 nodes.Add(new JsonObject
                 {
                     ["id"] = variant.Id,
                     ["sku"] = variant.Sku,
                     ["title"] = variant.Title,
+                    ["displayName"] = $"{variant.ProductTitle} - {variant.Title}",
                     ["price"] = Amount(variant.Price),
-                    ["inventoryItem"] = new JsonObject { ["id"] = variant.InventoryItemId },
+                    ["inventoryQuantity"] = _inventory.Where(i => i.Key.Item == variant.InventoryItemId).Sum(i => i.Value),
+                    ["inventoryItem"] = new JsonObject { ["id"] = variant.InventoryItemId, ["sku"] = variant.Sku },
+                    [GraphQlCost.CursorKey] = Cursor("variant", 0, nodes.Count),
                 });
             }
 
-            return new JsonObject { ["productVariants"] = new JsonObject { ["nodes"] = nodes } };
+            return new JsonObject { ["productVariants"] = Connection(nodes, found.Count > pageSize) };
         });
     }
 
@@ -329,6 +339,9 @@ public sealed partial class ShopifySimulator
             ["displayFinancialStatus"] = order.FinancialStatus,
             ["currencyCode"] = order.CurrencyCode,
             ["totalPriceSet"] = MoneyBag(order.TotalPrice, order.CurrencyCode),
+            ["totalPrice"] = Amount(order.TotalPrice),
+            ["subtotalLineItemsQuantity"] = order.LineItems.Sum(l => l.Quantity),
+            ["currentSubtotalLineItemsQuantity"] = order.LineItems.Sum(l => l.Quantity),
             ["customer"] = customer is null ? null : CustomerNode(customer),
             ["lineItems"] = LineItems(order, 0, lineItemsFirst),
         };
@@ -343,9 +356,15 @@ public sealed partial class ShopifySimulator
             var line = order.LineItems[i];
             nodes.Add(new JsonObject
             {
+                ["id"] = line.Id,
                 ["sku"] = line.Sku,
                 ["title"] = line.Title,
+                ["name"] = line.Title,
                 ["quantity"] = line.Quantity,
+                ["currentQuantity"] = line.Quantity,
+                ["originalUnitPrice"] = Amount(line.UnitPrice),
+                ["originalTotal"] = Amount(line.UnitPrice * line.Quantity),
+                [GraphQlCost.CursorKey] = Cursor("line", 0, i),
                 ["originalUnitPriceSet"] = MoneyBag(line.UnitPrice, order.CurrencyCode),
                 ["variant"] = line.VariantId is null ? null : new JsonObject
                 {
@@ -367,6 +386,8 @@ public sealed partial class ShopifySimulator
         ["id"] = customer.Id,
         ["firstName"] = customer.FirstName,
         ["lastName"] = customer.LastName,
+        ["displayName"] = string.Join(' ', new[] { customer.FirstName, customer.LastName }.Where(n => !string.IsNullOrEmpty(n))) is { Length: > 0 } name ? name : customer.Email,
+        ["email"] = customer.Email,
         ["defaultEmailAddress"] = new JsonObject { ["emailAddress"] = customer.Email },
     };
 
@@ -374,7 +395,70 @@ public sealed partial class ShopifySimulator
         new() { ["shopMoney"] = new JsonObject { ["amount"] = Amount(amount), ["currencyCode"] = currency } };
 
     private static JsonObject PageInfo(bool hasNextPage, string? endCursor) =>
-        new() { ["hasNextPage"] = hasNextPage, ["endCursor"] = endCursor };
+        new() { ["hasNextPage"] = hasNextPage, ["endCursor"] = endCursor, ["hasPreviousPage"] = false, ["startCursor"] = null };
+
+    private static JsonObject Connection(JsonArray nodes, bool hasNextPage) => new()
+    {
+        ["pageInfo"] = PageInfo(hasNextPage, nodes.Count == 0 ? null : nodes[^1]![GraphQlCost.CursorKey]!.GetValue<string>()),
+        ["nodes"] = nodes,
+    };
+
+    /// <summary>
+    /// A realistic value for a non-null field the simulator's model does not hold, from the object it is on (see
+    /// <see cref="GraphQlCost.Shape"/>); <see langword="null"/> leaves the type's plain value (false, 0, "", the first enum value).
+    /// </summary>
+    private JsonNode? Placeholder(string type, string field, JsonObject parent)
+    {
+        string? Text(string name) => parent[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        var now = Timestamp(Time.GetUtcNow());
+        var shopMoney = parent["originalUnitPriceSet"]?["shopMoney"] ?? parent["totalPriceSet"]?["shopMoney"];
+        return (type, field) switch
+        {
+            (_, "legacyResourceId") => Text("id") is { } gid ? gid[(gid.LastIndexOf('/') + 1)..] : "0",
+            (_, "createdAt") => parent["createdAt"]?.DeepClone() ?? parent["updatedAt"]?.DeepClone() ?? now,
+            (_, "updatedAt" or "processedAt") => parent["updatedAt"]?.DeepClone() ?? parent["createdAt"]?.DeepClone() ?? now,
+            ("MoneyBag", "presentmentMoney") => parent["shopMoney"]?.DeepClone(),
+            ("Order", "presentmentCurrencyCode") => parent["currencyCode"]?.DeepClone(),
+            ("Order", "number") => Text("name") is { } name && int.TryParse(name.TrimStart('#'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? Math.Max(1, n - 1000) : 1,
+            ("Order", "displayFulfillmentStatus") => "UNFULFILLED",
+            ("Order", "returnStatus") => "NO_RETURN",
+            ("Order", "riskLevel") => "LOW",
+            ("Order", "totalReceived") => Text("displayFinancialStatus") == "PAID" ? shopMoney?["amount"]?.DeepClone() : "0.00",
+            ("Order", "netPayment") => Text("displayFinancialStatus") == "PAID" ? shopMoney?["amount"]?.DeepClone() : "0.00",
+            ("Order", "totalCapturable" or "totalRefunded" or "totalShippingPrice") => "0.00",
+            ("Order", "fulfillable" or "requiresShipping" or "restockable" or "refundable" or "merchantEditable" or "canNotifyCustomer" or "confirmed") => true,
+            ("Order", "fullyPaid") => Text("displayFinancialStatus") == "PAID",
+            ("Order", "unpaid") => Text("displayFinancialStatus") is "PENDING" or "AUTHORIZED",
+            ("Order", "statusPageUrl") => $"https://{Options.ShopDomain}/orders/{Text("id")?[(Text("id")!.LastIndexOf('/') + 1)..]}/authenticate",
+            ("Customer", "state") => "ENABLED",
+            ("Customer", "productSubscriberStatus") => "NEVER_SUBSCRIBED",
+            ("Customer", "locale") => "en",
+            ("Customer", "lifetimeDuration") => "less than a minute",
+            ("Customer", "numberOfOrders") => _orders.Values.Count(o => o.CustomerId == Text("id")).ToString(CultureInfo.InvariantCulture),
+            ("Customer", "unsubscribeUrl") => $"https://{Options.ShopDomain}/unsubscribe",
+            ("Customer", "validEmailAddress" or "canDelete") => true,
+            ("CustomerEmailAddress", "marketingState") => "NOT_SUBSCRIBED",
+            ("CustomerEmailAddress", "openTrackingLevel") => "UNKNOWN",
+            ("CustomerEmailAddress", "marketingUnsubscribeUrl" or "openTrackingUrl") => $"https://{Options.ShopDomain}/unsubscribe",
+            ("LineItem", "fulfillableQuantity" or "refundableQuantity" or "unfulfilledQuantity") => parent["quantity"]?.DeepClone(),
+            ("LineItem", "discountedUnitPrice") => parent["originalUnitPrice"]?.DeepClone(),
+            ("LineItem", "discountedTotal" or "unfulfilledOriginalTotal" or "unfulfilledDiscountedTotal") => parent["originalTotal"]?.DeepClone(),
+            ("LineItem", "totalDiscount") => "0.00",
+            ("LineItem", "fulfillmentStatus") => "unfulfilled",
+            ("LineItem", "requiresShipping" or "taxable" or "restockable" or "canRestock" or "merchantEditable") => true,
+            ("ProductVariant", "displayName") => Text("title"),
+            ("ProductVariant", "inventoryPolicy") => "DENY",
+            ("ProductVariant", "position") => 1,
+            ("ProductVariant", "availableForSale" or "taxable") => true,
+            ("ProductVariant", "storefrontId") => Text("id"),
+            ("ProductVariant", "defaultCursor") => parent[GraphQlCost.CursorKey]?.DeepClone(),
+            ("ProductVariant", "sellableOnlineQuantity") => parent["inventoryQuantity"]?.DeepClone(),
+            ("InventoryItem", "tracked" or "requiresShipping") => true,
+            ("Location", "name") => "Main warehouse",
+            ("Location", "isActive" or "fulfillsOnlineOrders" or "shipsInventory" or "hasActiveInventory" or "isPrimary" or "addressVerified" or "deactivatable") => true,
+            _ => null,
+        };
+    }
 
     /// <summary>An opaque cursor: Base64 of <c>kind:ticks:id</c>.</summary>
     private static string Cursor(string kind, long ticks, long id) =>

@@ -139,8 +139,35 @@ public sealed partial class ShopifySimulator : SimulatorHost
     }
 
     /// <inheritdoc />
-    protected override void MapEndpoints(IEndpointRouteBuilder endpoints) =>
+    protected override void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
         Map(endpoints, "POST", "/admin/api/{version}/graphql.json", HandleAsync);
+
+        // Shopify answers a route it does not have with 404 and {"errors":"Not Found"}.
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapFallback("{**path}", () => NotFound());
+    }
+
+    private static IResult NotFound() => Json(StatusCodes.Status404NotFound, new JsonObject { ["errors"] = "Not Found" });
+
+    /// <summary>
+    /// The version that answers a request for <paramref name="requested"/>, as Shopify's versioning documents: the
+    /// served version itself; a well-formed older stable version (<c>YYYY-01|04|07|10</c>) falls forward to the served
+    /// one, the simulator's oldest supported; anything else (a newer version, <c>unstable</c>, a malformed one) is
+    /// not served (<see langword="null"/>: 404).
+    /// </summary>
+    private string? ServedVersion(string requested)
+    {
+        if (string.Equals(requested, Options.ApiVersion, StringComparison.Ordinal))
+        {
+            return Options.ApiVersion;
+        }
+
+        return StableVersion().IsMatch(requested) && string.CompareOrdinal(requested, Options.ApiVersion) < 0 ? Options.ApiVersion : null;
+    }
+
+    [GeneratedRegex(@"^20[0-9]{2}-(01|04|07|10)$", RegexOptions.CultureInvariant)]
+    private static partial Regex StableVersion();
 
     private static IResult Json(JsonNode body) => Json(StatusCodes.Status200OK, body);
 
@@ -162,14 +189,16 @@ public sealed partial class ShopifySimulator : SimulatorHost
     {
         var version = context.Request.RouteValues["version"] as string ?? string.Empty;
         context.Response.Headers["X-Request-Id"] = Guid.NewGuid().ToString();
+        if (ServedVersion(version) is not { } served)
+        {
+            return NotFound();
+        }
+
+        context.Response.Headers["X-Shopify-API-Version"] = served;
+
         if (!string.Equals(context.Request.Headers["X-Shopify-Access-Token"].ToString(), Options.AccessToken, StringComparison.Ordinal))
         {
             return Json(StatusCodes.Status401Unauthorized, new JsonObject { ["errors"] = "[API] Invalid API key or access token (unrecognized login or wrong password)" });
-        }
-
-        if (!string.Equals(version, Options.ApiVersion, StringComparison.Ordinal))
-        {
-            return Json(StatusCodes.Status404NotFound, new JsonObject { ["errors"] = $"Not Found: API version {version} is not served by this simulator (it serves {Options.ApiVersion})" });
         }
 
         var (parsed, invalid) = await ReadJsonAsync(context).ConfigureAwait(false);
@@ -249,7 +278,7 @@ public sealed partial class ShopifySimulator : SimulatorHost
             }
 
             _available -= requested;
-            var data = plan.Run!();
+            var data = cost.Shape(plan.Run!() as JsonObject ?? [], Placeholder);
             var actual = cost.Actual(data);
             _available = Math.Min(Options.MaximumAvailable, _available + Math.Max(0, requested - actual));
             return Json(new JsonObject { ["data"] = data, ["extensions"] = CostNode(requested, actual) });

@@ -48,6 +48,9 @@ public sealed record SimulatedTrelloCard(
     /// <summary>Whether its due date is marked complete.</summary>
     public bool DueComplete { get; init; }
 
+    /// <summary>Its start date, if any.</summary>
+    public DateTimeOffset? Start { get; init; }
+
     /// <summary>The card's short URL, <c>https://trello.com/c/{shortLink}</c>.</summary>
     public string ShortUrl => "https://trello.com/c/" + ShortLink;
 

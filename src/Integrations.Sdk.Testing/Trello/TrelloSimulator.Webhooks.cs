@@ -115,7 +115,7 @@ public sealed partial class TrelloSimulator
         var (parameters, invalid) = await ReadParametersAsync(context).ConfigureAwait(false);
         return await WithFaultsAsync(context, CreateWebhookEndpoint, async () =>
         {
-            if (Refuse(context) is { } refused)
+            if (Refuse(context, null) is { } refused)
             {
                 return refused;
             }
@@ -142,7 +142,19 @@ public sealed partial class TrelloSimulator
                 return Text(StatusCodes.Status400BadRequest, refusal);
             }
 
-            var webhook = Register(callbackUrl, idModel!, parameters.GetValueOrDefault("description") ?? string.Empty);
+            var description = parameters.GetValueOrDefault("description") ?? string.Empty;
+            if (description.Length > 16384)
+            {
+                return Text(StatusCodes.Status400BadRequest, "invalid value for description");
+            }
+
+            var active = true;
+            if (parameters.GetValueOrDefault("active") is { Length: > 0 } activeText && !bool.TryParse(activeText, out active))
+            {
+                return Text(StatusCodes.Status400BadRequest, "invalid value for active");
+            }
+
+            var webhook = Register(callbackUrl, idModel!, description, active);
             return Json(StatusCodes.Status200OK, WebhookJson(webhook));
         }).ConfigureAwait(false);
     }
@@ -163,9 +175,9 @@ public sealed partial class TrelloSimulator
         }
     }
 
-    private SimulatedTrelloWebhook Register(string callbackUrl, string idModel, string description)
+    private SimulatedTrelloWebhook Register(string callbackUrl, string idModel, string description, bool active = true)
     {
-        var webhook = new SimulatedTrelloWebhook(NewId(), idModel, callbackUrl, description);
+        var webhook = new SimulatedTrelloWebhook(NewId(), idModel, callbackUrl, description, active);
         lock (Gate)
         {
             _webhooks.Add(webhook);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -180,8 +181,12 @@ public sealed partial class TrelloSimulator : SimulatorHost
         Map(endpoints, "GET", "/1/lists/{id}/cards", ListCardsAsync);
         Map(endpoints, "POST", "/1/cards", CreateCardAsync);
         Map(endpoints, "GET", "/1/cards/{id}", GetCardAsync);
-        Map(endpoints, "POST", "/1/webhooks", CreateWebhookAsync);
-        Map(endpoints, "POST", "/1/webhooks/", CreateWebhookAsync);
+        Map(endpoints, "POST", "/1/webhooks", CreateWebhookAsync); // also /1/webhooks/ (the spec's path): routing ignores a trailing slash
+
+        // Trello answers a route it does not have with 404 and a plain-text "Cannot METHOD /path" (see docs/testing.md).
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapFallback("{**path}", (HttpContext context) =>
+            Text(StatusCodes.Status404NotFound, $"Cannot {context.Request.Method} {context.Request.Path}"));
     }
 
     /// <inheritdoc />
@@ -195,7 +200,7 @@ public sealed partial class TrelloSimulator : SimulatorHost
         var id = (string?)context.Request.RouteValues["id"] ?? string.Empty;
         return WithFaultsAsync(context, ListCardsEndpoint, () =>
         {
-            if (Refuse(context) is { } refused)
+            if (Refuse(context, "list") is { } refused)
             {
                 return refused;
             }
@@ -205,6 +210,11 @@ public sealed partial class TrelloSimulator : SimulatorHost
                 return Text(StatusCodes.Status400BadRequest, "invalid id");
             }
 
+            if (!CardReadOptions.TryParse(context.Request.Query, out var options, out var invalid))
+            {
+                return Text(StatusCodes.Status400BadRequest, invalid);
+            }
+
             lock (Gate)
             {
                 if (!_lists.ContainsKey(id))
@@ -212,7 +222,7 @@ public sealed partial class TrelloSimulator : SimulatorHost
                     return Text(StatusCodes.Status404NotFound, "The requested resource was not found.");
                 }
 
-                var cards = _cards.Where(c => c.IdList == id && !c.Closed).OrderBy(c => c.Pos).Select(CardJson);
+                var cards = _cards.Where(c => c.IdList == id && !c.Closed).OrderBy(c => c.Pos).Select(c => ReadCard(c, options));
                 return Json(StatusCodes.Status200OK, new JsonArray([.. cards]));
             }
         });
@@ -224,7 +234,7 @@ public sealed partial class TrelloSimulator : SimulatorHost
         var id = (string?)context.Request.RouteValues["id"] ?? string.Empty;
         return WithFaultsAsync(context, GetCardEndpoint, () =>
         {
-            if (Refuse(context) is { } refused)
+            if (Refuse(context, "card") is { } refused)
             {
                 return refused;
             }
@@ -234,10 +244,15 @@ public sealed partial class TrelloSimulator : SimulatorHost
                 return Text(StatusCodes.Status400BadRequest, "invalid id");
             }
 
+            if (!CardReadOptions.TryParse(context.Request.Query, out var options, out var invalid))
+            {
+                return Text(StatusCodes.Status400BadRequest, invalid);
+            }
+
             lock (Gate)
             {
                 return _cards.FirstOrDefault(c => c.Id == id) is { } card
-                    ? Json(StatusCodes.Status200OK, CardJson(card))
+                    ? Json(StatusCodes.Status200OK, ReadCard(card, options))
                     : Text(StatusCodes.Status404NotFound, "The requested resource was not found.");
             }
         });
@@ -247,7 +262,7 @@ public sealed partial class TrelloSimulator : SimulatorHost
     {
         Interlocked.Increment(ref _requests);
         var (parameters, invalid) = await ReadParametersAsync(context).ConfigureAwait(false);
-        return await WithFaultsAsync(context, CreateCardEndpoint, () => Refuse(context)
+        return await WithFaultsAsync(context, CreateCardEndpoint, () => Refuse(context, null)
             ?? (invalid is not null ? Text(StatusCodes.Status400BadRequest, invalid) : CreateCard(parameters))).ConfigureAwait(false);
     }
 
@@ -270,6 +285,28 @@ public sealed partial class TrelloSimulator : SimulatorHost
             }
 
             due = parsed.ToUniversalTime();
+        }
+
+        DateTimeOffset? start = null;
+        if (parameters.GetValueOrDefault("start") is { Length: > 0 } startText && startText != "null")
+        {
+            if (!DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return Text(StatusCodes.Status400BadRequest, "invalid value for start");
+            }
+
+            start = parsed.ToUniversalTime();
+        }
+
+        // The simulated boards have no labels, so any label id is one Trello would not find on the board.
+        if (parameters.GetValueOrDefault("idLabels") is { Length: > 0 })
+        {
+            return Text(StatusCodes.Status400BadRequest, "invalid value for idLabels");
+        }
+
+        if (parameters.GetValueOrDefault("dueComplete") is { Length: > 0 } dueCompleteText && !bool.TryParse(dueCompleteText, out _))
+        {
+            return Text(StatusCodes.Status400BadRequest, "invalid value for dueComplete");
         }
 
         var posText = parameters.GetValueOrDefault("pos");
@@ -302,6 +339,7 @@ public sealed partial class TrelloSimulator : SimulatorHost
                 list.Id, list.IdBoard, members, due, false, position, idShort, NewShortLink(), now)
             {
                 DueComplete = string.Equals(parameters.GetValueOrDefault("dueComplete"), "true", StringComparison.OrdinalIgnoreCase),
+                Start = start,
             };
             _cards.Add(card);
             _actions.Add(new SimulatedTrelloAction(NewId(), "createCard", now, MemberId, list.IdBoard, list.Id, card.Id));
@@ -310,13 +348,23 @@ public sealed partial class TrelloSimulator : SimulatorHost
         return Json(StatusCodes.Status200OK, CardJson(card));
     }
 
-    /// <summary>Checks the credentials and the rate limits; <see langword="null"/> when the request may go on.</summary>
-    private IResult? Refuse(HttpContext context)
+    /// <summary>
+    /// Checks the credentials and the rate limits; <see langword="null"/> when the request may go on. A missing or
+    /// wrong key is <c>invalid key</c>; a missing token, on the simulator's private boards, is
+    /// <c>unauthorized {model} permission requested</c> (<c>unauthorized permission requested</c> for writes); a wrong
+    /// one <c>invalid token</c>. All 401, plain text.
+    /// </summary>
+    private IResult? Refuse(HttpContext context, string? model)
     {
         var (key, token) = Credentials(context.Request);
         if (!Same(key, ApiKey))
         {
             return Text(StatusCodes.Status401Unauthorized, "invalid key");
+        }
+
+        if (string.IsNullOrEmpty(token))
+        {
+            return Text(StatusCodes.Status401Unauthorized, model is null ? "unauthorized permission requested" : $"unauthorized {model} permission requested");
         }
 
         if (!Same(token, Token))
@@ -444,28 +492,4 @@ public sealed partial class TrelloSimulator : SimulatorHost
         new(RandomNumberGenerator.GetItems<char>("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 8));
 
     private static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static JsonObject CardJson(SimulatedTrelloCard card) => new()
-    {
-        ["id"] = card.Id,
-        ["name"] = card.Name,
-        ["desc"] = card.Desc,
-        ["idList"] = card.IdList,
-        ["idBoard"] = card.IdBoard,
-        ["idMembers"] = new JsonArray([.. card.IdMembers.Select(m => (JsonNode)JsonValue.Create(m))]),
-        ["idLabels"] = new JsonArray(),
-        ["labels"] = new JsonArray(),
-        ["idChecklists"] = new JsonArray(),
-        ["due"] = card.Due is { } due ? Date(due) : null,
-        ["dueComplete"] = card.DueComplete,
-        ["start"] = null,
-        ["closed"] = card.Closed,
-        ["pos"] = card.Pos,
-        ["idShort"] = card.IdShort,
-        ["shortLink"] = card.ShortLink,
-        ["shortUrl"] = card.ShortUrl,
-        ["url"] = card.Url,
-        ["dateLastActivity"] = Date(card.DateLastActivity),
-        ["subscribed"] = false,
-    };
 }
