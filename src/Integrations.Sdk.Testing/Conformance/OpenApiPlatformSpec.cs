@@ -33,6 +33,7 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
     private readonly ConcurrentDictionary<(int Document, string Template, string Method), Plan> _plans = new();
     private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
     private readonly Lock _build = new();
+    private int _built;
 
     /// <summary>Reads a platform's spec documents (on first use).</summary>
     /// <param name="platform">The platform name the exchanges carry.</param>
@@ -590,13 +591,22 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
 
     private void Evaluate(Document document, string schemaText, Uri? schemaUri, JsonNode? instance, string wherePrefix, string fallbackLocation, Action<string, string, string, string> report)
     {
-        var schema = _schemas.GetOrAdd(document.Index + "|" + schemaText, _ =>
+        // Built once per schema text, under the lock: JsonSchema.Net registers each built schema under its URI in the
+        // document's registry and refuses a second registration, so two threads must never build the same one, and a
+        // generated URI must never be handed out twice.
+        var cacheKey = document.Index + "|" + schemaText;
+        if (!_schemas.TryGetValue(cacheKey, out var schema))
         {
             lock (_build)
             {
-                return JsonSchema.FromText(schemaText, document.Build, schemaUri ?? new Uri(document.Uri + "/schema/" + _schemas.Count.ToString(CultureInfo.InvariantCulture)));
+                if (!_schemas.TryGetValue(cacheKey, out schema))
+                {
+                    schema = JsonSchema.FromText(schemaText, document.Build, schemaUri ?? new Uri(document.Uri + "/schema/" + (++_built).ToString(CultureInfo.InvariantCulture)));
+                    _schemas[cacheKey] = schema;
+                }
             }
-        });
+        }
+
         var results = schema.Evaluate(JsonSerializer.SerializeToElement(instance), Evaluation);
         if (results.IsValid)
         {
