@@ -20,23 +20,28 @@ public sealed record SimulatedStripeRequest(string Method, string Path, string E
 /// <remarks>
 /// <para>
 /// Every request needs <c>Authorization: Bearer {ApiKey}</c> (or Basic with the key as user), else 401 with Stripe's
-/// error body. Parameters are read from the query (GET) or the <c>application/x-www-form-urlencoded</c> body (POST),
-/// with bracket nesting; unknown parameters are refused with 400 naming the parameter, as Stripe does. Every answer
-/// carries <c>Request-Id: req_...</c>; errors are <c>{"error":{"type","code","message","param"}}</c>. Each endpoint
-/// goes through <see cref="SimulatorHost.Faults"/> under its name:
+/// error body. A <c>Stripe-Version</c> Stripe never released is refused with 400 <c>Invalid Stripe API version</c>;
+/// none means <see cref="ApiVersion"/>. Parameters are read from the query (GET) or the
+/// <c>application/x-www-form-urlencoded</c> body (POST), with bracket nesting; every parameter Stripe's spec declares for
+/// the operation is accepted, any other refused with 400 <c>parameter_unknown</c> naming it, as Stripe does.
+/// <c>expand[]</c> replaces ids with objects for the fields the spec marks expandable. Answers start from Stripe's
+/// example objects, so they carry every field Stripe sends. Every answer carries <c>Request-Id: req_...</c>; errors
+/// are <c>{"error":{"type","code","message","param"}}</c>, an unknown route included (404). Each endpoint goes through
+/// <see cref="SimulatorHost.Faults"/> under its name:
 /// </para>
 /// <list type="table">
 /// <listheader><term>endpoint name</term><description>request</description></listheader>
 /// <item><term><c>customers.retrieve</c></term><description><c>GET /v1/customers/{id}</c></description></item>
-/// <item><term><c>customers.list</c></term><description><c>GET /v1/customers</c> (<c>email</c>)</description></item>
-/// <item><term><c>customers.create</c></term><description><c>POST /v1/customers</c> (<c>email</c>, <c>name</c>, <c>description</c>, <c>phone</c>, <c>metadata</c>); records <c>customer.created</c></description></item>
+/// <item><term><c>customers.list</c></term><description><c>GET /v1/customers</c> (<c>email</c>, <c>created</c>)</description></item>
+/// <item><term><c>customers.create</c></term><description><c>POST /v1/customers</c> (<c>email</c>, <c>name</c>, <c>description</c>, <c>phone</c>, <c>metadata</c>, <c>address</c>, <c>shipping</c>, ...); records <c>customer.created</c></description></item>
 /// <item><term><c>customers.update</c></term><description><c>POST /v1/customers/{id}</c> (same fields; metadata merges, an empty value removes a key); records <c>customer.updated</c></description></item>
 /// <item><term><c>invoices.retrieve</c></term><description><c>GET /v1/invoices/{id}</c></description></item>
-/// <item><term><c>invoices.list</c></term><description><c>GET /v1/invoices</c> (<c>customer</c>, <c>status</c>, <c>subscription</c>)</description></item>
+/// <item><term><c>invoices.list</c></term><description><c>GET /v1/invoices</c> (<c>customer</c>, <c>status</c>, <c>subscription</c>, <c>collection_method</c>, <c>created</c>, <c>due_date</c>)</description></item>
 /// <item><term><c>subscriptions.retrieve</c></term><description><c>GET /v1/subscriptions/{id}</c></description></item>
-/// <item><term><c>subscriptions.list</c></term><description><c>GET /v1/subscriptions</c> (<c>customer</c>, <c>status</c>; canceled ones only with <c>status=canceled</c> or <c>all</c>)</description></item>
+/// <item><term><c>subscriptions.list</c></term><description><c>GET /v1/subscriptions</c> (<c>customer</c>, <c>status</c>, <c>price</c>, <c>created</c>, ...; canceled ones only with <c>status=canceled</c>, <c>ended</c> or <c>all</c>)</description></item>
 /// <item><term><c>events.retrieve</c></term><description><c>GET /v1/events/{id}</c></description></item>
-/// <item><term><c>events.list</c></term><description><c>GET /v1/events</c> (<c>type</c>, with a trailing <c>*</c> wildcard)</description></item>
+/// <item><term><c>events.list</c></term><description><c>GET /v1/events</c> (<c>type</c> with a trailing <c>*</c> wildcard, or <c>types[]</c>; <c>created</c>)</description></item>
+/// <item><term><c>payment_intents.retrieve</c></term><description><c>GET /v1/payment_intents/{id}</c> (each finalized invoice has one)</description></item>
 /// </list>
 /// <para>
 /// Lists are newest first, with <c>limit</c> (1–100, default 10), <c>starting_after</c> (older than the cursor),
@@ -51,7 +56,7 @@ public sealed record SimulatedStripeRequest(string Method, string Path, string E
 /// <para>
 /// Seed with <see cref="AddCustomer"/>, <see cref="AddSubscription"/>, <see cref="AddInvoice"/> (seeding records no
 /// events); fail a payment with <see cref="FailPayment"/>; inspect with <see cref="Customer"/>, <see cref="Invoice"/>,
-/// <see cref="Subscription"/>, <see cref="Event"/>, <see cref="EventIds"/>, <see cref="Requests"/>,
+/// <see cref="Subscription"/>, <see cref="PaymentIntent"/>, <see cref="Event"/>, <see cref="EventIds"/>, <see cref="Requests"/>,
 /// <see cref="Executions"/>, <see cref="IdempotentReplays"/>; deliver webhooks built by <see cref="CreateWebhook(string, string?, DateTimeOffset?)"/>;
 /// persist with <see cref="SaveAsync"/> and <see cref="LoadAsync"/>.
 /// </para>
