@@ -38,22 +38,9 @@ public sealed partial class StripeSimulator
         lock (Gate)
         {
             RequireCustomer(customerId);
-            var id = NewId("sub");
-            _subscriptions[id] = new Stored(++_sequence, new JsonObject
-            {
-                ["id"] = id,
-                ["object"] = "subscription",
-                ["cancel_at_period_end"] = false,
-                ["canceled_at"] = status == "canceled" ? Now() : null,
-                ["created"] = Now(),
-                ["currency"] = currency,
-                ["customer"] = customerId,
-                ["items"] = new JsonObject { ["object"] = "list", ["data"] = new JsonArray(), ["has_more"] = false },
-                ["latest_invoice"] = null,
-                ["livemode"] = false,
-                ["metadata"] = new JsonObject(),
-                ["status"] = status,
-            });
+            var subscription = NewSubscription(customerId, status, currency);
+            var id = Text(subscription, "id")!;
+            _subscriptions[id] = new Stored(++_sequence, subscription);
             return id;
         }
     }
@@ -79,35 +66,15 @@ public sealed partial class StripeSimulator
                 throw new KeyNotFoundException($"No subscription has id '{subscriptionId}'.");
             }
 
-            var id = NewId("in");
-            var paid = status == "paid";
-            _invoices[id] = new Stored(++_sequence, new JsonObject
+            var intentId = NewId("pi");
+            var invoice = NewInvoice(customer.Json, amountDue, currency, subscription?.Json, status, intentId);
+            var id = Text(invoice, "id")!;
+            _invoices[id] = new Stored(++_sequence, invoice);
+            if (status != "draft")
             {
-                ["id"] = id,
-                ["object"] = "invoice",
-                ["amount_due"] = amountDue,
-                ["amount_paid"] = paid ? amountDue : 0,
-                ["amount_remaining"] = paid ? 0 : amountDue,
-                ["attempt_count"] = 0,
-                ["attempted"] = false,
-                ["created"] = Now(),
-                ["currency"] = currency,
-                ["customer"] = customerId,
-                ["customer_email"] = Text(customer.Json, "email"),
-                ["due_date"] = null,
-                ["hosted_invoice_url"] = $"https://invoice.stripe.com/i/acct_simulator/test_{id}",
-                ["livemode"] = false,
-                ["metadata"] = new JsonObject(),
-                ["next_payment_attempt"] = null,
-                ["number"] = string.Create(CultureInfo.InvariantCulture, $"SIM-{_invoices.Count + 1:D4}"),
-                ["parent"] = subscriptionId is null ? null : new JsonObject
-                {
-                    ["type"] = "subscription_details",
-                    ["quote_details"] = null,
-                    ["subscription_details"] = new JsonObject { ["metadata"] = new JsonObject(), ["subscription"] = subscriptionId },
-                },
-                ["status"] = status,
-            });
+                _paymentIntents[intentId] = new Stored(++_sequence, NewPaymentIntent(intentId, customerId, id, amountDue, currency, status == "paid"));
+            }
+
             if (subscription is not null)
             {
                 subscription.Json["latest_invoice"] = id;
@@ -155,6 +122,20 @@ public sealed partial class StripeSimulator
                 subscription.Json["status"] = "past_due";
             }
 
+            if (Text(invoice, "payment_intent") is { } intentId && _paymentIntents.TryGetValue(intentId, out var intent))
+            {
+                // A declined card, as Stripe reports it on the invoice's PaymentIntent.
+                intent.Json["status"] = "requires_payment_method";
+                intent.Json["last_payment_error"] = new JsonObject
+                {
+                    ["type"] = "card_error",
+                    ["code"] = "card_declined",
+                    ["decline_code"] = "generic_decline",
+                    ["doc_url"] = "https://stripe.com/docs/error-codes/card-declined",
+                    ["message"] = "Your card was declined.",
+                };
+            }
+
             return RecordEvent("invoice.payment_failed", invoice, null, null);
         }
     }
@@ -170,6 +151,10 @@ public sealed partial class StripeSimulator
     /// <summary>Returns a subscription as Stripe would render it, or <see langword="null"/>.</summary>
     /// <param name="id">The id.</param>
     public JsonObject? Subscription(string id) => Snapshot(_subscriptions, id);
+
+    /// <summary>Returns a PaymentIntent (each finalized invoice has one) as Stripe would render it, or <see langword="null"/>.</summary>
+    /// <param name="id">The id, <c>pi_...</c>.</param>
+    public JsonObject? PaymentIntent(string id) => Snapshot(_paymentIntents, id);
 
     /// <summary>Returns an event, or <see langword="null"/>.</summary>
     /// <param name="id">The id.</param>
@@ -228,7 +213,7 @@ public sealed partial class StripeSimulator
         return $"t={t},v1={Convert.ToHexStringLower(SignedWebhook.HmacSha256(secret, signed))}";
     }
 
-    /// <summary>Saves the account (keys, customers, subscriptions, invoices, events, idempotency keys) as JSON, so another process can load it.</summary>
+    /// <summary>Saves the account (keys, customers, subscriptions, invoices, payment intents, events, idempotency keys) as JSON, so another process can load it.</summary>
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     public Task SaveAsync(string path, CancellationToken cancellationToken = default) => Persistence.SaveAsync(path, Locked(() => new JsonObject
@@ -242,6 +227,7 @@ public sealed partial class StripeSimulator
         ["subscriptions"] = Dump(_subscriptions),
         ["invoices"] = Dump(_invoices),
         ["events"] = Dump(_events),
+        ["payment_intents"] = Dump(_paymentIntents),
         ["idempotency"] = new JsonArray([.. _idempotency.Values.Select(a => (JsonNode)new JsonObject
         {
             ["key"] = a.Key,
@@ -275,6 +261,7 @@ public sealed partial class StripeSimulator
             Restore(root, "subscriptions", simulator._subscriptions);
             Restore(root, "invoices", simulator._invoices);
             Restore(root, "events", simulator._events);
+            Restore(root, "payment_intents", simulator._paymentIntents);
             foreach (var node in root["idempotency"]?.AsArray() ?? [])
             {
                 var key = Text(node, "key") ?? throw Persistence.Invalid(path, "an idempotency entry has no key.");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -19,23 +20,28 @@ public sealed record SimulatedStripeRequest(string Method, string Path, string E
 /// <remarks>
 /// <para>
 /// Every request needs <c>Authorization: Bearer {ApiKey}</c> (or Basic with the key as user), else 401 with Stripe's
-/// error body. Parameters are read from the query (GET) or the <c>application/x-www-form-urlencoded</c> body (POST),
-/// with bracket nesting; unknown parameters are refused with 400 naming the parameter, as Stripe does. Every answer
-/// carries <c>Request-Id: req_...</c>; errors are <c>{"error":{"type","code","message","param"}}</c>. Each endpoint
-/// goes through <see cref="SimulatorHost.Faults"/> under its name:
+/// error body. A <c>Stripe-Version</c> Stripe never released is refused with 400 <c>Invalid Stripe API version</c>;
+/// none means <see cref="ApiVersion"/>. Parameters are read from the query (GET) or the
+/// <c>application/x-www-form-urlencoded</c> body (POST), with bracket nesting; every parameter Stripe's spec declares for
+/// the operation is accepted, any other refused with 400 <c>parameter_unknown</c> naming it, as Stripe does.
+/// <c>expand[]</c> replaces ids with objects for the fields the spec marks expandable. Answers start from Stripe's
+/// example objects, so they carry every field Stripe sends. Every answer carries <c>Request-Id: req_...</c>; errors
+/// are <c>{"error":{"type","code","message","param"}}</c>, an unknown route included (404). Each endpoint goes through
+/// <see cref="SimulatorHost.Faults"/> under its name:
 /// </para>
 /// <list type="table">
 /// <listheader><term>endpoint name</term><description>request</description></listheader>
 /// <item><term><c>customers.retrieve</c></term><description><c>GET /v1/customers/{id}</c></description></item>
-/// <item><term><c>customers.list</c></term><description><c>GET /v1/customers</c> (<c>email</c>)</description></item>
-/// <item><term><c>customers.create</c></term><description><c>POST /v1/customers</c> (<c>email</c>, <c>name</c>, <c>description</c>, <c>phone</c>, <c>metadata</c>); records <c>customer.created</c></description></item>
+/// <item><term><c>customers.list</c></term><description><c>GET /v1/customers</c> (<c>email</c>, <c>created</c>)</description></item>
+/// <item><term><c>customers.create</c></term><description><c>POST /v1/customers</c> (<c>email</c>, <c>name</c>, <c>description</c>, <c>phone</c>, <c>metadata</c>, <c>address</c>, <c>shipping</c>, ...); records <c>customer.created</c></description></item>
 /// <item><term><c>customers.update</c></term><description><c>POST /v1/customers/{id}</c> (same fields; metadata merges, an empty value removes a key); records <c>customer.updated</c></description></item>
 /// <item><term><c>invoices.retrieve</c></term><description><c>GET /v1/invoices/{id}</c></description></item>
-/// <item><term><c>invoices.list</c></term><description><c>GET /v1/invoices</c> (<c>customer</c>, <c>status</c>, <c>subscription</c>)</description></item>
+/// <item><term><c>invoices.list</c></term><description><c>GET /v1/invoices</c> (<c>customer</c>, <c>status</c>, <c>subscription</c>, <c>collection_method</c>, <c>created</c>, <c>due_date</c>)</description></item>
 /// <item><term><c>subscriptions.retrieve</c></term><description><c>GET /v1/subscriptions/{id}</c></description></item>
-/// <item><term><c>subscriptions.list</c></term><description><c>GET /v1/subscriptions</c> (<c>customer</c>, <c>status</c>; canceled ones only with <c>status=canceled</c> or <c>all</c>)</description></item>
+/// <item><term><c>subscriptions.list</c></term><description><c>GET /v1/subscriptions</c> (<c>customer</c>, <c>status</c>, <c>price</c>, <c>created</c>, ...; canceled ones only with <c>status=canceled</c>, <c>ended</c> or <c>all</c>)</description></item>
 /// <item><term><c>events.retrieve</c></term><description><c>GET /v1/events/{id}</c></description></item>
-/// <item><term><c>events.list</c></term><description><c>GET /v1/events</c> (<c>type</c>, with a trailing <c>*</c> wildcard)</description></item>
+/// <item><term><c>events.list</c></term><description><c>GET /v1/events</c> (<c>type</c> with a trailing <c>*</c> wildcard, or <c>types[]</c>; <c>created</c>)</description></item>
+/// <item><term><c>payment_intents.retrieve</c></term><description><c>GET /v1/payment_intents/{id}</c> (each finalized invoice has one)</description></item>
 /// </list>
 /// <para>
 /// Lists are newest first, with <c>limit</c> (1–100, default 10), <c>starting_after</c> (older than the cursor),
@@ -50,7 +56,7 @@ public sealed record SimulatedStripeRequest(string Method, string Path, string E
 /// <para>
 /// Seed with <see cref="AddCustomer"/>, <see cref="AddSubscription"/>, <see cref="AddInvoice"/> (seeding records no
 /// events); fail a payment with <see cref="FailPayment"/>; inspect with <see cref="Customer"/>, <see cref="Invoice"/>,
-/// <see cref="Subscription"/>, <see cref="Event"/>, <see cref="EventIds"/>, <see cref="Requests"/>,
+/// <see cref="Subscription"/>, <see cref="PaymentIntent"/>, <see cref="Event"/>, <see cref="EventIds"/>, <see cref="Requests"/>,
 /// <see cref="Executions"/>, <see cref="IdempotentReplays"/>; deliver webhooks built by <see cref="CreateWebhook(string, string?, DateTimeOffset?)"/>;
 /// persist with <see cref="SaveAsync"/> and <see cref="LoadAsync"/>.
 /// </para>
@@ -71,12 +77,11 @@ public sealed partial class StripeSimulator : SimulatorHost
 
     private const int MaxKeyLength = 255;
 
-    private static readonly string[] CustomerFields = ["email", "name", "description", "phone", "metadata"];
-
     private readonly Dictionary<string, Stored> _customers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Stored> _invoices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Stored> _subscriptions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Stored> _events = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stored> _paymentIntents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IdempotentAnswer> _idempotency = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _executions = new(StringComparer.Ordinal);
     private readonly List<SimulatedStripeRequest> _requests = [];
@@ -123,26 +128,89 @@ public sealed partial class StripeSimulator : SimulatorHost
     /// <inheritdoc />
     protected override void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
-        Map(endpoints, "GET", "/v1/customers/{id}", c => ServeAsync(c, "customers.retrieve", [], p => Retrieve(_customers, "customer", Id(c))));
-        Map(endpoints, "GET", "/v1/customers", c => ServeAsync(c, "customers.list", ["email"], p => List(_customers, "/v1/customers", p, o => Matches(o, "email", p))));
-        Map(endpoints, "POST", "/v1/customers", c => ServeAsync(c, "customers.create", CustomerFields, p => CreateCustomer(p, c)));
-        Map(endpoints, "POST", "/v1/customers/{id}", c => ServeAsync(c, "customers.update", CustomerFields, p => UpdateCustomer(Id(c), p, c)));
-        Map(endpoints, "GET", "/v1/invoices/{id}", c => ServeAsync(c, "invoices.retrieve", [], p => Retrieve(_invoices, "invoice", Id(c))));
-        Map(endpoints, "GET", "/v1/invoices", c => ServeAsync(c, "invoices.list", ["customer", "status", "subscription"], p =>
-            List(_invoices, "/v1/invoices", p, o => Matches(o, "customer", p) && Matches(o, "status", p)
-                && (Text(p, "subscription") is not { } sub || string.Equals(SubscriptionOf(o), sub, StringComparison.Ordinal)))));
-        Map(endpoints, "GET", "/v1/subscriptions/{id}", c => ServeAsync(c, "subscriptions.retrieve", [], p => Retrieve(_subscriptions, "subscription", Id(c))));
-        Map(endpoints, "GET", "/v1/subscriptions", c => ServeAsync(c, "subscriptions.list", ["customer", "status"], p =>
-            List(_subscriptions, "/v1/subscriptions", p, o => Matches(o, "customer", p) && Text(p, "status") switch
+        Map(endpoints, "GET", "/v1/customers/{id}", c => ServeAsync(c, new Route("customers.retrieve", "GET /v1/customers/{customer}", "customer"), p => Retrieve(_customers, "customer", Id(c))));
+        Map(endpoints, "GET", "/v1/customers", c => ServeAsync(c, new Route("customers.list", "GET /v1/customers", "customer", List: true), p =>
+            List(_customers, "/v1/customers", p, o => Matches(o, "email", p) && Matches(o, "test_clock", p) && InRange(o, "created", p))));
+        Map(endpoints, "POST", "/v1/customers", c => ServeAsync(c, new Route("customers.create", "POST /v1/customers", "customer"), p => CreateCustomer(p, c)));
+        Map(endpoints, "POST", "/v1/customers/{id}", c => ServeAsync(c, new Route("customers.update", "POST /v1/customers/{customer}", "customer"), p => UpdateCustomer(Id(c), p, c)));
+        Map(endpoints, "GET", "/v1/invoices/{id}", c => ServeAsync(c, new Route("invoices.retrieve", "GET /v1/invoices/{invoice}", "invoice"), p => Retrieve(_invoices, "invoice", Id(c))));
+        Map(endpoints, "GET", "/v1/invoices", c => ServeAsync(c, new Route("invoices.list", "GET /v1/invoices", "invoice", List: true), p =>
+            List(_invoices, "/v1/invoices", p, o => Matches(o, "customer", p) && Matches(o, "status", p) && Matches(o, "collection_method", p)
+                && (Text(p, "subscription") is not { } sub || string.Equals(SubscriptionOf(o), sub, StringComparison.Ordinal))
+                && InRange(o, "created", p) && InRange(o, "due_date", p))));
+        Map(endpoints, "GET", "/v1/subscriptions/{id}", c => ServeAsync(c, new Route("subscriptions.retrieve", "GET /v1/subscriptions/{subscription_exposed_id}", "subscription"), p => Retrieve(_subscriptions, "subscription", Id(c))));
+        Map(endpoints, "GET", "/v1/subscriptions", c => ServeAsync(c, new Route("subscriptions.list", "GET /v1/subscriptions", "subscription", List: true), p =>
+            List(_subscriptions, "/v1/subscriptions", p, o => Matches(o, "customer", p) && Matches(o, "collection_method", p) && Matches(o, "test_clock", p)
+                && InRange(o, "created", p) && InRange(o, "current_period_start", p) && InRange(o, "current_period_end", p)
+                && (Text(p, "price") is not { } price || o["items"]!["data"]!.AsArray().Any(i => Text(i?["price"], "id") == price))
+                && (Text(p["automatic_tax"], "enabled") is not { } tax || o["automatic_tax"]?["enabled"]?.GetValue<bool>() == (tax == "true"))
+                && Text(p, "status") switch
+                {
+                    null => Text(o, "status") is not ("canceled" or "incomplete_expired"),
+                    "all" => true,
+                    "ended" => Text(o, "status") is "canceled" or "incomplete_expired",
+                    var status => Text(o, "status") == status,
+                })));
+        Map(endpoints, "GET", "/v1/events/{id}", c => ServeAsync(c, new Route("events.retrieve", "GET /v1/events/{id}", "event"), p => Retrieve(_events, "event", Id(c))));
+        Map(endpoints, "GET", "/v1/events", c => ServeAsync(c, new Route("events.list", "GET /v1/events", "event", List: true), ListEvents));
+        Map(endpoints, "GET", "/v1/payment_intents/{id}", c => ServeAsync(c, new Route("payment_intents.retrieve", "GET /v1/payment_intents/{intent}", "payment_intent"), p => Retrieve(_paymentIntents, "payment_intent", Id(c))));
+        endpoints.MapFallback(UnknownRouteAsync);
+    }
+
+    private Answer ListEvents(JsonObject parameters)
+    {
+        var type = Text(parameters, "type");
+        var types = (parameters["types"] as JsonArray)?.Select(t => t!.GetValue<string>()).ToList();
+        if (type is not null && types is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request_error", "You may only specify one of these parameters: type, types.", "parameters_exclusive", "types");
+        }
+
+        return List(_events, "/v1/events", parameters, o => InRange(o, "created", parameters)
+            && (Text(parameters, "delivery_success") is not { } delivered || (o["pending_webhooks"]!.GetValue<int>() == 0) == (delivered == "true"))
+            && (type is null || TypeMatches(Text(o, "type")!, type))
+            && (types is null || types.Any(t => TypeMatches(Text(o, "type")!, t))));
+    }
+
+    private static bool TypeMatches(string type, string wanted) =>
+        wanted.EndsWith('*') ? type.StartsWith(wanted[..^1], StringComparison.Ordinal) : type == wanted;
+
+    /// <summary>A <c>created</c>-style filter: one integer (equal), or any of <c>gt</c>, <c>gte</c>, <c>lt</c>, <c>lte</c>.</summary>
+    private static bool InRange(JsonObject resource, string field, JsonObject parameters)
+    {
+        var filter = parameters[field];
+        if (filter is null)
+        {
+            return true;
+        }
+
+        if (resource[field] is not JsonValue actual || !actual.TryGetValue<long>(out var value))
+        {
+            return false;
+        }
+
+        if (filter is JsonValue exact)
+        {
+            return value == long.Parse(exact.GetValue<string>(), CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (op, bound) in filter.AsObject())
+        {
+            var limit = long.Parse(bound!.GetValue<string>(), CultureInfo.InvariantCulture);
+            var within = op switch
             {
-                null => Text(o, "status") != "canceled",
-                "all" => true,
-                var status => Text(o, "status") == status,
-            })));
-        Map(endpoints, "GET", "/v1/events/{id}", c => ServeAsync(c, "events.retrieve", [], p => Retrieve(_events, "event", Id(c))));
-        Map(endpoints, "GET", "/v1/events", c => ServeAsync(c, "events.list", ["type"], p =>
-            List(_events, "/v1/events", p, o => Text(p, "type") is not { } type
-                || (type.EndsWith('*') ? Text(o, "type")!.StartsWith(type[..^1], StringComparison.Ordinal) : Text(o, "type") == type))));
+                "gt" => value > limit,
+                "gte" => value >= limit,
+                "lt" => value < limit,
+                _ => value <= limit,
+            };
+            if (!within)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Id(HttpContext context) => context.Request.RouteValues["id"] as string ?? string.Empty;
@@ -172,9 +240,9 @@ public sealed partial class StripeSimulator : SimulatorHost
         return new Answer(status, new JsonObject { ["error"] = error });
     }
 
-    private async Task<IResult> ServeAsync(HttpContext context, string endpoint, string[] allowed, Func<JsonObject, Answer> execute)
+    private async Task<IResult> ServeAsync(HttpContext context, Route route, Func<JsonObject, Answer> execute)
     {
-        context.Response.Headers["Request-Id"] = "req_" + Guid.NewGuid().ToString("N")[..14];
+        context.Response.Headers["Request-Id"] = NewRequestId();
         if (!Authorized(context.Request, out var failure))
         {
             var answer = Error(StatusCodes.Status401Unauthorized, "invalid_request_error", failure);
@@ -203,18 +271,59 @@ public sealed partial class StripeSimulator : SimulatorHost
         var canonical = StripeFormParser.Canonical(parameters);
         lock (Gate)
         {
-            _requests.Add(new SimulatedStripeRequest(context.Request.Method, context.Request.Path.Value ?? "/", endpoint, key, version, canonical));
+            _requests.Add(new SimulatedStripeRequest(context.Request.Method, context.Request.Path.Value ?? "/", route.Endpoint, key, version, canonical));
         }
 
-        return await WithFaultsAsync(context, endpoint, () => Respond(context, endpoint, allowed, parameters, malformed, key, canonical, execute)).ConfigureAwait(false);
+        if (VersionError(context.Request) is { } refused)
+        {
+            return Json(refused.Status, refused.Body);
+        }
+
+        return await WithFaultsAsync(context, route.Endpoint, () => Respond(context, route, parameters, malformed, key, canonical, execute)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// An absent <c>Stripe-Version</c> means the account's default (<see cref="ApiVersion"/>); a version Stripe does not
+    /// know is refused as Stripe does: 400 <c>Invalid Stripe API version: {value}</c>.
+    /// </summary>
+    private static Answer? VersionError(HttpRequest request)
+    {
+        var values = request.Headers["Stripe-Version"];
+        if (values.Count == 0 || (values.Count == 1 && StripeApiVersions.IsValid(values[0] ?? string.Empty)))
+        {
+            return null;
+        }
+
+        return Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"Invalid Stripe API version: {string.Join(", ", values.ToArray())}");
+    }
+
+    /// <summary>Any route Stripe does not serve (or a method it does not take there): 404 with Stripe's error object, after the key check.</summary>
+    private Task UnknownRouteAsync(HttpContext context)
+    {
+        context.Response.Headers["Request-Id"] = NewRequestId();
+        Answer answer;
+        if (!Authorized(context.Request, out var failure))
+        {
+            answer = Error(StatusCodes.Status401Unauthorized, "invalid_request_error", failure);
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"Stripe\"";
+        }
+        else
+        {
+            answer = Error(StatusCodes.Status404NotFound, "invalid_request_error",
+                $"Unrecognized request URL ({context.Request.Method}: {context.Request.Path.Value}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.");
+        }
+
+        return Json(answer.Status, answer.Body).ExecuteAsync(context);
+    }
+
+    private static string NewRequestId() => "req_" + Guid.NewGuid().ToString("N")[..14];
 
     /// <inheritdoc />
     protected override IResult FaultAnswer(HttpContext context, int status) => Json(status, (status == StatusCodes.Status429TooManyRequests
         ? Error(status, "invalid_request_error", "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.", "rate_limit")
         : Error(status, "api_error", "An unknown error occurred")).Body);
 
-    private IResult Respond(HttpContext context, string endpoint, string[] allowed, JsonObject parameters, string? malformed, string? key, string canonical, Func<JsonObject, Answer> execute)
+    private IResult Respond(HttpContext context, Route route, JsonObject parameters, string? malformed, string? key, string canonical, Func<JsonObject, Answer> execute)
     {
         var isPost = HttpMethods.IsPost(context.Request.Method);
         var fingerprint = $"{context.Request.Method} {context.Request.Path.Value}?{canonical}";
@@ -255,19 +364,19 @@ public sealed partial class StripeSimulator : SimulatorHost
                 return Json(bad.Status, bad.Body);
             }
 
-            var common = new[] { "limit", "starting_after", "ending_before", "expand" };
-            foreach (var (name, _) in parameters)
+            if ((CheckParameters(route.Operation, parameters) ?? CheckExpand(route, parameters)) is { } refused)
             {
-                if (!allowed.Contains(name, StringComparer.Ordinal) && (isPost || !common.Contains(name, StringComparer.Ordinal)))
-                {
-                    var unknown = Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"Received unknown parameter: {name}", "parameter_unknown", name);
-                    return Json(unknown.Status, unknown.Body);
-                }
+                return Json(refused.Status, refused.Body);
             }
 
             // The endpoint starts executing: from here on, its answer is kept under the key.
-            _executions[endpoint] = _executions.GetValueOrDefault(endpoint) + 1;
+            _executions[route.Endpoint] = _executions.GetValueOrDefault(route.Endpoint) + 1;
             var answer = execute(parameters);
+            if (answer.Status == StatusCodes.Status200OK && parameters["expand"] is JsonArray paths)
+            {
+                Expand(answer.Body, paths);
+            }
+
             var body = answer.Body.ToJsonString();
             if (isPost && key is not null)
             {
@@ -415,28 +524,11 @@ public sealed partial class StripeSimulator : SimulatorHost
         return new Answer(StatusCodes.Status200OK, stored.Json.DeepClone());
     }
 
+    /// <summary>Metadata: a hash of string values, keys up to 40 characters, values up to 500 (the other fields are checked against the spec).</summary>
     private static Answer? CheckCustomerFields(JsonObject parameters)
     {
-        foreach (var (name, value) in parameters)
+        if (parameters["metadata"] is JsonObject map)
         {
-            if (name != "metadata" && value is not JsonValue)
-            {
-                return Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"Invalid string: {name} must be a string.", "parameter_invalid_string", name);
-            }
-        }
-
-        if (parameters["metadata"] is { } metadata)
-        {
-            if (metadata is JsonValue v && v.GetValue<string>().Length == 0)
-            {
-                return null; // metadata= clears every key.
-            }
-
-            if (metadata is not JsonObject map)
-            {
-                return Error(StatusCodes.Status400BadRequest, "invalid_request_error", "Invalid object: metadata must be a hash of keys and string values.", "parameter_invalid_string", "metadata");
-            }
-
             foreach (var (name, value) in map)
             {
                 if (value is not JsonValue)
@@ -454,93 +546,84 @@ public sealed partial class StripeSimulator : SimulatorHost
         return null;
     }
 
+    /// <summary>
+    /// Applies the customer fields the simulator models (an empty value clears one); the other parameters the spec
+    /// declares (coupon, source, tax, payment_method, ...) are accepted and not modelled.
+    /// </summary>
     private static void Apply(JsonObject customer, JsonObject parameters)
     {
         foreach (var (name, value) in parameters)
         {
-            if (name == "metadata")
+            var text = value is JsonValue v ? v.GetValue<string>() : null;
+            switch (name)
             {
-                var metadata = (JsonObject)customer["metadata"]!;
-                if (value is JsonValue)
-                {
-                    metadata.Clear();
-                    continue;
-                }
+                case "metadata":
+                    var metadata = (JsonObject)customer["metadata"]!;
+                    if (value is not JsonObject entries)
+                    {
+                        metadata.Clear();
+                        break;
+                    }
 
-                foreach (var (key, item) in (JsonObject)value!)
-                {
-                    var text = item!.GetValue<string>();
-                    if (text.Length == 0)
+                    foreach (var (key, item) in entries)
                     {
-                        metadata.Remove(key);
+                        var entry = item!.GetValue<string>();
+                        if (entry.Length == 0)
+                        {
+                            metadata.Remove(key);
+                        }
+                        else
+                        {
+                            metadata[key] = entry;
+                        }
                     }
-                    else
-                    {
-                        metadata[key] = text;
-                    }
-                }
-            }
-            else
-            {
-                var text = value!.GetValue<string>();
-                customer[name] = text.Length == 0 ? null : text;
+
+                    break;
+                case "email" or "name" or "description" or "phone" or "invoice_prefix":
+                    customer[name] = string.IsNullOrEmpty(text) ? null : text;
+                    break;
+                case "tax_exempt":
+                    customer[name] = string.IsNullOrEmpty(text) ? "none" : text;
+                    break;
+                case "balance" or "next_invoice_sequence":
+                    customer[name] = long.Parse(text!, CultureInfo.InvariantCulture);
+                    break;
+                case "preferred_locales":
+                    customer[name] = value is JsonArray locales ? locales.DeepClone() : new JsonArray();
+                    break;
+                case "address":
+                    customer[name] = value is JsonObject address ? Address(address) : null;
+                    break;
+                case "shipping":
+                    customer[name] = value is JsonObject shipping
+                        ? new JsonObject { ["address"] = Address(shipping["address"] as JsonObject ?? []), ["name"] = Text(shipping, "name"), ["phone"] = Text(shipping, "phone") }
+                        : null;
+                    break;
+                case "invoice_settings" when value is JsonObject settings && settings.ContainsKey("footer"):
+                    customer["invoice_settings"]!["footer"] = string.IsNullOrEmpty(Text(settings, "footer")) ? null : Text(settings, "footer");
+                    break;
             }
         }
     }
+
+    private static JsonObject Address(JsonObject given) => new()
+    {
+        ["city"] = Text(given, "city"),
+        ["country"] = Text(given, "country"),
+        ["line1"] = Text(given, "line1"),
+        ["line2"] = Text(given, "line2"),
+        ["postal_code"] = Text(given, "postal_code"),
+        ["state"] = Text(given, "state"),
+    };
 
     private long Now() => Time.GetUtcNow().ToUnixTimeSeconds();
 
     private string NewId(string prefix) => string.Create(CultureInfo.InvariantCulture, $"{prefix}_Sim{++_nextId:D10}");
 
-    private JsonObject NewCustomer(string? email, string? name) => new()
-    {
-        ["id"] = NewId("cus"),
-        ["object"] = "customer",
-        ["address"] = null,
-        ["balance"] = 0,
-        ["created"] = Now(),
-        ["currency"] = null,
-        ["delinquent"] = false,
-        ["description"] = null,
-        ["email"] = email,
-        ["livemode"] = false,
-        ["metadata"] = new JsonObject(),
-        ["name"] = name,
-        ["phone"] = null,
-        ["preferred_locales"] = new JsonArray(),
-        ["tax_exempt"] = "none",
-    };
-
-    private string RecordEvent(string type, JsonObject resource, JsonObject? previous, HttpContext? context)
-    {
-        var data = new JsonObject { ["object"] = resource.DeepClone() };
-        if (previous is not null)
-        {
-            data["previous_attributes"] = previous;
-        }
-
-        var id = NewId("evt");
-        var stripeEvent = new JsonObject
-        {
-            ["id"] = id,
-            ["object"] = "event",
-            ["api_version"] = ApiVersion,
-            ["created"] = Now(),
-            ["data"] = data,
-            ["livemode"] = false,
-            ["pending_webhooks"] = 1,
-            ["request"] = new JsonObject
-            {
-                ["id"] = context?.Response.Headers["Request-Id"].ToString(),
-                ["idempotency_key"] = context?.Request.Headers["Idempotency-Key"].FirstOrDefault(),
-            },
-            ["type"] = type,
-        };
-        _events[id] = new Stored(++_sequence, stripeEvent);
-        return id;
-    }
-
     private sealed record Stored(long Sequence, JsonObject Json);
+
+    /// <summary>One served operation: its fault name, the spec's operation (<c>GET /v1/invoices</c>), the object type it answers, and whether as a list.</summary>
+    private sealed record Route(string Endpoint, string Operation, string Type, bool List = false);
 
     private readonly record struct Answer(int Status, JsonNode Body);
 
