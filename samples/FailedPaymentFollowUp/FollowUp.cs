@@ -22,6 +22,12 @@ public static class FollowUp
     /// <summary>The Mailchimp Transactional template of the customer email.</summary>
     public const string Template = "payment-failed";
 
+    /// <summary>
+    /// The custom contact properties the sync writes; they must exist in the HubSpot portal (created once in HubSpot's
+    /// settings, or with <c>HubSpotSimulator.AddProperty</c>), as HubSpot refuses writes of properties it does not have.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ContactProperties = ["payment_status", "last_failed_invoice"];
+
     /// <summary>Registers the sync and routes Stripe's <c>invoice.payment_failed</c> webhooks to it.</summary>
     public static IIntegrationsBuilder AddFailedPaymentFollowUp(this IIntegrationsBuilder integrations) => integrations
         .AddSync<StripeInvoicePaymentFailed>(SyncName, sync => sync

@@ -25,6 +25,10 @@ public static class FollowUpHost
         ArgumentNullException.ThrowIfNull(hubSpot);
         ArgumentNullException.ThrowIfNull(mailchimp);
         mailchimp.AddTemplate(FollowUp.Template);
+        foreach (var property in FollowUp.ContactProperties)
+        {
+            hubSpot.AddProperty("contacts", property);
+        }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -48,7 +48,7 @@ public sealed class HubSpotConnector
         UpsertContact = SinkOperation.NaturalUpsert<ContactUpsert, HubSpotContact>(
             UpsertContactAsync, input => Require.Text(input.Email, "A HubSpot contact upsert needs an email", nameof(input.Email)));
         UpdateContactProperties = SinkOperation.NaturalUpsert<ContactPropertiesUpdate, HubSpotContact>(
-            (input, ct) => _api().UpdateContactAsync(input.ContactId, new PropertiesInput(input.Properties), cancellationToken: ct),
+            (input, ct) => _api().UpdateContactAsync(input.ContactId, new PropertiesInput(Wire(input.Properties)), cancellationToken: ct),
             input =>
             {
                 Require.Text(input.ContactId, "A HubSpot property update needs a contact", nameof(input.ContactId));
@@ -178,7 +178,7 @@ public sealed class HubSpotConnector
     {
         var email = input.Email.Trim();
         var properties = new Dictionary<string, string?>(input.Properties ?? new Dictionary<string, string?>(), StringComparer.Ordinal) { ["email"] = email };
-        var answer = await _api().UpsertContactsAsync(new BatchUpsertRequest([new UpsertInput("email", email, properties)]), cancellationToken: cancellationToken)
+        var answer = await _api().UpsertContactsAsync(new BatchUpsertRequest([new UpsertInput("email", email, Wire(properties))]), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         if (answer.Results is [var contact, ..])
         {
@@ -188,6 +188,13 @@ public sealed class HubSpotConnector
         var detail = answer.Errors is [var first, ..] && HubSpotSignalReader.ReadErrorObject(first) is { } error ? $": {error.Code} {error.Message}" : string.Empty;
         throw PlatformException.InvalidResponse(ConnectorName, $"the answer to a contact upsert (status {answer.Status}) holds no contact{detail}");
     }
+
+    /// <summary>
+    /// Property values as HubSpot takes them: strings, a <see langword="null"/> sent as the empty string, which is how
+    /// HubSpot clears a property (its spec declares property values strings, not nullable).
+    /// </summary>
+    private static Dictionary<string, string?> Wire(IReadOnlyDictionary<string, string?> properties) =>
+        properties.ToDictionary(p => p.Key, p => (string?)(p.Value ?? string.Empty), StringComparer.Ordinal);
 
     private Task<HubSpotTask?> FindTaskAsync(TaskDraft input, string marker, CancellationToken cancellationToken)
     {

@@ -100,7 +100,7 @@ public sealed class MailchimpTransactionalConnector
         var metadata = new Dictionary<string, string>(email.Metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal) { [IntegrationsKeyMetadata] = integrationsKey };
         var message = new WireMessage(
             [.. email.To.Select(r => new WireRecipient(r.Email.Trim(), string.IsNullOrWhiteSpace(r.Name) ? null : r.Name))],
-            [.. email.MergeVars?.Select(v => new NameContent(v.Key, v.Value)) ?? []],
+            [.. email.MergeVars?.Select(v => new NameContent(v.Key, v.Value ?? string.Empty)) ?? []],
             email.MergeLanguage,
             [.. email.Tags ?? []],
             metadata,

@@ -45,6 +45,10 @@ public sealed class FailedPaymentSearchLagTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         _mailchimp.AddTemplate(FollowUp.Template);
+        foreach (var property in FollowUp.ContactProperties)
+        {
+            _hubSpot.AddProperty("contacts", property);
+        }
         foreach (var simulator in new SimulatorHost[] { _stripe, _hubSpot, _mailchimp })
         {
             await simulator.StartAsync();

@@ -15,5 +15,8 @@ internal sealed record WireMessage(
 
 internal sealed record WireRecipient(string Email, string? Name, string Type = "to");
 
-/// <summary>A merge variable or an editable region; a null content is sent as <c>null</c>.</summary>
-internal sealed record NameContent(string Name, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Content);
+/// <summary>
+/// A merge variable or an editable region. The published spec declares <c>content</c> a string, so a missing value
+/// is sent as the empty string (it renders as nothing, as <c>null</c> did).
+/// </summary>
+internal sealed record NameContent(string Name, string Content);

@@ -5,6 +5,12 @@ namespace Integrations.Sdk.Testing.HubSpot;
 /// <summary>The HTTP side: routing, fault injection, bearer check, throttle, the CRM endpoints.</summary>
 public sealed partial class HubSpotSimulator
 {
+    /// <summary>The search operators HubSpot's <c>Filter</c> schema declares.</summary>
+    private static readonly HashSet<string> Operators = new(StringComparer.Ordinal)
+    {
+        "BETWEEN", "CONTAINS_TOKEN", "EQ", "GT", "GTE", "HAS_PROPERTY", "IN", "LT", "LTE", "NEQ", "NOT_CONTAINS_TOKEN", "NOT_HAS_PROPERTY", "NOT_IN",
+    };
+
     private async Task<IResult> SearchAsync(HttpContext context)
     {
         var type = Type(context);
@@ -13,7 +19,7 @@ public sealed partial class HubSpotSimulator
         {
             if (!_objects.ContainsKey(type))
             {
-                return NotFound($"Unknown object type {type}");
+                return UnknownType(type);
             }
 
             if (invalid is not null || body is not JsonObject request)
@@ -21,32 +27,87 @@ public sealed partial class HubSpotSimulator
                 return Validation($"Invalid input JSON: {invalid ?? "expected an object"}");
             }
 
-            var limit = request["limit"] is JsonValue l && l.TryGetValue<int>(out var n) ? n : 10;
+            var limit = 10;
+            if (request["limit"] is { } limitNode && (limitNode is not JsonValue l || !l.TryGetValue(out limit)))
+            {
+                return Field("limit", $"limit must be an integer, got {limitNode.ToJsonString()}");
+            }
+
             if (limit is < 1 or > 200)
             {
-                return Validation($"limit must be between 1 and 200, got {limit}");
+                return Field("limit", $"limit must be between 1 and 200, got {limit}");
             }
 
             var offset = 0;
             if (Str(request["after"]) is { Length: > 0 } after && !int.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
             {
-                return Validation($"after '{after}' is not a paging cursor of this search");
+                return Field("after", $"after '{after}' is not a paging cursor of this search");
             }
 
-            var groups = request["filterGroups"] as JsonArray ?? [];
-            var now = Time.GetUtcNow();
-            IEnumerable<SimObject> found = _objects[type].Where(o => o.SearchableAt <= now && (groups.Count == 0 || groups.OfType<JsonObject>().Any(g =>
-                (g["filters"] as JsonArray ?? []).OfType<JsonObject>().All(f => Matches(type, o, f)))));
-            if (request["sorts"] is JsonArray { Count: > 0 } sorts && sorts[0] is JsonObject sort && Str(sort["propertyName"]) is { } by)
+            var groups = (request["filterGroups"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            if (groups.Count > 6)
             {
-                var descending = string.Equals(Str(sort["direction"]), "DESCENDING", StringComparison.OrdinalIgnoreCase);
-                var comparer = Comparer<string?>.Create(Compare);
-                found = descending ? found.OrderByDescending(o => Value(type, o, by), comparer) : found.OrderBy(o => Value(type, o, by), comparer);
+                return Field("filterGroups", $"at most 6 filterGroups are allowed, got {groups.Count}");
             }
 
-            var all = found.ToList();
-            return Page(all, offset, limit, includeTotal: true);
+            foreach (var filter in groups.SelectMany(g => (g["filters"] as JsonArray ?? []).OfType<JsonObject>()))
+            {
+                if (InvalidFilter(type, filter) is { } refused)
+                {
+                    return refused;
+                }
+            }
+
+            var asked = (request["properties"] as JsonArray ?? []).Select(Str).OfType<string>().ToList();
+            var now = Time.GetUtcNow();
+            IEnumerable<SimObject> found = _objects[type].Where(o => o.ArchivedAt is null && o.SearchableAt <= now && (groups.Count == 0 || groups.Any(g =>
+                (g["filters"] as JsonArray ?? []).OfType<JsonObject>().All(f => Matches(type, o, f)))));
+            if (request["sorts"] is JsonArray { Count: > 0 } sorts && Sort(sorts[0]) is ({ } by, var descending))
+            {
+                var comparer = Comparer<string?>.Create(Compare);
+                found = descending ? found.OrderByDescending(o => Read(o, by), comparer) : found.OrderBy(o => Read(o, by), comparer);
+            }
+
+            return Page(found.ToList(), offset, limit, includeTotal: true, asked);
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>A sort: <c>{"propertyName", "direction"}</c> as HubSpot's search guide writes it, or a property name (the spec's string form).</summary>
+    private static (string? By, bool Descending) Sort(JsonNode? sort) => sort switch
+    {
+        JsonObject o => (Str(o["propertyName"]), string.Equals(Str(o["direction"]), "DESCENDING", StringComparison.OrdinalIgnoreCase)),
+        JsonValue v when Str(v) is { Length: > 0 } name => name.StartsWith('-') ? (name[1..], true) : (name, false),
+        _ => (null, false),
+    };
+
+    private Answer? InvalidFilter(string type, JsonObject filter)
+    {
+        var property = Str(filter["propertyName"]);
+        var op = Str(filter["operator"]);
+        if (string.IsNullOrEmpty(property))
+        {
+            return Field("filterGroups.filters.propertyName", "a filter needs a propertyName");
+        }
+
+        if (op is null || !Operators.Contains(op))
+        {
+            return Field("filterGroups.filters.operator", $"operator '{op}' is not one of {string.Join(", ", Operators.Order(StringComparer.Ordinal))}");
+        }
+
+        if (!(type == "tasks" && property == "associations.contact") && !PropertyExists(type, property))
+        {
+            return Field("filterGroups.filters.propertyName", $"the property '{property}' does not exist on {type}");
+        }
+
+        var hasValues = filter["values"] is JsonArray { Count: > 0 };
+        return op switch
+        {
+            "IN" or "NOT_IN" when !hasValues => Field("filterGroups.filters.values", $"operator {op} needs values"),
+            "BETWEEN" when filter["value"] is null || filter["highValue"] is null => Field("filterGroups.filters.highValue", "operator BETWEEN needs value and highValue"),
+            "EQ" or "NEQ" or "GT" or "GTE" or "LT" or "LTE" or "CONTAINS_TOKEN" or "NOT_CONTAINS_TOKEN" when filter["value"] is null =>
+                Field("filterGroups.filters.value", $"operator {op} needs a value"),
+            _ => null,
+        };
     }
 
     private async Task<IResult> UpsertAsync(HttpContext context)
@@ -59,44 +120,75 @@ public sealed partial class HubSpotSimulator
                 return Validation($"Invalid input JSON: {invalid ?? "expected {\"inputs\":[...]} with at least one input"}");
             }
 
-            var results = new JsonArray();
-            foreach (var input in inputs.OfType<JsonObject>())
+            var items = inputs.OfType<JsonObject>().ToList();
+            foreach (var input in items)
             {
                 var idProperty = Str(input["idProperty"]);
-                var id = Str(input["id"]);
                 if (!string.Equals(idProperty, "email", StringComparison.Ordinal))
                 {
-                    return Validation($"idProperty '{idProperty}' is not a unique property of contacts; use email");
+                    return Field("inputs.idProperty", $"idProperty '{idProperty}' is not a unique property of contacts; use email");
                 }
 
+                if (UnknownProperties("contacts", Properties(input["properties"]).Keys) is { } unknown)
+                {
+                    return unknown;
+                }
+            }
+
+            var startedAt = Iso(Time.GetUtcNow());
+            var results = new JsonArray();
+            var errors = new JsonArray();
+            foreach (var input in items)
+            {
+                var id = Str(input["id"]);
+                var properties = Properties(input["properties"]);
                 if (string.IsNullOrWhiteSpace(id))
                 {
-                    return Validation("id is required with idProperty email");
+                    errors.Add(InputError("id is required with idProperty email", id));
+                    continue;
                 }
 
-                var properties = Properties(input["properties"]);
                 if (properties.TryGetValue("email", out var email) && email is not null && !string.Equals(email.Trim(), id.Trim(), StringComparison.OrdinalIgnoreCase))
                 {
-                    return Validation($"the email property '{email}' differs from the id '{id}'");
+                    errors.Add(InputError($"the email property '{email}' differs from the id '{id}'", id));
+                    continue;
                 }
 
                 properties["email"] = id.Trim();
                 var existing = FindByEmail(id);
                 if (existing is null)
                 {
-                    results.Add(Create("contacts", properties, []).ToJson(isNew: true));
+                    results.Add(WriteJson(Create("contacts", properties, []), isNew: true));
                 }
                 else
                 {
                     Update(existing, properties);
-                    results.Add(existing.ToJson(isNew: false));
+                    results.Add(WriteJson(existing, isNew: false));
                 }
             }
 
-            var now = Iso(Time.GetUtcNow());
-            return new Answer(200, new JsonObject { ["status"] = "COMPLETE", ["results"] = results, ["startedAt"] = now, ["completedAt"] = now });
+            var answer = new JsonObject { ["status"] = "COMPLETE", ["results"] = results, ["startedAt"] = startedAt, ["completedAt"] = Iso(Time.GetUtcNow()) };
+            if (errors.Count == 0)
+            {
+                return new Answer(200, answer);
+            }
+
+            answer["numErrors"] = errors.Count;
+            answer["errors"] = errors;
+            return new Answer(207, answer);
         }).ConfigureAwait(false);
     }
+
+    /// <summary>One input's failure in a batch answer (HubSpot's <c>StandardError</c>).</summary>
+    private static JsonObject InputError(string message, string? id) => new()
+    {
+        ["status"] = "error",
+        ["category"] = "VALIDATION_ERROR",
+        ["message"] = message,
+        ["context"] = new JsonObject { ["id"] = new JsonArray(JsonValue.Create(id ?? string.Empty)) },
+        ["errors"] = new JsonArray(),
+        ["links"] = new JsonObject(),
+    };
 
     private async Task<IResult> CreateAsync(HttpContext context)
     {
@@ -106,7 +198,7 @@ public sealed partial class HubSpotSimulator
         {
             if (!_objects.ContainsKey(type))
             {
-                return NotFound($"Unknown object type {type}");
+                return UnknownType(type);
             }
 
             if (invalid is not null || body is not JsonObject request)
@@ -114,7 +206,17 @@ public sealed partial class HubSpotSimulator
                 return Validation($"Invalid input JSON: {invalid ?? "expected an object"}");
             }
 
+            if (request["properties"] is not JsonObject)
+            {
+                return Field("properties", "properties is required: an object of property names and values");
+            }
+
             var properties = Properties(request["properties"]);
+            if (UnknownProperties(type, properties.Keys) is { } unknown)
+            {
+                return unknown;
+            }
+
             var contacts = new List<string>();
             foreach (var association in (request["associations"] as JsonArray ?? []).OfType<JsonObject>())
             {
@@ -126,7 +228,7 @@ public sealed partial class HubSpotSimulator
                     return Validation("the simulator only serves task-to-contact associations (HUBSPOT_DEFINED 204)");
                 }
 
-                if (to is null || !_objects["contacts"].Exists(c => c.Id == to))
+                if (to is null || !_objects["contacts"].Exists(c => c.Id == to && c.ArchivedAt is null))
                 {
                     return Validation($"association target contact {to} does not exist");
                 }
@@ -147,7 +249,7 @@ public sealed partial class HubSpotSimulator
                     return Validation("Property values were not valid: hs_timestamp is required");
             }
 
-            return new Answer(201, Create(type, properties, contacts).ToJson());
+            return new Answer(201, WriteJson(Create(type, properties, contacts)));
         }).ConfigureAwait(false);
     }
 
@@ -158,46 +260,59 @@ public sealed partial class HubSpotSimulator
         {
             if (!_objects.ContainsKey(type))
             {
-                return NotFound($"Unknown object type {type}");
+                return UnknownType(type);
             }
 
             var query = context.Request.Query;
-            var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 10;
+            var limit = 10;
+            if (query["limit"].ToString() is { Length: > 0 } text && !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
+            {
+                return Field("limit", $"limit must be an integer, got '{text}'");
+            }
+
             if (limit is < 1 or > 100)
             {
-                return Validation($"limit must be between 1 and 100, got {limit}");
+                return Field("limit", $"limit must be between 1 and 100, got {limit}");
             }
 
             var offset = 0;
             if (query["after"].ToString() is { Length: > 0 } after && !int.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
             {
-                return Validation($"after '{after}' is not a paging cursor of this list");
+                return Field("after", $"after '{after}' is not a paging cursor of this list");
             }
 
-            return Page(_objects[type], offset, limit, includeTotal: false);
+            if (!TryArchived(context, out var archived, out var refused))
+            {
+                return refused;
+            }
+
+            return Page(_objects[type].Where(o => (o.ArchivedAt is not null) == archived).ToList(), offset, limit, includeTotal: false, AskedProperties(context));
         });
     }
 
     private Task<IResult> GetAsync(HttpContext context)
     {
         var type = Type(context);
-        var id = context.Request.RouteValues["id"] as string ?? string.Empty;
         return ServeAsync(context, type + ".get", () =>
-            _objects.TryGetValue(type, out var list) && list.Find(o => o.Id == id) is { } found
-                ? new Answer(200, found.ToJson())
-                : NotFound($"Object not found. objectId are usually numeric. ({type} {id})"));
+        {
+            if (!TryArchived(context, out var archived, out var refused))
+            {
+                return refused;
+            }
+
+            return Find(context, type, archived, out var found) is { } missing ? missing : new Answer(200, ReadJson(found!, AskedProperties(context)));
+        });
     }
 
     private async Task<IResult> PatchAsync(HttpContext context)
     {
         var type = Type(context);
-        var id = context.Request.RouteValues["id"] as string ?? string.Empty;
         var (body, invalid) = await ReadJsonAsync(context).ConfigureAwait(false);
         return await ServeAsync(context, type + ".update", () =>
         {
-            if (!_objects.TryGetValue(type, out var list) || list.Find(o => o.Id == id) is not { } target)
+            if (Find(context, type, archived: false, out var target) is { } missing)
             {
-                return NotFound($"Object not found. objectId are usually numeric. ({type} {id})");
+                return missing;
             }
 
             if (invalid is not null || body is not JsonObject request || request["properties"] is not JsonObject)
@@ -206,14 +321,87 @@ public sealed partial class HubSpotSimulator
             }
 
             var properties = Properties(request["properties"]);
-            if (type == "contacts" && properties.GetValueOrDefault("email") is { Length: > 0 } email && FindByEmail(email) is { } other && other.Id != id)
+            if (UnknownProperties(type, properties.Keys) is { } unknown)
+            {
+                return unknown;
+            }
+
+            if (type == "contacts" && properties.GetValueOrDefault("email") is { Length: > 0 } email && FindByEmail(email) is { } other && other.Id != target!.Id)
             {
                 return Error(409, "CONFLICT", $"A contact with the email '{email}' already exists. Existing ID: {other.Id}");
             }
 
-            Update(target, properties);
-            return new Answer(200, target.ToJson());
+            Update(target!, properties);
+            return new Answer(200, WriteJson(target!));
         }).ConfigureAwait(false);
+    }
+
+    private Task<IResult> ArchiveAsync(HttpContext context)
+    {
+        var type = Type(context);
+        return ServeAsync(context, type + ".archive", () =>
+        {
+            if (!_objects.ContainsKey(type))
+            {
+                return UnknownType(type);
+            }
+
+            var id = context.Request.RouteValues["id"] as string ?? string.Empty;
+            if (_objects[type].Find(o => o.Id == id && o.ArchivedAt is null) is { } target)
+            {
+                target.ArchivedAt = Time.GetUtcNow();
+            }
+
+            return new Answer(204, null); // HubSpot answers 204 for an id it does not have, too
+        });
+    }
+
+    /// <summary>Finds the object a route names: by id, or by a unique property (<c>idProperty=email</c> on contacts).</summary>
+    private Answer? Find(HttpContext context, string type, bool archived, out SimObject? found)
+    {
+        found = null;
+        if (!_objects.TryGetValue(type, out var list))
+        {
+            return UnknownType(type);
+        }
+
+        var id = context.Request.RouteValues["id"] as string ?? string.Empty;
+        var idProperty = context.Request.Query["idProperty"].ToString();
+        found = idProperty switch
+        {
+            "" or "hs_object_id" => list.Find(o => o.Id == id && (o.ArchivedAt is not null) == archived),
+            "email" when type == "contacts" => list.Find(o => (o.ArchivedAt is not null) == archived
+                && string.Equals(o.Properties.GetValueOrDefault("email"), id.Trim(), StringComparison.OrdinalIgnoreCase)),
+            _ => null,
+        };
+        if (idProperty is not ("" or "hs_object_id") && !(idProperty == "email" && type == "contacts"))
+        {
+            return Field("idProperty", $"idProperty '{idProperty}' is not a unique property of {type}");
+        }
+
+        return found is null ? NotFound($"Object not found.  objectId are usually numeric. ({type} {id})") : null;
+    }
+
+    private static bool TryArchived(HttpContext context, out bool archived, out Answer refused)
+    {
+        refused = null!;
+        var text = context.Request.Query["archived"].ToString();
+        archived = string.Equals(text, "true", StringComparison.OrdinalIgnoreCase);
+        if (text.Length == 0 || archived || string.Equals(text, "false", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        refused = Field("archived", $"archived must be true or false, got '{text}'");
+        return false;
+    }
+
+    /// <summary>A route HubSpot does not have: 404 with HubSpot's error body (no authentication or throttle: nothing is served).</summary>
+    private IResult UnknownRoute(HttpContext context)
+    {
+        var correlationId = Guid.NewGuid().ToString();
+        context.Response.Headers["X-HubSpot-Correlation-Id"] = correlationId;
+        return Write(context, correlationId, NotFound($"Resource not found: {context.Request.Method} {context.Request.Path}"));
     }
 
     private Task<IResult> ServeAsync(HttpContext context, string endpoint, Func<Answer> apply)
@@ -254,7 +442,7 @@ public sealed partial class HubSpotSimulator
             Interlocked.Increment(ref _throttled);
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             var throttled = Error(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.");
-            throttled.Body["errorType"] = "RATE_LIMIT";
+            throttled.Body!["errorType"] = "RATE_LIMIT";
             throttled.Body["policyName"] = "TEN_SECONDLY_ROLLING";
             return Write(context, correlationId, throttled);
         }
@@ -296,6 +484,11 @@ public sealed partial class HubSpotSimulator
 
     private static IResult Write(HttpContext context, string correlationId, Answer answer)
     {
+        if (answer.Body is null)
+        {
+            return Results.StatusCode(answer.Status);
+        }
+
         if (answer.Body["category"] is not null)
         {
             answer.Body["correlationId"] = correlationId;
@@ -304,9 +497,9 @@ public sealed partial class HubSpotSimulator
         return Json(answer.Status, answer.Body);
     }
 
-    private Answer Page(List<SimObject> all, int offset, int limit, bool includeTotal)
+    private Answer Page(List<SimObject> all, int offset, int limit, bool includeTotal, IReadOnlyCollection<string>? asked)
     {
-        var results = new JsonArray([.. all.Skip(offset).Take(limit).Select(o => (JsonNode)o.ToJson())]);
+        var results = new JsonArray([.. all.Skip(offset).Take(limit).Select(o => (JsonNode)ReadJson(o, asked))]);
         var page = new JsonObject();
         if (includeTotal)
         {
@@ -340,7 +533,7 @@ public sealed partial class HubSpotSimulator
             };
         }
 
-        var actual = Value(type, o, property);
+        var actual = Read(o, property);
         return op switch
         {
             "EQ" => actual is not null && Compare(actual, expected) == 0,
@@ -349,15 +542,25 @@ public sealed partial class HubSpotSimulator
             "GTE" => actual is not null && Compare(actual, expected) >= 0,
             "LT" => actual is not null && Compare(actual, expected) < 0,
             "LTE" => actual is not null && Compare(actual, expected) <= 0,
+            "BETWEEN" => actual is not null && Compare(actual, expected) >= 0 && Compare(actual, Str(filter["highValue"])) <= 0,
             "IN" => actual is not null && values.Any(v => Compare(actual, v) == 0),
+            "NOT_IN" => actual is null || !values.Any(v => Compare(actual, v) == 0),
             "HAS_PROPERTY" => !string.IsNullOrEmpty(actual),
             "NOT_HAS_PROPERTY" => string.IsNullOrEmpty(actual),
+            "CONTAINS_TOKEN" => actual is not null && ContainsToken(actual, expected ?? string.Empty),
+            "NOT_CONTAINS_TOKEN" => actual is null || !ContainsToken(actual, expected ?? string.Empty),
             _ => false,
         };
     }
 
-    private static string? Value(string type, SimObject o, string property) =>
-        property == "hs_lastmodifieddate" && type == "contacts" ? o.Properties.GetValueOrDefault("lastmodifieddate") : o.Properties.GetValueOrDefault(property);
+    /// <summary>A word of <paramref name="text"/> equals <paramref name="token"/> ignoring case; <c>*</c> in the token matches any run of characters.</summary>
+    private static bool ContainsToken(string text, string token)
+    {
+        var pattern = "^" + System.Text.RegularExpressions.Regex.Escape(token).Replace("\\*", ".*", StringComparison.Ordinal) + "$";
+        return text.Split([' ', '\t', '\n', ',', ';'], StringSplitOptions.RemoveEmptyEntries)
+            .Append(text)
+            .Any(word => System.Text.RegularExpressions.Regex.IsMatch(word, pattern, System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+    }
 
     /// <summary>Compares as instants when either side is a date (epoch milliseconds on the other), else as numbers, else as text ignoring case.</summary>
     private static int Compare(string? left, string? right)
@@ -409,10 +612,21 @@ public sealed partial class HubSpotSimulator
 
     private static Answer Validation(string message) => Error(400, "VALIDATION_ERROR", message);
 
+    /// <summary>A 400 about one field of the request, named in <c>errors[].in</c> as HubSpot's error detail does.</summary>
+    private static Answer Field(string field, string message)
+    {
+        var answer = Validation(message);
+        answer.Body!["errors"] = new JsonArray(new JsonObject { ["message"] = message, ["in"] = field });
+        return answer;
+    }
+
+    /// <summary>HubSpot's answer to an object type it does not know (the simulator knows contacts, tasks and deals).</summary>
+    private static Answer UnknownType(string type) => Validation($"Unable to infer object type from: {type}");
+
     private static Answer NotFound(string message) => Error(404, "OBJECT_NOT_FOUND", message);
 
     private static Answer Error(int status, string category, string message) =>
         new(status, new JsonObject { ["status"] = "error", ["message"] = message, ["correlationId"] = null, ["category"] = category });
 
-    private sealed record Answer(int Status, JsonObject Body);
+    private sealed record Answer(int Status, JsonObject? Body);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -8,26 +9,44 @@ namespace Integrations.Sdk.Testing.HubSpot;
 /// speaks HTTP and JSON only (it does not use the HubSpot connector package).
 /// </summary>
 /// <remarks>
+/// <para><b>Objects</b> are answered as HubSpot's <c>SimplePublicObject</c>: <c>id</c>, <c>properties</c>,
+/// <c>createdAt</c>, <c>updatedAt</c>, <c>archived</c> and, once archived, <c>archivedAt</c>. Every object carries
+/// <c>hs_object_id</c> and its creation and modification dates (<c>createdate</c>/<c>lastmodifieddate</c> on
+/// contacts, <c>createdate</c>/<c>hs_lastmodifieddate</c> on deals, <c>hs_createdate</c>/<c>hs_lastmodifieddate</c>
+/// on tasks). A read (<c>GET</c>, list, search) returns the properties it asks for (<c>properties=a,b</c> or a
+/// search's <c>properties</c>; one asked but without a value is <c>null</c>, one that does not exist is left out)
+/// plus those three, or the type's defaults when it asks for none; a write answers every property with a value.
+/// Only properties that exist can be written: HubSpot's own ones and those added with <see cref="AddProperty"/>
+/// (or given to <see cref="AddContact"/>/<see cref="AddDeal"/>); anything else is a 400 <c>VALIDATION_ERROR</c>
+/// with <c>PROPERTY_DOESNT_EXIST</c> in <c>errors[]</c>.</para>
 /// <para><b>Endpoints</b>, each served through <see cref="SimulatorHost.Faults"/> under the name in brackets:</para>
 /// <list type="bullet">
 /// <item><c>POST /crm/v3/objects/{contacts|tasks|deals}/search</c> [<c>contacts.search</c>, <c>tasks.search</c>,
-/// <c>deals.search</c>]: <c>filterGroups</c> (groups OR-ed, filters AND-ed) with <c>EQ</c>, <c>NEQ</c>, <c>GT</c>,
-/// <c>GTE</c>, <c>LT</c>, <c>LTE</c>, <c>IN</c>, <c>HAS_PROPERTY</c>, <c>NOT_HAS_PROPERTY</c>; <c>EQ</c> compares
-/// case-insensitively, dates compare as instants (ISO 8601 or epoch milliseconds). Tasks also filter on
-/// <c>associations.contact</c>. One sort (<c>sorts[0]</c>), <c>limit</c> (default 10, at most 200) and <c>after</c>
-/// (an offset). Answers <c>{total, results, paging.next.after}</c>. Like HubSpot's, the search index lags writes: an
-/// object created through the API is found by search only <see cref="SearchIndexLag"/> after its creation, on the
-/// simulator's clock (a GET by id finds it at once).</item>
+/// <c>deals.search</c>]: <c>filterGroups</c> (groups OR-ed, filters AND-ed, at most 6 groups) with the operators
+/// HubSpot's <c>Filter</c> declares (<c>EQ</c>, <c>NEQ</c>, <c>GT</c>, <c>GTE</c>, <c>LT</c>, <c>LTE</c>,
+/// <c>BETWEEN</c>, <c>IN</c>, <c>NOT_IN</c>, <c>HAS_PROPERTY</c>, <c>NOT_HAS_PROPERTY</c>, <c>CONTAINS_TOKEN</c>,
+/// <c>NOT_CONTAINS_TOKEN</c>); an unknown operator or property, or a missing value, is a 400 naming the field in
+/// <c>errors[].in</c>. <c>EQ</c> compares case-insensitively, dates compare as instants (ISO 8601 or epoch
+/// milliseconds). Tasks also filter on <c>associations.contact</c>. One sort (<c>sorts[0]</c>, an object with
+/// <c>propertyName</c> and <c>direction</c> or a property name), <c>limit</c> (default 10, at most 200) and
+/// <c>after</c> (an offset). Answers <c>{total, results, paging.next.after}</c>. Like HubSpot's, the search index
+/// lags writes: an object created through the API is found by search only <see cref="SearchIndexLag"/> after its
+/// creation, on the simulator's clock (a GET by id finds it at once).</item>
 /// <item><c>POST /crm/v3/objects/contacts/batch/upsert</c> [<c>contacts.upsert</c>]: <c>inputs[]</c> with
 /// <c>idProperty</c> (only <c>email</c> is unique on contacts: anything else is a 400) and <c>id</c>; creates or
-/// updates by email, case-insensitively; results carry <c>new</c>.</item>
-/// <item><c>POST /crm/v3/objects/contacts</c> [<c>contacts.create</c>]: 409 <c>CONFLICT</c> when the email exists.</item>
-/// <item><c>GET</c> [<c>contacts.get</c>] and <c>PATCH /crm/v3/objects/contacts/{id}</c> [<c>contacts.update</c>]:
-/// 404 <c>OBJECT_NOT_FOUND</c>; a PATCH to an email another contact has is a 409.</item>
-/// <item><c>POST /crm/v3/objects/tasks</c> [<c>tasks.create</c>]: <c>hs_timestamp</c> required; <c>associations</c>
-/// to contacts (type 204, <c>HUBSPOT_DEFINED</c>) must name existing contacts.</item>
-/// <item><c>GET /crm/v3/objects/deals</c> [<c>deals.list</c>] (<c>limit</c> default 10, at most 100; <c>after</c>)
-/// and <c>GET /crm/v3/objects/deals/{id}</c> [<c>deals.get</c>].</item>
+/// updates by email, case-insensitively; results carry <c>new</c>. An input that cannot be applied (no <c>id</c>, an
+/// <c>email</c> property other than the id) goes to <c>errors[]</c> and the answer is a 207 with
+/// <c>numErrors</c>.</item>
+/// <item><c>POST /crm/v3/objects/{type}</c> [<c>contacts.create</c>, <c>tasks.create</c>...]: 201; a contact's email
+/// that exists is a 409 <c>CONFLICT</c>; a task needs <c>hs_timestamp</c>, and its <c>associations</c> to contacts
+/// (type 204, <c>HUBSPOT_DEFINED</c>) must name existing contacts.</item>
+/// <item><c>GET /crm/v3/objects/{type}</c> [<c>deals.list</c>...] (<c>limit</c> default 10, at most 100;
+/// <c>after</c>; <c>archived</c>; <c>properties</c>), <c>GET</c> [<c>contacts.get</c>...] and <c>PATCH
+/// /crm/v3/objects/{type}/{id}</c> [<c>contacts.update</c>...] (<c>idProperty=email</c> on contacts; 404
+/// <c>OBJECT_NOT_FOUND</c>; a PATCH to an email another contact has is a 409), <c>DELETE</c> [<c>contacts.archive</c>...]
+/// (archives: 204; the object then answers only to <c>archived=true</c>).</item>
+/// <item>An object type other than contacts, tasks and deals is a 400 "Unable to infer object type from: ..."; any
+/// other route a 404 <c>OBJECT_NOT_FOUND</c>, both with HubSpot's error body.</item>
 /// </list>
 /// <para><b>Every call</b> is checked in this order: the bearer token (401 <c>INVALID_AUTHENTICATION</c> unless
 /// <c>Authorization: Bearer {AccessToken}</c>); the throttle (<see cref="RequestsPerWindow"/> per
@@ -153,6 +172,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
             }
 
             var props = new Dictionary<string, string?>(properties ?? new Dictionary<string, string?>(), StringComparer.Ordinal) { ["email"] = email };
+            DefineAll("contacts", props.Keys);
             return Create("contacts", props, [], indexed: true).ToRecord();
         }
     }
@@ -180,6 +200,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
 
         lock (Gate)
         {
+            DefineAll("deals", props.Keys);
             return Create("deals", props, [], indexed: true).ToRecord();
         }
     }
@@ -195,6 +216,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
         lock (Gate)
         {
             var deal = _objects["deals"].Find(d => d.Id == id) ?? throw new KeyNotFoundException($"No deal {id}.");
+            DefineAll("deals", properties.Keys);
             Update(deal, properties);
             return deal.ToRecord();
         }
@@ -278,6 +300,8 @@ public sealed partial class HubSpotSimulator : SimulatorHost
         Map(endpoints, "GET", "/crm/v3/objects/{type}", ListAsync);
         Map(endpoints, "GET", "/crm/v3/objects/{type}/{id}", GetAsync);
         Map(endpoints, "PATCH", "/crm/v3/objects/{type}/{id}", PatchAsync);
+        Map(endpoints, "DELETE", "/crm/v3/objects/{type}/{id}", ArchiveAsync);
+        endpoints.MapFallback("{**path}", UnknownRoute);
     }
 
     private static string TaskKey(SimulatedHubSpotObject task)
@@ -314,12 +338,12 @@ public sealed partial class HubSpotSimulator : SimulatorHost
     private List<SimulatedHubSpotObject> Snapshot(string type) => Locked(() => _objects[type].Select(o => o.ToRecord()).ToList());
 
     private SimObject? FindByEmail(string email) =>
-        _objects["contacts"].Find(c => string.Equals(c.Properties.GetValueOrDefault("email"), email.Trim(), StringComparison.OrdinalIgnoreCase));
+        _objects["contacts"].Find(c => c.ArchivedAt is null && string.Equals(c.Properties.GetValueOrDefault("email"), email.Trim(), StringComparison.OrdinalIgnoreCase));
 
     private SimObject Create(string type, Dictionary<string, string?> properties, List<string> contactIds, bool indexed = false)
     {
         var now = Time.GetUtcNow();
-        var created = new SimObject((++_lastId).ToString(CultureInfo.InvariantCulture), new Dictionary<string, string?>(StringComparer.Ordinal), now, now, contactIds)
+        var created = new SimObject(type, (++_lastId).ToString(CultureInfo.InvariantCulture), new Dictionary<string, string?>(StringComparer.Ordinal), now, now, contactIds)
         {
             SearchableAt = indexed || SearchIndexLag <= TimeSpan.Zero ? now : now + SearchIndexLag,
         };
@@ -330,8 +354,8 @@ public sealed partial class HubSpotSimulator : SimulatorHost
 
         var stamp = Iso(now);
         created.Properties["hs_object_id"] = created.Id;
-        created.Properties["createdate"] = stamp;
-        created.Properties[type == "contacts" ? "lastmodifieddate" : "hs_lastmodifieddate"] = stamp;
+        created.Properties[CreatedProperty(type)] = stamp;
+        created.Properties[ModifiedProperty(type)] = stamp;
         _objects[type].Add(created);
         return created;
     }
@@ -345,13 +369,15 @@ public sealed partial class HubSpotSimulator : SimulatorHost
         }
 
         target.UpdatedAt = now;
-        target.Properties[target.Properties.ContainsKey("lastmodifieddate") ? "lastmodifieddate" : "hs_lastmodifieddate"] = Iso(now);
+        target.Properties[ModifiedProperty(target.Type)] = Iso(now);
     }
 
     internal static string Iso(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private sealed class SimObject(string id, Dictionary<string, string?> properties, DateTimeOffset createdAt, DateTimeOffset updatedAt, List<string> contactIds)
+    private sealed class SimObject(string type, string id, Dictionary<string, string?> properties, DateTimeOffset createdAt, DateTimeOffset updatedAt, List<string> contactIds)
     {
+        public string Type { get; } = type;
+
         public string Id { get; } = id;
 
         public Dictionary<string, string?> Properties { get; } = properties;
@@ -365,31 +391,10 @@ public sealed partial class HubSpotSimulator : SimulatorHost
         /// <summary>From when search finds the object (its creation plus the index lag).</summary>
         public DateTimeOffset SearchableAt { get; init; } = createdAt;
 
+        /// <summary>When it was archived (<c>DELETE</c>); <see langword="null"/> while it is live.</summary>
+        public DateTimeOffset? ArchivedAt { get; set; }
+
         public SimulatedHubSpotObject ToRecord() =>
-            new(Id, new Dictionary<string, string?>(Properties, StringComparer.Ordinal), CreatedAt, UpdatedAt, [.. ContactIds]);
-
-        public JsonObject ToJson(bool? isNew = null)
-        {
-            var props = new JsonObject();
-            foreach (var (name, value) in Properties)
-            {
-                props[name] = value;
-            }
-
-            var json = new JsonObject
-            {
-                ["id"] = Id,
-                ["properties"] = props,
-                ["createdAt"] = Iso(CreatedAt),
-                ["updatedAt"] = Iso(UpdatedAt),
-                ["archived"] = false,
-            };
-            if (isNew is { } n)
-            {
-                json["new"] = n;
-            }
-
-            return json;
-        }
+            new(Id, new Dictionary<string, string?>(Properties, StringComparer.Ordinal), CreatedAt, UpdatedAt, [.. ContactIds]) { ArchivedAt = ArchivedAt };
     }
 }

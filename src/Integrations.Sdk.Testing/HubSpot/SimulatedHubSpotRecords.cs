@@ -13,6 +13,9 @@ public sealed record SimulatedHubSpotObject(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<string> ContactIds)
 {
+    /// <summary>When it was archived (<c>DELETE /crm/v3/objects/{type}/{id}</c>); <see langword="null"/> while it is live.</summary>
+    public DateTimeOffset? ArchivedAt { get; init; }
+
     /// <summary>A property's value, or <see langword="null"/>.</summary>
     /// <param name="name">The property's internal name.</param>
     public string? this[string name] => Properties.TryGetValue(name, out var value) ? value : null;

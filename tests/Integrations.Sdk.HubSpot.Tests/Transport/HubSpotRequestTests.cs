@@ -50,7 +50,7 @@ public sealed class HubSpotRequestTests : IAsyncLifetime
         Header(request, "Authorization").Should().Be("Bearer " + HubSpotHost.Token);
         Header(request, "Accept").Should().Contain("application/json");
         Body(request).ToJsonString().Should().Be(
-            """{"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"pat@example.com"}]}],"properties":["email","firstname","lastname","phone","company","lifecyclestage","hs_lastmodifieddate"],"limit":1}""");
+            """{"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"pat@example.com"}]}],"properties":["email","firstname","lastname","phone","company","lifecyclestage","hs_lastmodifieddate"],"limit":1,"after":"0","sorts":[]}""");
         contact!.Id.Should().Be("501");
         contact.Email.Should().Be("pat@example.com");
         contact.LastName.Should().Be("O'Brien");
@@ -100,6 +100,19 @@ public sealed class HubSpotRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateContactProperties_ANullValue_IsSentAsTheEmptyStringThatClearsIt()
+    {
+        _server.Given(Request.Create().WithPath(Contacts + "/501").UsingPatch())
+            .RespondWith(Json(200, """{"id":"501","properties":{"phone":""},"archived":false}"""));
+
+        await Connector.UpdateContactProperties.ExecuteAsync(
+            new ContactPropertiesUpdate("501", new Dictionary<string, string?> { ["phone"] = null }), HubSpotHost.Write());
+
+        // HubSpot's spec declares property values strings (not nullable); the empty string is how HubSpot clears one.
+        Body(Requests().Single()).ToJsonString().Should().Be("""{"properties":{"phone":""}}""");
+    }
+
+    [Fact]
     public async Task CreateTaskForContact_LooksForTheMarkedTask_ThenPostsTheTaskWithItsContactAssociation()
     {
         _server.Given(Request.Create().WithPath(Tasks + "/search").UsingPost()).RespondWith(Json(200, """{"total":0,"results":[]}"""));
@@ -112,7 +125,7 @@ public sealed class HubSpotRequestTests : IAsyncLifetime
         var requests = Requests();
         requests.Select(r => r.Path).Should().Equal(Tasks + "/search", Tasks);
         Body(requests[0]).ToJsonString().Should().Be(
-            """{"filterGroups":[{"filters":[{"propertyName":"associations.contact","operator":"EQ","value":"501"},{"propertyName":"hs_task_subject","operator":"EQ","value":"Call about order 1001"}]}],"properties":["hs_task_subject","hs_task_body","hs_task_status","hs_task_priority","hs_timestamp","hubspot_owner_id"],"limit":100}""");
+            """{"filterGroups":[{"filters":[{"propertyName":"associations.contact","operator":"EQ","value":"501"},{"propertyName":"hs_task_subject","operator":"EQ","value":"Call about order 1001"}]}],"properties":["hs_task_subject","hs_task_body","hs_task_status","hs_task_priority","hs_timestamp","hubspot_owner_id"],"limit":100,"after":"0","sorts":[]}""");
         Body(requests[1]).ToJsonString().Should().Be(
             """{"properties":{"hs_task_subject":"Call about order 1001","hs_task_body":"Ask about delivery\n\n[integrations-ref:order-1001]","hs_timestamp":"2026-11-30T09:00:00.000Z","hs_task_status":"NOT_STARTED","hs_task_priority":"HIGH"},"associations":[{"to":{"id":"501"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":204}]}]}""");
         task.Id.Should().Be("9001");
@@ -176,7 +189,7 @@ public sealed class HubSpotRequestTests : IAsyncLifetime
         records.Select(r => r.Checkpoint).Should().Equal("2026-11-27T10:00:00.000Z", "2026-11-27T11:00:00.000Z");
         var requests = Requests();
         Body(requests[0]).ToJsonString().Should().Be(
-            """{"filterGroups":[{"filters":[{"propertyName":"dealstage","operator":"EQ","value":"closedwon"},{"propertyName":"hs_lastmodifieddate","operator":"GT","value":"1795770000000"}]}],"properties":["dealname","dealstage","pipeline","amount","closedate","hs_lastmodifieddate","hubspot_owner_id"],"limit":100,"sorts":[{"propertyName":"hs_lastmodifieddate","direction":"ASCENDING"}]}""");
+            """{"filterGroups":[{"filters":[{"propertyName":"dealstage","operator":"EQ","value":"closedwon"},{"propertyName":"hs_lastmodifieddate","operator":"GT","value":"1795770000000"}]}],"properties":["dealname","dealstage","pipeline","amount","closedate","hs_lastmodifieddate","hubspot_owner_id"],"limit":100,"after":"0","sorts":[{"propertyName":"hs_lastmodifieddate","direction":"ASCENDING"}]}""");
         Body(requests[1])["after"]!.GetValue<string>().Should().Be("1");
     }
 

@@ -58,6 +58,20 @@ public sealed class SendTemplateRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendTemplate_AMergeVarWithoutValue_IsSentAsTheEmptyString_AsTheSpecDeclaresContentAString()
+    {
+        _server.Given(Request.Create().WithPath(Path).UsingPost())
+            .RespondWith(Json(200, """[{"email":"ada@example.com","status":"sent","_id":"abc123"}]"""));
+
+        await Connector.SendTemplate.ExecuteAsync(
+            MandrillHost.Email() with { MergeVars = new Dictionary<string, string?> { ["COUPON"] = null } },
+            MandrillHost.Write());
+
+        var body = JsonNode.Parse(Requests().Single().Body!)!;
+        body["message"]!["global_merge_vars"]!.ToJsonString().Should().Be("""[{"name":"COUPON","content":""}]""");
+    }
+
+    [Fact]
     public async Task SendTemplate_ApiKey_NeverAppearsInLogs()
     {
         _server.Given(Request.Create().WithPath(Path).UsingPost())

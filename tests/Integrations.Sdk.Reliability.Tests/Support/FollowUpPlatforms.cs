@@ -47,6 +47,10 @@ public sealed class FollowUpPlatforms : IAsyncDisposable
             new HubSpotSimulator(clock, seed) { RequestsPerWindow = 0, SearchIndexLag = TimeSpan.Zero },
             new MailchimpTransactionalSimulator(clock, seed));
         platforms.Mailchimp.AddTemplate(FollowUp.Template);
+        foreach (var property in FollowUp.ContactProperties)
+        {
+            platforms.HubSpot.AddProperty("contacts", property);
+        }
         foreach (var simulator in new SimulatorHost[] { platforms.Stripe, platforms.HubSpot, platforms.Mailchimp })
         {
             await simulator.StartAsync();
