@@ -237,8 +237,8 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
         return new Loaded(loaded, diagnostics);
     }
 
-    // OpenAPI 3.0's nullable: true is JSON Schema's null type: type T becomes [T, "null"]; a schema without a type (anyOf,
-    // oneOf, allOf, $ref) becomes anyOf [null, the schema]; an enum gains null.
+    // OpenAPI 3.0's nullable: true is JSON Schema's null type: type T becomes [T, "null"]; anyOf, oneOf, allOf and $ref
+    // (with or without a type beside them) become anyOf [null, the schema]; an enum gains null.
     private static void ReadNullable(JsonNode? node)
     {
         switch (node)
@@ -256,7 +256,10 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
                     {
                         obj["type"] = new JsonArray(type.GetValue<string>(), "null");
                     }
-                    else
+
+                    // A $ref (or anyOf, ...) beside the type still forbids null on its own (Trello's nullable ids are
+                    // type + $ref), so it is wrapped too.
+                    if (obj.ContainsKey("anyOf") || obj.ContainsKey("oneOf") || obj.ContainsKey("allOf") || obj.ContainsKey("$ref"))
                     {
                         var inner = new JsonObject();
                         foreach (var key in new[] { "anyOf", "oneOf", "allOf", "$ref" })
