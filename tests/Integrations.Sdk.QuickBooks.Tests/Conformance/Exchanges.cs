@@ -38,7 +38,12 @@ internal sealed class RecordingHandler : DelegatingHandler
 
     public ConcurrentQueue<ConformanceExchange> Exchanges { get; } = new();
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendAndRecordAsync(request, r => base.SendAsync(r, cancellationToken), Exchanges.Enqueue, cancellationToken);
+
+    /// <summary>Sends <paramref name="request"/> through <paramref name="send"/> and hands the exchange to <paramref name="record"/>.</summary>
+    public static async Task<HttpResponseMessage> SendAndRecordAsync(
+        HttpRequestMessage request, Func<HttpRequestMessage, Task<HttpResponseMessage>> send, Action<ConformanceExchange> record, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -47,11 +52,11 @@ internal sealed class RecordingHandler : DelegatingHandler
             headers[name] = string.Join(", ", values);
         }
 
-        var response = await base.SendAsync(request, cancellationToken);
+        var response = await send(request);
         await response.Content.LoadIntoBufferAsync(cancellationToken);
         var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         var uri = request.RequestUri!;
-        Exchanges.Enqueue(new ConformanceExchange("quickbooks", request.Method.Method, uri.AbsolutePath, uri.Query.TrimStart('?'), headers,
+        record(new ConformanceExchange("quickbooks", request.Method.Method, uri.AbsolutePath, uri.Query.TrimStart('?'), headers,
             request.Content?.Headers.ContentType?.MediaType, body, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, answer, false));
         return response;
     }
