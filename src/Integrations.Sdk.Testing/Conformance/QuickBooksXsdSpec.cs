@@ -19,7 +19,9 @@ namespace Integrations.Sdk.Testing.Conformance;
 /// <c>void</c> skips the required check), <c>GET /v3/company/{realmId}/{entity}/{id}</c>, and
 /// <c>GET|POST /v3/company/{realmId}/query</c> (a <c>query</c> parameter, or the query text as the POST body); query
 /// parameters are <c>minorversion</c> (an integer), <c>requestid</c>, <c>operation</c>, <c>include</c> and, for queries,
-/// <c>query</c>. Responses: the <c>IntuitResponse</c> envelope (<c>{"Invoice":{...},"time":...}</c>,
+/// <c>query</c>; <c>POST .../batch</c> (its body against <c>complexType IntuitBatchRequest</c>), <c>GET .../cdc</c>
+/// (<c>entities</c> and <c>changedSince</c> required), <c>GET .../reports/{name}</c> and <c>.../{entity}/{id}/send|pdf</c>
+/// are known routes. Responses: the <c>IntuitResponse</c> envelope (<c>{"Invoice":{...},"time":...}</c>,
 /// <c>{"QueryResponse":{"Invoice":[...],"startPosition":1,"maxResults":n},"time":...}</c>, or
 /// <c>{"Fault":{"Error":[{"Message","Detail","code","element"}],"type"},"time":...}</c>) checked against the
 /// <c>complexType IntuitResponse</c>. The OAuth token endpoint is outside the schema and passes.
@@ -33,9 +35,11 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
     private static readonly Lazy<QuickBooksXsdSpec> Embedded = new(() => new QuickBooksXsdSpec(OpenEmbedded));
     private static readonly HashSet<string> WriteParameters = new(StringComparer.Ordinal) { "minorversion", "requestid", "operation", "include" };
     private static readonly HashSet<string> QueryParameters = new(StringComparer.Ordinal) { "minorversion", "requestid", "query", "include" };
+    private static readonly HashSet<string> CdcParameters = new(StringComparer.Ordinal) { "minorversion", "entities", "changedSince" };
 
     private readonly Dictionary<string, XmlSchemaElement> _entities = new(StringComparer.OrdinalIgnoreCase);
     private readonly XmlSchemaComplexType _response;
+    private readonly XmlSchemaComplexType _batch;
     private readonly XmlNameTable _names;
     private readonly Dictionary<XmlSchemaComplexType, Members> _members = [];
     private readonly Lock _gate = new();
@@ -76,6 +80,8 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
 
         _response = set.GlobalTypes[new XmlQualifiedName("IntuitResponse", Namespace)] as XmlSchemaComplexType
             ?? throw new InvalidOperationException("The QuickBooks schema has no complexType IntuitResponse.");
+        _batch = set.GlobalTypes[new XmlQualifiedName("IntuitBatchRequest", Namespace)] as XmlSchemaComplexType
+            ?? throw new InvalidOperationException("The QuickBooks schema has no complexType IntuitBatchRequest.");
     }
 
     /// <summary>The spec over the XSDs embedded in this package (<c>intuit/QuickBooks-V3-DotNET-SDK</c>, minor version 75 schema), loaded once.</summary>
@@ -142,6 +148,41 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
                 }
 
                 break;
+            case RouteKind.Batch:
+                CheckParameters(found, query, WriteParameters);
+                if (exchange.Method != "POST")
+                {
+                    found.Add("method", RootFile, "operation", $"a batch is a POST, not {exchange.Method}");
+                    break;
+                }
+
+                // Each BatchItemRequest carries an entity, a Query or a CDCQuery; its entity is checked without the required rule (updates and deletes are partial).
+                CheckBody(found, exchange, _batch, "IntuitBatchRequest", required: false);
+                break;
+            case RouteKind.Cdc:
+                CheckParameters(found, query, CdcParameters);
+                if (!query.ContainsKey("entities"))
+                {
+                    found.Add("query:entities", RootFile + "#CDCQuery", "required", "a change data capture request names its entities (element Entities of complexType CDCQuery)");
+                }
+
+                if (!query.TryGetValue("changedSince", out var since))
+                {
+                    found.Add("query:changedSince", RootFile + "#CDCQuery", "required", "a change data capture request says since when (element ChangedSince of complexType CDCQuery)");
+                }
+                else if (!DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+                {
+                    found.Add("query:changedSince", RootFile + "#CDCQuery", "format", $"changedSince is an xs:dateTime, not '{since}'");
+                }
+
+                break;
+            case RouteKind.Report or RouteKind.EntityAction:
+                if (route.Kind == RouteKind.EntityAction && !_entities.ContainsKey(route.Entity))
+                {
+                    found.Add("path", RootFile, "operation", $"'{route.Entity}' is not an entity of the schema (an element of substitutionGroup IntuitObject)");
+                }
+
+                break;
             case RouteKind.Entity or RouteKind.EntityById:
                 if (!_entities.TryGetValue(route.Entity, out var entity))
                 {
@@ -182,8 +223,9 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
         ArgumentNullException.ThrowIfNull(exchange);
         var found = new Report(Platform, ConformanceSide.Response, Operation(exchange));
         var route = Route.Parse(exchange.Path);
-        if (route.Kind == RouteKind.Token || exchange.Status is null)
+        if (route.Kind is RouteKind.Token or RouteKind.Report || exchange.Status is null)
         {
+            // Reports answer a bare Report object whose JSON mapping (Rows, ColData) is not checked here.
             return found.Violations;
         }
 
@@ -247,6 +289,10 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
             RouteKind.Query => $"{exchange.Method} /v3/company/{{realmId}}/query",
             RouteKind.Entity => $"{exchange.Method} /v3/company/{{realmId}}/{route.Entity}",
             RouteKind.EntityById => $"{exchange.Method} /v3/company/{{realmId}}/{route.Entity}/{{id}}",
+            RouteKind.EntityAction => $"{exchange.Method} /v3/company/{{realmId}}/{route.Entity}/{{id}}/{route.Action}",
+            RouteKind.Batch => $"{exchange.Method} /v3/company/{{realmId}}/batch",
+            RouteKind.Cdc => $"{exchange.Method} /v3/company/{{realmId}}/cdc",
+            RouteKind.Report => $"{exchange.Method} /v3/company/{{realmId}}/reports/{route.Entity}",
             _ => $"{exchange.Method} {exchange.Path}",
         };
     }
@@ -302,11 +348,14 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
         }
     }
 
-    private void CheckEntityBody(Report found, ConformanceExchange exchange, XmlSchemaElement entity, string? operation)
+    private void CheckEntityBody(Report found, ConformanceExchange exchange, XmlSchemaElement entity, string? operation) =>
+        CheckBody(found, exchange, (XmlSchemaComplexType)entity.ElementSchemaType!, entity.Name!, required: operation is null);
+
+    private void CheckBody(Report found, ConformanceExchange exchange, XmlSchemaComplexType type, string name, bool required)
     {
-        if (exchange.RequestContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (exchange.RequestContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            found.Add("header:Content-Type", string.Empty, "type", $"the JSON API takes application/json, not {type}");
+            found.Add("header:Content-Type", string.Empty, "type", $"the JSON API takes application/json, not {contentType}");
             return;
         }
 
@@ -318,18 +367,18 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
         }
         catch (JsonException ex)
         {
-            found.Add("body", Where(entity), "type", $"the body is not JSON: {ex.Message}");
+            found.Add("body", Where(type), "type", $"the body is not JSON: {ex.Message}");
             return;
         }
 
         if (body.ValueKind != JsonValueKind.Object)
         {
-            found.Add("body", Where(entity), "type", $"the body is a JSON {body.ValueKind}, not a {entity.Name} object");
+            found.Add("body", Where(type), "type", $"the body is a JSON {body.ValueKind}, not a {name} object");
             return;
         }
 
         var sparse = body.TryGetProperty("sparse", out var flag) && flag.ValueKind == JsonValueKind.True;
-        CheckObject(found, body, (XmlSchemaComplexType)entity.ElementSchemaType!, "body:", required: !sparse && operation is null);
+        CheckObject(found, body, type, "body:", required: required && !sparse);
     }
 
     /// <summary>Checks a JSON object against a complexType: its property names, their JSON kinds and the required elements.</summary>
@@ -478,7 +527,12 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
     }
 
     private static bool HasEnumeration(XmlSchemaObject declared) =>
-        (declared as XmlSchemaElement)?.ElementSchemaType is XmlSchemaSimpleType { Content: XmlSchemaSimpleTypeRestriction restriction }
+        (declared switch
+        {
+            XmlSchemaElement element => element.ElementSchemaType,
+            XmlSchemaAttribute attribute => attribute.AttributeSchemaType,
+            _ => null,
+        }) is XmlSchemaSimpleType { Content: XmlSchemaSimpleTypeRestriction restriction }
         && restriction.Facets.OfType<XmlSchemaEnumerationFacet>().Any();
 
     private static JsonKind KindOf(XmlTypeCode code) => code switch
@@ -618,6 +672,10 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
         Query,
         Entity,
         EntityById,
+        EntityAction,
+        Batch,
+        Cdc,
+        Report,
     }
 
     private sealed record Member(string Name, XmlSchemaType? Type, XmlSchemaObject Declared, bool Required, bool Many, string MaxOccursText, bool IsAttribute);
@@ -631,7 +689,7 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
         public bool AnyElement { get; set; }
     }
 
-    private readonly record struct Route(RouteKind Kind, string Entity)
+    private readonly record struct Route(RouteKind Kind, string Entity, string Action = "")
     {
         public static Route Parse(string path)
         {
@@ -649,8 +707,12 @@ public sealed class QuickBooksXsdSpec : IPlatformSpec
             return segments.Length switch
             {
                 4 when segments[3] == "query" => new Route(RouteKind.Query, string.Empty),
+                4 when segments[3] == "batch" => new Route(RouteKind.Batch, string.Empty),
+                4 when segments[3] == "cdc" => new Route(RouteKind.Cdc, string.Empty),
+                5 when segments[3] == "reports" => new Route(RouteKind.Report, segments[4]),
                 4 => new Route(RouteKind.Entity, segments[3]),
                 5 => new Route(RouteKind.EntityById, segments[3]),
+                6 when segments[5] is "send" or "pdf" => new Route(RouteKind.EntityAction, segments[3], segments[5]),
                 _ => new Route(RouteKind.None, string.Empty),
             };
         }

@@ -93,6 +93,12 @@ public sealed class QuickBooksXsdSpecTests
         Check("POST", "/widget?minorversion=75", "{}").Should().Equal("path [operation]");
         Check("PUT", "/invoice?minorversion=75", "{}").Should().Equal("method [operation]");
         Check("POST", "/invoice?minorversion=75&operation=remove", """{"Id":"1","SyncToken":"0"}""").Should().Equal("query:operation [enum]");
+        Check("POST", "/batch?minorversion=75", """{"BatchItemRequest":[{"bId":"1","operation":"create","Invoice":{"DocNumber":"1001"}},{"bId":"2","Query":"SELECT * FROM Item"}]}""").Should().BeEmpty();
+        Check("POST", "/batch?minorversion=75", """{"BatchItemRequest":[{"bId":"1","operation":"upsert","Invoice":{"DocNo":"1001"}}]}""")
+            .Should().BeEquivalentTo("body:/BatchItemRequest/0/operation [enum]", "body:/BatchItemRequest/0/Invoice/DocNo [additionalProperties]");
+        Check("GET", "/cdc?entities=Invoice,Customer&changedSince=2026-11-27T00:00:00-08:00&minorversion=75").Should().BeEmpty();
+        Check("GET", "/cdc?entities=Invoice&changedSince=yesterday").Should().Equal("query:changedSince [format]");
+        Check("POST", "/invoice/130/send?sendTo=a@example.com").Should().BeEmpty();
         Spec.CheckRequest(Exchanges.Request("GET", "/v2/companies/1/invoice")).Should().ContainSingle().Which.Operation.Should().Be("GET /v2/companies/1/invoice");
     }
 
