@@ -55,8 +55,15 @@ public sealed partial class QuickBooksSimulator
         Stamp(customer, "Customer", now);
         customer["DisplayName"] = displayName;
         customer["FullyQualifiedName"] = displayName;
+        customer["PrintOnCheckName"] ??= Str(body["CompanyName"]) ?? displayName;
         customer["Active"] ??= true;
+        customer["Taxable"] ??= false;
+        customer["Job"] ??= false;
+        customer["BillWithParent"] ??= false;
+        customer["PreferredDeliveryMethod"] ??= "Print";
+        customer["CurrencyRef"] ??= HomeCurrency();
         customer["Balance"] = 0m;
+        customer["BalanceWithJobs"] = 0m;
         _entities["Customer"].Add(customer);
         return Envelope("Customer", customer, now);
     }
@@ -79,11 +86,19 @@ public sealed partial class QuickBooksSimulator
         item["Name"] = name;
         item["FullyQualifiedName"] = name;
         item["Active"] ??= true;
+        item["Taxable"] ??= false;
+        item["UnitPrice"] ??= 0m;
+        item["PurchaseCost"] ??= 0m;
+        item["IncomeAccountRef"] ??= Account("79", "Sales of Product Income");
         var tracked = Bool(item["TrackQtyOnHand"]);
+        item["TrackQtyOnHand"] = tracked;
         item["Type"] ??= tracked ? "Inventory" : "Service";
         if (tracked)
         {
             item["QtyOnHand"] = Dec(item["QtyOnHand"]) ?? 0m;
+            item["InvStartDate"] ??= Date(now);
+            item["AssetAccountRef"] ??= Account("81", "Inventory Asset");
+            item["ExpenseAccountRef"] ??= Account("80", "Cost of Goods Sold");
         }
 
         _entities["Item"].Add(item);
@@ -222,9 +237,12 @@ public sealed partial class QuickBooksSimulator
                 ["ItemRef"] = new JsonObject { ["value"] = Str(item["Id"]), ["name"] = Str(item["Name"]) },
                 ["UnitPrice"] = price,
                 ["Qty"] = qty,
-                ["ItemAccountRef"] = (detail["ItemAccountRef"] ?? item["IncomeAccountRef"])?.DeepClone(),
                 ["TaxCodeRef"] = detail["TaxCodeRef"]?.DeepClone() ?? new JsonObject { ["value"] = "NON" },
             };
+            if ((detail["ItemAccountRef"] ?? item["IncomeAccountRef"])?.DeepClone() is { } account)
+            {
+                writtenDetail["ItemAccountRef"] = account;
+            }
             var writtenLine = new JsonObject
             {
                 ["Id"] = number.ToString(CultureInfo.InvariantCulture),
@@ -256,20 +274,32 @@ public sealed partial class QuickBooksSimulator
 
         var sale = (JsonObject)body.DeepClone();
         var id = Stamp(sale, kind, now);
-        var txnDate = Str(body["TxnDate"]) ?? DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var txnDate = Str(body["TxnDate"]) ?? Date(now);
         sale["DocNumber"] = Str(body["DocNumber"]) ?? (1000 + id).ToString(CultureInfo.InvariantCulture);
         sale["TxnDate"] = txnDate;
-        sale["CurrencyRef"] ??= new JsonObject { ["value"] = "USD", ["name"] = "United States Dollar" };
+        sale["CurrencyRef"] ??= HomeCurrency();
         sale["Line"] = written;
+        sale["TxnTaxDetail"] ??= new JsonObject { ["TotalTax"] = 0m };
+        sale["LinkedTxn"] ??= new JsonArray();
+        sale["ApplyTaxAfterDiscount"] ??= false;
+        sale["PrintStatus"] ??= "NotSet";
+        sale["EmailStatus"] ??= "NotSet";
         sale["TotalAmt"] = total;
         sale["Balance"] = isInvoice ? total : 0m;
         if (customer is not null)
         {
             sale["CustomerRef"] = new JsonObject { ["value"] = Str(customer["Id"]), ["name"] = Str(customer["DisplayName"]) };
+            if (customer["PrimaryEmailAddr"] is JsonObject email)
+            {
+                sale["BillEmail"] ??= email.DeepClone();
+            }
         }
 
         if (isInvoice)
         {
+            sale["Deposit"] ??= 0m;
+            sale["AllowOnlineCreditCardPayment"] ??= false;
+            sale["AllowOnlineACHPayment"] ??= false;
             sale["DueDate"] ??= DateOnly.ParseExact(txnDate, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             if (customer is not null)
             {
@@ -278,7 +308,7 @@ public sealed partial class QuickBooksSimulator
         }
         else
         {
-            sale["DepositToAccountRef"] ??= new JsonObject { ["value"] = "4", ["name"] = "Undeposited Funds" };
+            sale["DepositToAccountRef"] ??= Account("4", "Undeposited Funds");
         }
 
         foreach (var (item, qty) in stock)
@@ -290,6 +320,20 @@ public sealed partial class QuickBooksSimulator
         _entities[kind].Add(sale);
         return Envelope(kind, sale, now);
     }
+
+    /// <summary>A single-object read: the entity, or 610 Object Not Found.</summary>
+    private QboAnswer Read(string kind, string id, DateTimeOffset now) =>
+        FindById(kind, id) is { } entity
+            ? Envelope(kind, entity, now)
+            : QboFaults.Validation(now, "610", "Object Not Found", $"Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts. ({kind} {id} does not exist)", "Id");
+
+    /// <summary>The company's home currency, as QuickBooks writes it on customers and transactions (a US company here).</summary>
+    private static JsonObject HomeCurrency() => new() { ["value"] = "USD", ["name"] = "United States Dollar" };
+
+    /// <summary>A reference to one of the accounts of a new QuickBooks company (ids and names as in Intuit's API reference examples).</summary>
+    private static JsonObject Account(string id, string name) => new() { ["value"] = id, ["name"] = name };
+
+    private static string Date(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static QboAnswer RequiredMissing(DateTimeOffset now, string element) =>
         QboFaults.Validation(now, "2020", "Required param missing, need to supply the required value for the API",

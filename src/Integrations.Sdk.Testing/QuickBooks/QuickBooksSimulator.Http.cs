@@ -9,13 +9,27 @@ public sealed partial class QuickBooksSimulator
     private readonly Dictionary<string, RealmThrottle> _throttles = new(StringComparer.Ordinal);
     private Hold? _hold;
 
-    private Task<IResult> QueryAsync(HttpContext context) =>
-        ServeApiAsync(context, "query", requestId: null, now =>
+    private async Task<IResult> QueryAsync(HttpContext context)
+    {
+        // GET with ?query=..., or POST with the statement as the body (Content-Type: application/text).
+        var text = context.Request.Query["query"].ToString();
+        if (string.IsNullOrWhiteSpace(text) && HttpMethods.IsPost(context.Request.Method))
         {
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+            text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+
+        return await ServeApiAsync(context, "query", requestId: null, now =>
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return RequiredMissing(now, "query");
+            }
+
             QboQuery query;
             try
             {
-                query = QboQuery.Parse(context.Request.Query["query"].ToString());
+                query = QboQuery.Parse(text);
             }
             catch (QboQueryException ex)
             {
@@ -23,7 +37,32 @@ public sealed partial class QuickBooksSimulator
             }
 
             return Query(query, now);
-        });
+        }).ConfigureAwait(false);
+    }
+
+    private Task<IResult> ReadAsync(HttpContext context)
+    {
+        var entity = context.Request.RouteValues["entity"] as string ?? string.Empty;
+        var id = context.Request.RouteValues["id"] as string ?? string.Empty;
+        return ServeApiAsync(context, entity.ToLowerInvariant() + ".read", requestId: null, now =>
+            ServedEntity(entity) is { } kind ? Read(kind, id, now) : UnsupportedEntity(now, entity));
+    }
+
+    /// <summary>Any route the simulator does not serve: 404 with QuickBooks' Fault body (the status and code are assumed, not documented).</summary>
+    private IResult UnknownRoute(HttpContext context)
+    {
+        context.Response.Headers["intuit_tid"] = NewSecret("sim-tid-");
+        return Answer(context, QboFaults.Validation(Time.GetUtcNow(), "500", "Unsupported Operation",
+            $"Operation {context.Request.Method} {context.Request.Path} is not supported.", status: StatusCodes.Status404NotFound));
+    }
+
+    /// <summary>The entity name as served (<c>Invoice</c>), for a path segment in any case (<c>invoice</c>), or null.</summary>
+    private static string? ServedEntity(string segment) =>
+        Array.Find(EntityNames, n => string.Equals(n, segment, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>An entity QuickBooks may have but the simulator does not serve (or no entity at all): 400, code 500 Unsupported Operation.</summary>
+    private static QboAnswer UnsupportedEntity(DateTimeOffset now, string entity) =>
+        QboFaults.Validation(now, "500", "Unsupported Operation", $"Operation {entity} is not supported. (The simulator serves Customer, Item, Invoice and SalesReceipt.)");
 
     private async Task<IResult> WriteAsync(HttpContext context)
     {
@@ -45,7 +84,7 @@ public sealed partial class QuickBooksSimulator
                 "salesreceipt" => CreateSale("SalesReceipt", json, now),
                 "item" when json.ContainsKey("Id") => UpdateItem(json, now),
                 "item" => CreateItem(json, now),
-                _ => QboFaults.Validation(now, "2010", "Request has invalid or unsupported property", $"the simulator does not serve the entity '{entity}'"),
+                _ => UnsupportedEntity(now, entity),
             };
         }).ConfigureAwait(false);
     }
@@ -113,14 +152,12 @@ public sealed partial class QuickBooksSimulator
             return QboFaults.Authorization(now, $"the access token does not grant realm {realm}");
         }
 
+        // As documented since 2025-08-01: no minorversion, or one below 75, is answered as 75. Not a whole number: refused (assumed).
         var minor = context.Request.Query["minorversion"].ToString();
-        if (!int.TryParse(minor, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < MinimumMinorVersion)
+        if (minor.Length > 0 && !int.TryParse(minor, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
-            return QboFaults.Validation(now, "2010", "Invalid minorversion",
-                string.IsNullOrEmpty(minor)
-                    ? $"minorversion is required; the lowest accepted is {MinimumMinorVersion}"
-                    : $"minorversion {minor} is not supported; the lowest accepted is {MinimumMinorVersion}",
-                "minorversion");
+            return QboFaults.Validation(now, "2010", "Request has invalid or unsupported property",
+                $"minorversion must be a whole number (for example {MinimumMinorVersion}), not '{minor}'", "minorversion");
         }
 
         lock (Gate)

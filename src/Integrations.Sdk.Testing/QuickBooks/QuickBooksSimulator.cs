@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -19,7 +20,8 @@ namespace Integrations.Sdk.Testing.QuickBooks;
 /// [MAXRESULTS m]</c> (default 100, at most 1000 per page); strings compare case-insensitively, <c>PrimaryEmailAddr</c>
 /// by its address and references by their <c>value</c>. Answers
 /// <c>{"QueryResponse":{"Customer":[...],"startPosition":1,"maxResults":n},"time":...}</c>. Anything else is a 400
-/// <c>QueryParserError</c> (code 4000).</item>
+/// <c>QueryParserError</c> (code 4000). <c>POST .../query</c> with the statement as the body is served the same way.</item>
+/// <item><c>GET /v3/company/{realmId}/{entity}/{id}</c> [<c>{entity}.read</c>]: the entity, or 400 with 610 (Object Not Found).</item>
 /// <item><c>POST /v3/company/{realmId}/customer</c> [<c>customer.create</c>]: a name is required; a taken
 /// <c>DisplayName</c> is refused with 6240 (Duplicate Name Exists).</item>
 /// <item><c>POST /v3/company/{realmId}/invoice</c> [<c>invoice.create</c>] and <c>/salesreceipt</c>
@@ -32,14 +34,26 @@ namespace Integrations.Sdk.Testing.QuickBooks;
 /// <item><c>POST /v3/company/{realmId}/item</c>: with an <c>Id</c> [<c>item.update</c>] an update, sparse when
 /// <c>"sparse": true</c> (only the fields sent change), else full; the <c>SyncToken</c> must be current, or it is
 /// refused with 5010 (Stale Object Error). Without an <c>Id</c> [<c>item.create</c>] a create.</item>
+/// <item>Any other entity: 400 with code 500 (Unsupported Operation); any other route: 404 with the same Fault body.</item>
 /// </list>
+/// <para><b>Answers</b> carry the fields QuickBooks sends, with the defaults of a new US company: <c>Id</c>,
+/// <c>SyncToken</c>, <c>MetaData</c> (<c>CreateTime</c>, <c>LastUpdatedTime</c>), <c>domain</c>, <c>sparse</c>; customers
+/// <c>FullyQualifiedName</c>, <c>PrintOnCheckName</c>, <c>Active</c>, <c>Taxable</c>, <c>Job</c>, <c>BillWithParent</c>,
+/// <c>PreferredDeliveryMethod</c>, <c>CurrencyRef</c>, <c>Balance</c>, <c>BalanceWithJobs</c>; items <c>Type</c>,
+/// <c>IncomeAccountRef</c> (and for inventory items <c>AssetAccountRef</c>, <c>ExpenseAccountRef</c>, <c>InvStartDate</c>),
+/// <c>PurchaseCost</c>; invoices and sales receipts <c>TxnDate</c>, <c>DocNumber</c>, <c>CurrencyRef</c>, <c>Line</c>
+/// (<c>Id</c>, <c>LineNum</c>, <c>DetailType</c>, <c>SalesItemLineDetail</c> with <c>ItemRef{value,name}</c>,
+/// <c>ItemAccountRef</c>, <c>TaxCodeRef</c>, then a <c>SubTotalLineDetail</c> line), <c>TxnTaxDetail</c>,
+/// <c>LinkedTxn</c>, <c>PrintStatus</c>, <c>EmailStatus</c>, <c>BillEmail</c>, <c>TotalAmt</c>, <c>Balance</c>,
+/// <c>CustomerRef{value,name}</c>. Every answer, success or Fault, is valid against Intuit's schema
+/// (<see cref="Conformance.QuickBooksXsdSpec"/>).</para>
 /// <para><b>Every API call</b> is checked in this order: the realm's throttle (more than
 /// <see cref="RequestsPerSecond"/> per second, <see cref="RequestsPerMinute"/> per minute, both token buckets, or
 /// a request arriving while <see cref="MaxConcurrentRequests"/> are in flight answers 429 ThrottleExceeded, code 3001);
 /// an admitted request then stays in flight for <see cref="ProcessingTime"/> (and while <see cref="HoldRequests"/>
 /// holds it); then the bearer token (401, code 3200, when missing, unknown or expired); the realm (403 for any realm
-/// but <see cref="RealmId"/>); <c>minorversion</c> (400 when missing or below 75: stricter than QuickBooks on purpose,
-/// to catch a connector that forgets it). Every answer carries an <c>intuit_tid</c> header. Like QuickBooks, a 429
+/// but <see cref="RealmId"/>); <c>minorversion</c>: as documented since 2025-08-01, a missing one or one below 75 is
+/// answered as 75 (one that is not a whole number is refused with 400, code 2010: assumed). Every answer carries an <c>intuit_tid</c> header. Like QuickBooks, a 429
 /// carries no <c>Retry-After</c> unless <see cref="SendRetryAfter"/> is on.</para>
 /// <para><b>requestid</b>: a write whose <c>requestid</c> was already answered successfully in the realm gets the
 /// original answer again and changes nothing, whatever its body. Refusals are not remembered, so a corrected request
@@ -60,7 +74,7 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
     /// <summary>The realm id used when none is given.</summary>
     public const string DefaultRealmId = "9341453050298760";
 
-    /// <summary>The lowest <c>minorversion</c> accepted.</summary>
+    /// <summary>The <c>minorversion</c> answered: QuickBooks answers a missing one, or any below it, as this one.</summary>
     public const int MinimumMinorVersion = 75;
 
     private const string TokenPath = "/oauth2/v1/tokens/bearer";
@@ -301,7 +315,11 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
     {
         Map(endpoints, "POST", TokenPath, TokenAsync);
         Map(endpoints, "GET", "/v3/company/{realmId}/query", QueryAsync);
+        Map(endpoints, "POST", "/v3/company/{realmId}/query", QueryAsync);
         Map(endpoints, "POST", "/v3/company/{realmId}/{entity}", WriteAsync);
+        Map(endpoints, "GET", "/v3/company/{realmId}/{entity}/{id}", ReadAsync);
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapFallback(context => UnknownRoute(context).ExecuteAsync(context));
     }
 
     /// <summary>Intuit signs the body with the verifier token: Base64 of HMAC-SHA256, in <c>intuit-signature</c>.</summary>

@@ -156,7 +156,7 @@ public sealed class QuickBooksSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RawRequests_GetQuickBooksFaults_ForMinorVersionTokenRealmQueryAndSyncToken()
+    public async Task RawRequests_GetQuickBooksFaults_ForTokenRealmQueryAndSyncToken_AndAnOldMinorVersionIsAnsweredAs75()
     {
         var mug = _simulator.AddItem("MUG", "Mug", 10, 12.5m);
         var token = _simulator.IssueToken();
@@ -190,9 +190,8 @@ public sealed class QuickBooksSimulatorTests : IAsyncLifetime
         var stale = await SendAsync(HttpMethod.Post, $"{api}/item?minorversion=75&requestid=r1", $$"""{"Id":"{{mug.Id}}","SyncToken":"7","sparse":true,"QtyOnHand":1}""", token.AccessToken);
         var noLines = await SendAsync(HttpMethod.Post, $"{api}/salesreceipt?minorversion=75&requestid=r2", """{"DocNumber":"X"}""", token.AccessToken);
 
-        old.Status.Should().Be(HttpStatusCode.BadRequest);
-        old.Body["Fault"]!["Error"]![0]!["element"]!.GetValue<string>().Should().Be("minorversion");
-        none.Status.Should().Be(HttpStatusCode.BadRequest);
+        old.Status.Should().Be(HttpStatusCode.OK, "since 2025-08-01 a minorversion below 75 is ignored and answered as 75");
+        none.Status.Should().Be(HttpStatusCode.OK, "since 2025-08-01 a missing minorversion means 75");
         anonymous.Status.Should().Be(HttpStatusCode.Unauthorized);
         anonymous.Body["fault"]!["error"]![0]!["code"]!.GetValue<string>().Should().Be("3200");
         otherRealm.Status.Should().Be(HttpStatusCode.Forbidden);

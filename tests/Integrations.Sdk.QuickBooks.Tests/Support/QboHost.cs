@@ -1,5 +1,6 @@
 using Integrations.Sdk.Connectors;
 using Integrations.Sdk.QuickBooks;
+using Integrations.Sdk.QuickBooks.Tests.Conformance;
 using Integrations.Sdk.Testing;
 using Integrations.Sdk.Testing.QuickBooks;
 using Integrations.Sdk.Transport;
@@ -31,7 +32,7 @@ public static class QboHost
             o.BaseAddress = new Uri(baseUrl);
             o.TokenEndpoint = new Uri(baseUrl.TrimEnd('/') + "/oauth2/v1/tokens/bearer");
             configure?.Invoke(o);
-        }, tune);
+        }, tune, checkResponses: false);
 
     /// <summary>A provider whose connector talks to the simulator, starting from a refresh token it issued.</summary>
     public static ServiceProvider Build(
@@ -51,10 +52,19 @@ public static class QboHost
             o.InitialRefreshToken = seedRefreshToken ? simulator.IssueRefreshToken() : null;
         }, tune, integrations);
 
-    public static ServiceProvider Build(TimeProvider time, Action<QuickBooksOptions> configure, Action<ConnectorHttpOptions>? tune = null, Action<IIntegrationsBuilder>? integrations = null) =>
+    /// <summary>
+    /// A provider with the connector configured by <paramref name="configure"/>. Every request its HTTP clients send (and,
+    /// with <paramref name="checkResponses"/>, every answer) is checked against Intuit's XSDs; disposing the provider
+    /// fails the test if one broke them (see <see cref="ConformanceGuard"/>).
+    /// </summary>
+    public static ServiceProvider Build(TimeProvider time, Action<QuickBooksOptions> configure, Action<ConnectorHttpOptions>? tune = null, Action<IIntegrationsBuilder>? integrations = null, bool checkResponses = true) =>
         IntegrationsTestHost.Build(time, i => i.AddQuickBooks(configure), services => services
             .AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false)
-            .RetryWithoutDelay(QuickBooksConnector.ConnectorName, tune), integrations);
+            .RetryWithoutDelay(QuickBooksConnector.ConnectorName, tune), i =>
+            {
+                integrations?.Invoke(i);
+                ConformanceGuard.Add(i.Services, checkResponses);
+            });
 
     /// <summary>The write context the sync runner would pass: a deterministic 40-hex idempotency key.</summary>
     public static WriteContext Write(string recordKey = "shop:order:1001", string step = "invoice", int attempt = 1) =>

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Integrations.Sdk.QuickBooks.Tests.Support;
+using Integrations.Sdk.Testing.Conformance;
+using Integrations.Sdk.Testing.QuickBooks;
+
+namespace Integrations.Sdk.QuickBooks.Tests.Conformance;
+
+/// <summary>The simulator's answers, successes and Faults alike, are what Intuit's schema describes, with the fields QuickBooks sends.</summary>
+public sealed class SimulatorConformanceTests : IAsyncLifetime
+{
+    private const string Api = "v3/company/" + QboHost.Realm;
+    private readonly QuickBooksSimulator _simulator = new(realmId: QboHost.Realm);
+    private readonly RecordingHandler _recorder = new(new SocketsHttpHandler());
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _simulator.StartAsync();
+        _simulator.RequestsPerSecond = 0;
+        _simulator.MaxConcurrentRequests = 0;
+        _http = new HttpClient(_recorder) { BaseAddress = _simulator.BaseAddress };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _simulator.IssueToken().AccessToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _simulator.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Answers_CarryTheFieldsQuickBooksSends_AndConformToTheXsd()
+    {
+        var mug = _simulator.AddItem("MUG", "Mug", 10, 12.5m);
+        var customer = await SendAsync(HttpMethod.Post, $"{Api}/customer?minorversion=75", """{"DisplayName":"Pat O'Brien","PrimaryEmailAddr":{"Address":"pat@example.com"}}""");
+        var customerId = customer.Body["Customer"]!["Id"]!.GetValue<string>();
+        var invoice = await SendAsync(HttpMethod.Post, $"{Api}/invoice?minorversion=75&requestid=i1", $$$"""
+            {"CustomerRef":{"value":"{{{customerId}}}"},"DocNumber":"1001","TxnDate":"2026-11-27",
+             "Line":[{"Amount":25.00,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"{{{mug.Id}}}"},"Qty":2,"UnitPrice":12.50}}]}
+            """);
+        var receipt = await SendAsync(HttpMethod.Post, $"{Api}/salesreceipt?minorversion=75", $$$"""
+            {"Line":[{"Amount":12.50,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"{{{mug.Id}}}"},"Qty":1}}]}
+            """);
+        var read = await SendAsync(HttpMethod.Get, $"{Api}/invoice/{invoice.Body["Invoice"]!["Id"]}?minorversion=75");
+        var item = await SendAsync(HttpMethod.Get, $"{Api}/item/{mug.Id}");
+        var query = await SendAsync(HttpMethod.Post, $"{Api}/query?minorversion=75", "SELECT * FROM Customer", "application/text");
+        var none = await SendAsync(HttpMethod.Get, $"{Api}/query?query={Uri.EscapeDataString("SELECT * FROM Invoice WHERE DocNumber = 'nope'")}&minorversion=75");
+
+        new[] { customer, invoice, receipt, read, item, query, none }.Select(a => a.Status).Should().AllBeEquivalentTo(HttpStatusCode.OK);
+        var written = invoice.Body["Invoice"]!.AsObject();
+        written.Select(p => p.Key).Should().Contain(["Id", "SyncToken", "MetaData", "domain", "sparse", "TxnDate", "DocNumber", "DueDate", "Line", "TotalAmt",
+            "Balance", "CustomerRef", "CurrencyRef", "TxnTaxDetail", "LinkedTxn", "PrintStatus", "EmailStatus", "BillEmail", "ApplyTaxAfterDiscount", "Deposit"]);
+        written["MetaData"]!.AsObject().Select(p => p.Key).Should().Equal("CreateTime", "LastUpdatedTime");
+        written["CustomerRef"]!["value"]!.GetValue<string>().Should().Be(customerId);
+        written["CustomerRef"]!["name"]!.GetValue<string>().Should().Be("Pat O'Brien");
+        written["Line"]![0]!.AsObject().Select(p => p.Key).Should().Equal("Id", "LineNum", "Amount", "DetailType", "SalesItemLineDetail");
+        written["Line"]![0]!["SalesItemLineDetail"]!["ItemAccountRef"]!.ToJsonString().Should().Be("""{"value":"79","name":"Sales of Product Income"}""");
+        written["Line"]![1]!["DetailType"]!.GetValue<string>().Should().Be("SubTotalLineDetail");
+        read.Body["Invoice"]!.ToJsonString().Should().Be(written.ToJsonString());
+        item.Body["Item"]!.AsObject().Select(p => p.Key).Should().Contain(["Type", "IncomeAccountRef", "AssetAccountRef", "ExpenseAccountRef", "InvStartDate", "QtyOnHand"]);
+        query.Body["QueryResponse"]!["Customer"]!.AsArray().Should().ContainSingle();
+        none.Body["QueryResponse"]!.AsObject().Should().BeEmpty("QuickBooks answers an empty QueryResponse when nothing matches");
+        Exchanges.Check(QuickBooksXsdSpec.Default, _recorder.Exchanges).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Faults_AreQuickBooksFaultEnvelopes_WithTheDocumentedCodes()
+    {
+        var mug = _simulator.AddItem("MUG", "Mug", 10, 12.5m);
+        var pat = _simulator.AddCustomer("Pat");
+        var cases = new (string Code, HttpStatusCode Status, Task<(HttpStatusCode Status, JsonNode Body)> Answer)[]
+        {
+            ("2020", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Post, $"{Api}/invoice?minorversion=75", $$$"""{"CustomerRef":{"value":"{{{pat.Id}}}"}}""")),
+            ("6000", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Post, $"{Api}/customer?minorversion=75", """{"Notes":"no name"}""")),
+            ("610", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Get, $"{Api}/customer/999?minorversion=75")),
+            ("610", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Post, $"{Api}/item?minorversion=75", """{"Id":"999","SyncToken":"0","sparse":true,"QtyOnHand":1}""")),
+            ("5010", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Post, $"{Api}/item?minorversion=75", $$"""{"Id":"{{mug.Id}}","SyncToken":"9","sparse":true,"QtyOnHand":1}""")),
+            ("4000", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Get, $"{Api}/query?query=DELETE%20FROM%20Item&minorversion=75")),
+            ("2020", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Get, $"{Api}/query?minorversion=75")),
+            ("2010", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Get, $"{Api}/query?query=SELECT%20*%20FROM%20Item&minorversion=latest")),
+            ("500", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Post, $"{Api}/widget?minorversion=75", "{}")),
+            ("500", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Get, $"{Api}/payment/1?minorversion=75")),
+            ("500", HttpStatusCode.NotFound, SendAsync(HttpMethod.Get, "v2/company/1/invoices")),
+        };
+
+        foreach (var (code, status, answer) in cases)
+        {
+            var (actual, body) = await answer;
+            actual.Should().Be(status, body.ToJsonString());
+            body["Fault"]!["type"]!.GetValue<string>().Should().Be("ValidationFault");
+            body["Fault"]!["Error"]![0]!["code"]!.GetValue<string>().Should().Be(code, body.ToJsonString());
+            body["time"].Should().NotBeNull();
+        }
+
+        // The answers conform; of the requests, only the ones made wrong on purpose are flagged, in the schema's words.
+        _recorder.Exchanges.SelectMany(QuickBooksXsdSpec.Default.CheckResponse).Should().BeEmpty();
+        _recorder.Exchanges.SelectMany(QuickBooksXsdSpec.Default.CheckRequest).Select(v => $"{v.Operation} {v.Where} [{v.Keyword}]").Should().BeEquivalentTo(
+            "GET /v3/company/{realmId}/query query:query [format]",
+            "GET /v3/company/{realmId}/query query:query [required]",
+            "GET /v3/company/{realmId}/query query:minorversion [type]",
+            "POST /v3/company/{realmId}/widget path [operation]",
+            "GET /v2/company/1/invoices path [operation]");
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> SendAsync(HttpMethod method, string path, string? body = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        }
+
+        using var response = await _http.SendAsync(request);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+    }
+}
