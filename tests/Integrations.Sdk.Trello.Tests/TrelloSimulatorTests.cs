@@ -1,3 +1,4 @@
+using Integrations.Sdk.Testing.Conformance;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -85,6 +86,8 @@ public sealed class TrelloSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task CreateCard_FromAJsonBody_AsTheSpecAllows()
     {
+        _simulator.Conformance = ConformanceMode.Record; // Trello takes the parameters as a JSON body too (its REST docs), which the OpenAPI file does not declare
+
         var list = _simulator.AddBoardWithList();
         using var content = new StringContent($$"""{"idList":"{{list.Id}}","name":"From JSON","idMembers":["{{_simulator.MemberId}}"]}""", System.Text.Encoding.UTF8, "application/json");
 
@@ -100,6 +103,8 @@ public sealed class TrelloSimulatorTests : IAsyncLifetime
     [InlineData("&idList=5abbe4b7ddc1b351ef961414")]
     public async Task CreateCard_WithoutAKnownList_Answers400InvalidValueForIdList(string idList)
     {
+        _simulator.Conformance = ConformanceMode.Record; // a missing or malformed idList, on purpose
+
         using var response = await _http.PostAsync(Api("1/cards?name=x" + idList), null);
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
@@ -328,6 +333,8 @@ public sealed class TrelloSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Webhook_Creation_IsRefusedWhenTheCallbackDoesNotAnswerHeadWith200()
     {
+        _simulator.Conformance = ConformanceMode.Record; // sends what the spec refuses, on purpose
+
         var list = _simulator.AddBoardWithList();
         var act = () => _simulator.AddWebhookAsync(new Uri(_simulator.BaseAddress, "no-such-callback").ToString(), list.IdBoard);
 
