@@ -1,3 +1,4 @@
+using Integrations.Sdk.Testing.Conformance;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -57,6 +58,8 @@ public sealed class ShopifySchemaValidationTests : IAsyncLifetime
     [Fact]
     public async Task UnknownField_IsRefusedNamingTheFieldAndItsType_AndNothingIsCharged()
     {
+        _shop.Conformance = ConformanceMode.Record; // a document the schema refuses, on purpose
+
         var before = _shop.AvailablePoints;
         const string document = """
             query OrdersUpdatedSince($first: Int!) {
@@ -84,6 +87,8 @@ public sealed class ShopifySchemaValidationTests : IAsyncLifetime
     [Fact]
     public async Task UnknownArgument_IsRefusedNamingTheArgumentAndTheField()
     {
+        _shop.Conformance = ConformanceMode.Record; // a document the schema refuses, on purpose
+
         const string document = """
             query VariantBySku($first: Int!, $query: String!) {
               productVariants(first: $first, query: $query, sku: "A") { nodes { id sku } }
@@ -103,6 +108,8 @@ public sealed class ShopifySchemaValidationTests : IAsyncLifetime
     [Fact]
     public async Task SeveralMistakes_AreAllReported_WithShopifysCodes()
     {
+        _shop.Conformance = ConformanceMode.Record; // a document the schema refuses, on purpose
+
         const string document = """
             query OrdersUpdatedSince($first: Int!, $since: DateTimeish) {
               orders(first: $first, sortKey: UPDATED) {
@@ -134,6 +141,8 @@ public sealed class ShopifySchemaValidationTests : IAsyncLifetime
     [Fact]
     public async Task SyntaxError_IsRefusedWithItsLocation()
     {
+        _shop.Conformance = ConformanceMode.Record; // a document the schema refuses, on purpose
+
         var (status, body) = await PostAsync(ShopifyOperations.Orders, "query OrdersUpdatedSince { orders(first: 5) { nodes { id }", new JsonObject());
 
         status.Should().Be(HttpStatusCode.OK);

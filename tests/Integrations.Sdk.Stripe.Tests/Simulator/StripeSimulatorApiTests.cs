@@ -1,3 +1,4 @@
+using Integrations.Sdk.Testing.Conformance;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -56,6 +57,8 @@ public sealed class StripeSimulatorApiTests : IAsyncLifetime
     [InlineData("PUT", "/v1/customers/cus_1")]
     public async Task UnknownRoute_Is404WithStripesErrorObject(string method, string path)
     {
+        _simulator.Conformance = ConformanceMode.Record; // a route the spec does not have, on purpose
+
         var (status, body) = await SendAsync(method, path);
 
         status.Should().Be(HttpStatusCode.NotFound);
@@ -66,6 +69,8 @@ public sealed class StripeSimulatorApiTests : IAsyncLifetime
     [Fact]
     public async Task UnknownRoute_WithoutAKey_Is401First()
     {
+        _simulator.Conformance = ConformanceMode.Record; // a route the spec does not have, on purpose
+
         using var response = await _client.GetAsync(new Uri("/v1/nope", UriKind.Relative));
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -79,6 +84,8 @@ public sealed class StripeSimulatorApiTests : IAsyncLifetime
     [InlineData("/v1/events?subscription=sub_1", "subscription")]
     public async Task UndeclaredParameter_Is400ParameterUnknown_NamingIt(string pathAndQuery, string param)
     {
+        _simulator.Conformance = ConformanceMode.Record; // a parameter the spec does not declare, on purpose
+
         var (status, body) = await SendAsync("GET", pathAndQuery);
 
         status.Should().Be(HttpStatusCode.BadRequest);
@@ -110,6 +117,8 @@ public sealed class StripeSimulatorApiTests : IAsyncLifetime
     [InlineData("/v1/subscriptions?status=lapsed", "status", null)]
     public async Task DeclaredParameterOfTheWrongKind_Is400NamingIt(string pathAndQuery, string param, string? code)
     {
+        _simulator.Conformance = ConformanceMode.Record; // a value the spec refuses, on purpose
+
         var (status, body) = await SendAsync("GET", pathAndQuery);
 
         status.Should().Be(HttpStatusCode.BadRequest);
