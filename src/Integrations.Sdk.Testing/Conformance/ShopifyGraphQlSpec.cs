@@ -22,7 +22,7 @@ internal sealed partial class ShopifyGraphQlSpec : IPlatformSpec
         if (!IsGraphQl(exchange))
         {
             return [Violation(ConformanceSide.Request, $"{exchange.Method.ToUpperInvariant()} {exchange.Path}", "path", "", "operation",
-                $"Only POST {Operation} is part of the GraphQL Admin API, not {exchange.Method.ToUpperInvariant()} {exchange.Path}")];
+                $"Only {Operation} is part of the GraphQL Admin API, not {exchange.Method.ToUpperInvariant()} {exchange.Path}")];
         }
 
         var media = exchange.RequestContentType?.Split(';')[0].Trim();
