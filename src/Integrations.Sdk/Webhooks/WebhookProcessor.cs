@@ -194,7 +194,29 @@ internal sealed class WebhookProcessor : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Makes attempts at a claimed message until one ends it. A message settled to be due again at once (deferred until
+    /// a circuit about to close, or retried after a short backoff) can be claimed again by the loop before this attempt
+    /// is over: that newer claim, handed to this attempt, is the next attempt's, made here in the same slot rather than
+    /// left claimed, unprocessed, until its lease runs out.
+    /// </summary>
     private async Task ProcessAsync(InboxClaim claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            do
+            {
+                await AttemptAsync(claim, cancellationToken).ConfigureAwait(false);
+            }
+            while (!claim.TryEnd());
+        }
+        finally
+        {
+            claim.Close();
+        }
+    }
+
+    private async Task AttemptAsync(InboxClaim claim, CancellationToken cancellationToken)
     {
         var message = claim.Latest; // the event is the same under every claim
         var e = new WebhookEvent(message.EventId, message.EventType, message.Payload, message.OccurredAt);
@@ -240,10 +262,6 @@ internal sealed class WebhookProcessor : BackgroundService
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             await SettleAsync(claim, _redactor.Redact(ex.Message)).ConfigureAwait(false);
-        }
-        finally
-        {
-            claim.Close();
         }
     }
 
@@ -309,6 +327,7 @@ internal sealed class WebhookProcessor : BackgroundService
 
             if (applied)
             {
+                claim.Settled(message);
                 return;
             }
 
@@ -348,6 +367,7 @@ internal sealed class WebhookProcessor : BackgroundService
     {
         private readonly Lock _gate = new();
         private InboxMessage _latest = first;
+        private InboxMessage? _settled;
         private bool _over;
 
         public string Id { get; } = first.Id;
@@ -387,6 +407,35 @@ internal sealed class WebhookProcessor : BackgroundService
             {
                 _over = ReferenceEquals(_latest, used);
                 return !_over;
+            }
+        }
+
+        /// <summary>Notes that the attempt's change was applied under <paramref name="used"/>.</summary>
+        public void Settled(InboxMessage used)
+        {
+            lock (_gate)
+            {
+                _settled = used;
+            }
+        }
+
+        /// <summary>
+        /// Ends the attempt, unless a newer claim was handed to it after its change was applied (the message was due
+        /// again at once): then <see langword="false"/>, and that claim's attempt is to be made now. Atomic with
+        /// <see cref="TryRenew"/>, so a claim is either taken here or starts a new attempt in the loop, never neither.
+        /// </summary>
+        public bool TryEnd()
+        {
+            lock (_gate)
+            {
+                if (_settled is not null && !ReferenceEquals(_latest, _settled))
+                {
+                    _settled = null;
+                    return false;
+                }
+
+                _over = true;
+                return true;
             }
         }
 

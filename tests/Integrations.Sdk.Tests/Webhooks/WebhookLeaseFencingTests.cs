@@ -106,6 +106,27 @@ public sealed class WebhookLeaseFencingTests
         gate.Calls.Should().Be(1, "no second attempt read the memo");
     }
 
+    [Fact]
+    public async Task MessageDueAgainBeforeItsAttemptIsOver_IsProcessedAgain_NotLeftClaimed()
+    {
+        await _inbox.TryAddAsync(Pending());
+
+        // The first attempt fails (the state store is unavailable) and puts the message back, due after a short
+        // backoff. The backoff passes before the attempt is over (a busy machine, or a clock 200 times faster than the
+        // wall), so the processor's loop claims the message again while the attempt still holds it.
+        var gate = new MemoGate(_memo);
+        gate.Release(fail: true);
+        var inbox = new DueAgainAtOnce(_inbox, _time);
+        await using var a = await StartAsync(gate, maxAttempts: 3, concurrency: 2, inbox);
+
+        // The clock stays well within the lease: the message must not need its lease to run out to be processed.
+        await UntilAsync(async () => await StateAsync() == InboxState.Completed, "the message claimed again is processed");
+        inbox.ClaimedAgainBeforeTheRetryReturned.Should().BeTrue("the case under test: the newer claim reached the attempt still in progress");
+        (await _inbox.GetAsync(_id))!.Attempts.Should().Be(2);
+        _effects.Should().Equal("evt_1");
+        a.Logs.GetSnapshot().Should().NotContain(r => r.Id.Id == 3005);
+    }
+
     private static InboxMessage Pending() => new()
     {
         Id = InboxMessage.CreateId(Source, EventId),
@@ -210,6 +231,58 @@ public sealed class WebhookLeaseFencingTests
             _settled.TrySetResult((change, applied));
             return applied;
         }
+    }
+
+    /// <summary>
+    /// An inbox whose first applied retry returns to its caller only after the message, due again (the clock is moved
+    /// past the backoff), has been claimed again: as when the thread that settled the message is not scheduled for a
+    /// while.
+    /// </summary>
+    private sealed class DueAgainAtOnce(IWebhookInbox inner, FakeTimeProvider time) : IWebhookInbox
+    {
+        private readonly TaskCompletionSource _claimedAgain = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _retries;
+
+        public bool ClaimedAgainBeforeTheRetryReturned { get; private set; }
+
+        public ValueTask<bool> TryAddAsync(InboxMessage message, CancellationToken cancellationToken = default) => inner.TryAddAsync(message, cancellationToken);
+
+        public async ValueTask<IReadOnlyList<InboxMessage>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default)
+        {
+            var claimed = await inner.ClaimAsync(now, leaseUntil, max, cancellationToken);
+            if (claimed.Any(m => m.Attempts > 1))
+            {
+                _claimedAgain.TrySetResult();
+            }
+
+            return claimed;
+        }
+
+        public ValueTask<bool> CompleteAsync(InboxMessage claimed, CancellationToken cancellationToken = default) => inner.CompleteAsync(claimed, cancellationToken);
+
+        public async ValueTask<bool> RetryAsync(InboxMessage claimed, DateTimeOffset dueAt, string error, CancellationToken cancellationToken = default)
+        {
+            var applied = await inner.RetryAsync(claimed, dueAt, error, cancellationToken);
+            if (applied && Interlocked.Increment(ref _retries) == 1)
+            {
+                var deadline = Environment.TickCount64 + 10_000;
+                while (!_claimedAgain.Task.IsCompleted && Environment.TickCount64 < deadline)
+                {
+                    time.Advance(TimeSpan.FromSeconds(5)); // the backoff passes; the loop's poll timer fires
+                    await Task.WhenAny(_claimedAgain.Task, Task.Delay(10, CancellationToken.None));
+                }
+
+                ClaimedAgainBeforeTheRetryReturned = _claimedAgain.Task.IsCompleted;
+            }
+
+            return applied;
+        }
+
+        public ValueTask<bool> DeadLetterAsync(InboxMessage claimed, string reason, CancellationToken cancellationToken = default) => inner.DeadLetterAsync(claimed, reason, cancellationToken);
+
+        public ValueTask<InboxMessage?> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
+
+        public ValueTask<InboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
     }
 
     /// <summary>
