@@ -31,8 +31,18 @@ internal sealed class ConnectorCircuitsHealthCheck(ConnectorCircuits circuits, T
         var probing = snapshot
             .Where(c => c.State is CircuitState.HalfOpen || (c.State is CircuitState.Open && c.OpenUntil <= now))
             .Select(c => c.Connector).Distinct().ToList();
-        return Task.FromResult(probing.Count > 0
-            ? HealthCheckResult.Degraded($"circuit break over, the next request probes: {string.Join(", ", probing)}", data: data)
+        if (probing.Count > 0)
+        {
+            return Task.FromResult(HealthCheckResult.Degraded($"circuit break over, the next request probes: {string.Join(", ", probing)}", data: data));
+        }
+
+        // A platform failing every request before its breaker has seen enough of them to trip is down all the same.
+        var failing = circuits.FailingEveryone();
+        return Task.FromResult(failing.Count > 0
+            ? HealthCheckResult.Degraded(
+                "failing every request (circuit still closed): " + string.Join(", ", failing.Select(f =>
+                    f.AnsweredUpTo is { } at ? $"{f.Connector} (no answer to a request sent since {at.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z)" : $"{f.Connector} (no answer yet)")),
+                data: data)
             : HealthCheckResult.Healthy($"{snapshot.Count} connector client(s), all circuits closed", data));
     }
 

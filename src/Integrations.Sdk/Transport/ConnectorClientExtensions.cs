@@ -171,12 +171,20 @@ public static class ConnectorClientExtensions
                 // outage before the breaker tripped, not a fault of its own.
                 // The answer is dated by when its request was sent, so that a request already under way when an outage
                 // began, and answered just after, does not pass for a sign of life during it.
-                if (RetryRules.IsPlatformAnswer(args.Outcome.Exception) && args.Context.Properties.TryGetValue(AttemptSentAt, out var sent))
+                var failure = RetryRules.CountsAsPlatformFailure(args.Outcome.Exception);
+                if (args.Context.Properties.TryGetValue(AttemptSentAt, out var sent))
                 {
-                    answers.Mark(sent);
+                    if (failure)
+                    {
+                        answers.MarkFailure(sent);
+                    }
+                    else if (RetryRules.IsPlatformAnswer(args.Outcome.Exception))
+                    {
+                        answers.Mark(sent);
+                    }
                 }
 
-                return ValueTask.FromResult(RetryRules.CountsAsPlatformFailure(args.Outcome.Exception));
+                return ValueTask.FromResult(failure);
             },
             OnOpened = args =>
             {

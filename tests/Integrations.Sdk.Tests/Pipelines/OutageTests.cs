@@ -29,7 +29,7 @@ public sealed class OutageTests
     [Fact]
     public async Task OpenCircuit_PausesTheRun_DefersRecordsWithoutDeadLetters_AndTheNextRunFinishesEachOnce()
     {
-        await using var f = new SyncFixture(SyncFixture.Orders(60));
+        await using var f = new SyncFixture(SyncFixture.Orders(600));
         f.Ledger.Fail("invoice", CircuitOpen, times: 1);
 
         var paused = await f.Runner.RunAsync(SyncFixture.Sync);
@@ -39,7 +39,7 @@ public sealed class OutageTests
         s.Deferred.Should().BeGreaterThan(0);
         s.DeadLettered.Should().Be(0, "an outage is not the record's fault");
         (s.Completed + s.Skipped + s.Filtered + s.DeadLettered + s.Ambiguous + s.Deferred).Should().Be(s.Read);
-        s.Read.Should().BeLessThan(60, "a paused run stops reading the source");
+        s.Read.Should().BeLessThan(600, "a paused run stops reading the source (600 orders: more than the read-ahead and the records in flight when the pause is seen)");
         s.Error.Should().Contain("ledger").And.Contain("circuit is open").And.Contain("2026-11-28 02:00:30Z");
         paused.ResumeAfter.Should().Be(TestHost.Start + TimeSpan.FromSeconds(30));
         paused.ToString().Should().EndWith($" deferred={s.Deferred}");
@@ -56,9 +56,9 @@ public sealed class OutageTests
 
         resumed.Summary.Status.Should().Be(RunStatus.Succeeded);
         resumed.Summary.DeadLettered.Should().Be(0);
-        (s.Completed + resumed.Summary.Completed).Should().Be(60, "every order is invoiced once: deferred ones now, finished ones skipped");
-        f.Ledger.Invoices.Should().Be(60);
-        f.Ledger.InvoiceKeysSeen.Distinct().Should().HaveCount(60, "the deferred invoice is resent with the same idempotency key");
+        (s.Completed + resumed.Summary.Completed).Should().Be(600, "every order is invoiced once: deferred ones now, finished ones skipped");
+        f.Ledger.Invoices.Should().Be(600);
+        f.Ledger.InvoiceKeysSeen.Distinct().Should().HaveCount(600, "the deferred invoice is resent with the same idempotency key");
     }
 
     [Fact]
@@ -148,9 +148,15 @@ public sealed class OutageTests
             var given = await runner.ProcessAsync("items", ["a"]);
             given.Summary.DeadLettered.Should().Be(1, "in its third run the record has had three runs' worth of attempts and is set aside like any failure");
 
+            // The breaker never tripped, yet the health check does not call a platform failing everyone healthy.
+            var failing = (await sp.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["integrations-connectors"];
+            failing.Status.Should().Be(HealthStatus.Degraded);
+            failing.Description.Should().Contain("failing every request (circuit still closed): fake (no answer yet)");
+
             // Once the platform answers anyone, a record it keeps failing is the record's own problem.
             server.Given(Request.Create().WithPath("/items").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{\"items\":[]}"));
             await sp.GetRequiredService<IFakeApi>().ListItemsAsync();
+            (await sp.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["integrations-connectors"].Status.Should().Be(HealthStatus.Healthy, "it answered again");
             var other = await runner.ProcessAsync("items", ["b"]);
             other.Summary.Status.Should().Be(RunStatus.Succeeded);
             other.Summary.DeadLettered.Should().Be(1);

@@ -40,6 +40,16 @@ internal sealed class ConnectorCircuits(IEnumerable<ConnectorClientRegistration>
     public bool IsSilentSince(string connector, DateTimeOffset since) =>
         registrations.Any(r => r.Connector == connector) && !(_lastAnswer.TryGetValue(connector, out var last) && last.UtcTicks >= since.UtcTicks);
 
+    /// <summary>
+    /// The registered connectors whose platform failed a request sent after the last request it answered (or never
+    /// answered one), with when that answered request was sent (<see langword="null"/>: never).
+    /// </summary>
+    public IReadOnlyList<(string Connector, DateTimeOffset? AnsweredUpTo)> FailingEveryone() =>
+        [.. registrations.Select(r => r.Connector).Distinct(StringComparer.Ordinal)
+            .Select(c => (Connector: c, Last: _lastAnswer.GetValueOrDefault(c)))
+            .Where(x => x.Last is { } last && last.FailedUtcTicks > last.UtcTicks)
+            .Select(x => (x.Connector, x.Last!.UtcTicks == 0 ? (DateTimeOffset?)null : new DateTimeOffset(x.Last.UtcTicks, TimeSpan.Zero)))];
+
     /// <summary>Records that a client's circuit opened (again) until <paramref name="until"/>.</summary>
     public void Opened(string clientName, DateTimeOffset until) => _openUntil[clientName] = until;
 
@@ -76,21 +86,32 @@ internal sealed class ConnectorCircuits(IEnumerable<ConnectorClientRegistration>
         })];
 }
 
-/// <summary>When the latest request a connector's platform answered was sent, in UTC ticks (0: never).</summary>
+/// <summary>
+/// When the latest request a connector's platform answered was sent, and when the latest one it failed (5xx, timeout, no
+/// answer) was sent, in UTC ticks (0: never). A failure sent after the last answer means the platform is failing
+/// everyone, even while its circuit is still closed.
+/// </summary>
 internal sealed class LastAnswer
 {
     private long _utcTicks;
+    private long _failedUtcTicks;
 
     public long UtcTicks => Volatile.Read(ref _utcTicks);
 
+    public long FailedUtcTicks => Volatile.Read(ref _failedUtcTicks);
+
     /// <summary>Notes an answer to a request sent at <paramref name="sentAt"/>, keeping the latest such time.</summary>
-    public void Mark(DateTimeOffset sentAt)
+    public void Mark(DateTimeOffset sentAt) => Latest(ref _utcTicks, sentAt.UtcTicks);
+
+    /// <summary>Notes a platform failure of a request sent at <paramref name="sentAt"/>, keeping the latest such time.</summary>
+    public void MarkFailure(DateTimeOffset sentAt) => Latest(ref _failedUtcTicks, sentAt.UtcTicks);
+
+    private static void Latest(ref long field, long ticks)
     {
-        var ticks = sentAt.UtcTicks;
-        var seen = Volatile.Read(ref _utcTicks);
+        var seen = Volatile.Read(ref field);
         while (ticks > seen)
         {
-            var before = Interlocked.CompareExchange(ref _utcTicks, ticks, seen);
+            var before = Interlocked.CompareExchange(ref field, ticks, seen);
             if (before == seen)
             {
                 return;
