@@ -194,13 +194,33 @@ public sealed partial class TrelloSimulator : SimulatorHost
         ? Json(status, LimitBody("API_TOKEN_LIMIT_EXCEEDED"))
         : Results.Text("Internal Server Error", "text/plain", Encoding.UTF8, status);
 
-    private Task<IResult> ListCardsAsync(HttpContext context)
+    private Task<IResult> ListCardsAsync(HttpContext context) => ReadAsync(context, ListCardsEndpoint, "list", (id, options) =>
+    {
+        if (!_lists.ContainsKey(id))
+        {
+            return Text(StatusCodes.Status404NotFound, "The requested resource was not found.");
+        }
+
+        var cards = _cards.Where(c => c.IdList == id && !c.Closed).OrderBy(c => c.Pos).Select(c => ReadCard(c, options));
+        return Json(StatusCodes.Status200OK, new JsonArray([.. cards]));
+    });
+
+    private Task<IResult> GetCardAsync(HttpContext context) => ReadAsync(context, GetCardEndpoint, "card", (id, options) =>
+        _cards.FirstOrDefault(c => c.Id == id) is { } card
+            ? Json(StatusCodes.Status200OK, ReadCard(card, options))
+            : Text(StatusCodes.Status404NotFound, "The requested resource was not found."));
+
+    /// <summary>
+    /// A read of the model named <paramref name="model"/> by the id in the route, as Trello checks it: key and token,
+    /// then the id's form, then the read parameters; <paramref name="read"/> answers under the lock.
+    /// </summary>
+    private Task<IResult> ReadAsync(HttpContext context, string endpoint, string model, Func<string, CardReadOptions, IResult> read)
     {
         Interlocked.Increment(ref _requests);
         var id = (string?)context.Request.RouteValues["id"] ?? string.Empty;
-        return WithFaultsAsync(context, ListCardsEndpoint, () =>
+        return WithFaultsAsync(context, endpoint, () =>
         {
-            if (Refuse(context, "list") is { } refused)
+            if (Refuse(context, model) is { } refused)
             {
                 return refused;
             }
@@ -217,43 +237,7 @@ public sealed partial class TrelloSimulator : SimulatorHost
 
             lock (Gate)
             {
-                if (!_lists.ContainsKey(id))
-                {
-                    return Text(StatusCodes.Status404NotFound, "The requested resource was not found.");
-                }
-
-                var cards = _cards.Where(c => c.IdList == id && !c.Closed).OrderBy(c => c.Pos).Select(c => ReadCard(c, options));
-                return Json(StatusCodes.Status200OK, new JsonArray([.. cards]));
-            }
-        });
-    }
-
-    private Task<IResult> GetCardAsync(HttpContext context)
-    {
-        Interlocked.Increment(ref _requests);
-        var id = (string?)context.Request.RouteValues["id"] ?? string.Empty;
-        return WithFaultsAsync(context, GetCardEndpoint, () =>
-        {
-            if (Refuse(context, "card") is { } refused)
-            {
-                return refused;
-            }
-
-            if (!IsTrelloId(id))
-            {
-                return Text(StatusCodes.Status400BadRequest, "invalid id");
-            }
-
-            if (!CardReadOptions.TryParse(context.Request.Query, out var options, out var invalid))
-            {
-                return Text(StatusCodes.Status400BadRequest, invalid);
-            }
-
-            lock (Gate)
-            {
-                return _cards.FirstOrDefault(c => c.Id == id) is { } card
-                    ? Json(StatusCodes.Status200OK, ReadCard(card, options))
-                    : Text(StatusCodes.Status404NotFound, "The requested resource was not found.");
+                return read(id, options);
             }
         });
     }
