@@ -265,11 +265,12 @@ public sealed class WebhookLeaseFencingTests
             var applied = await inner.RetryAsync(claimed, dueAt, error, cancellationToken);
             if (applied && Interlocked.Increment(ref _retries) == 1)
             {
-                var deadline = Environment.TickCount64 + 10_000;
-                while (!_claimedAgain.Task.IsCompleted && Environment.TickCount64 < deadline)
+                // The backoff passes and the loop's poll timer fires; at most 8 steps of 5 s, so the clock stays inside
+                // the 1-minute lease however slow the machine, each step waiting (bounded) for the claim's signal.
+                for (var step = 0; step < 8 && !_claimedAgain.Task.IsCompleted; step++)
                 {
-                    time.Advance(TimeSpan.FromSeconds(5)); // the backoff passes; the loop's poll timer fires
-                    await Task.WhenAny(_claimedAgain.Task, Task.Delay(10, CancellationToken.None));
+                    time.Advance(TimeSpan.FromSeconds(5));
+                    await Task.WhenAny(_claimedAgain.Task, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
                 }
 
                 ClaimedAgainBeforeTheRetryReturned = _claimedAgain.Task.IsCompleted;
