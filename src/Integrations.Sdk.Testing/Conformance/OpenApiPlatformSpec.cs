@@ -208,8 +208,8 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
         var settings = new OpenApiReaderSettings { LoadExternalRefs = false };
         foreach (var (name, text) in documents)
         {
-            // The model and the raw JSON (for the schemas) are read side by side.
-            var reading = Task.Run(() => OpenApiDocument.Parse(text, "json", settings));
+            // The model (structure) and the raw JSON (for the schemas) are both read from the text.
+            var result = OpenApiDocument.Parse(text, "json", settings);
             var raw = JsonNode.Parse(text) ?? throw new InvalidOperationException($"The {platform} spec {name} is empty.");
             var swagger2 = raw["swagger"] is not null;
             if (!swagger2)
@@ -218,7 +218,6 @@ public sealed class OpenApiPlatformSpec : IPlatformSpec
             }
 
             var element = JsonSerializer.SerializeToElement(raw);
-            var result = reading.GetAwaiter().GetResult();
             foreach (var problem in result.Diagnostic?.Errors ?? [])
             {
                 diagnostics.Add($"{name}{(problem.Pointer is { } at ? at : "")}: {problem.Message}");
