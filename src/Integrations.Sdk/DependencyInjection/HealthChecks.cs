@@ -8,7 +8,10 @@ namespace Integrations.Sdk.DependencyInjection;
 /// <summary>
 /// Reports each connector client's circuit: open (its break still running) or isolated is unhealthy, naming the
 /// connector and when a request probes it again; half-open, or open with its break over (Polly keeps saying open until
-/// a request comes to probe), is degraded: the next request probes the platform.
+/// a request comes to probe), is degraded, never unhealthy: the next request probes the platform, and only its answer
+/// can make the check healthy again, so nobody should wait for healthy before sending it. Isolation cannot happen
+/// through the SDK (it sets up no manual control of the breaker); it is reported unhealthy with no time, as it ends
+/// only by hand.
 /// </summary>
 internal sealed class ConnectorCircuitsHealthCheck(ConnectorCircuits circuits, TimeProvider time) : IHealthCheck
 {
@@ -20,12 +23,14 @@ internal sealed class ConnectorCircuitsHealthCheck(ConnectorCircuits circuits, T
         var open = snapshot
             .Where(c => c.State is CircuitState.Isolated || (c.State is CircuitState.Open && !(c.OpenUntil <= now)))
             .GroupBy(c => c.Connector)
-            .Select(g => g.Any(c => c.State is CircuitState.Isolated) ? $"{g.Key} (isolated)"
+            .Select(g => g.Any(c => c.State is CircuitState.Isolated) ? $"{g.Key} (isolated: held open until it is closed by hand)"
                 : g.Max(c => c.OpenUntil) is { } until ? $"{g.Key} (probed again at {until.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z)" : g.Key)
             .ToList();
         if (open.Count > 0)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"circuit open for: {string.Join(", ", open)}", data: data));
+            return Task.FromResult(HealthCheckResult.Unhealthy(
+                $"circuit open for: {string.Join(", ", open)}; requests are refused until the time named, syncs defer their records and webhook events wait in the inbox: nothing to do",
+                data: data));
         }
 
         var probing = snapshot
@@ -33,7 +38,9 @@ internal sealed class ConnectorCircuitsHealthCheck(ConnectorCircuits circuits, T
             .Select(c => c.Connector).Distinct().ToList();
         if (probing.Count > 0)
         {
-            return Task.FromResult(HealthCheckResult.Degraded($"circuit break over, the next request probes: {string.Join(", ", probing)}", data: data));
+            return Task.FromResult(HealthCheckResult.Degraded(
+                $"circuit break over, the next request probes: {string.Join(", ", probing)} (the next scheduled run or inbox event sends it, or run the sync now; Healthy again once the platform answers it)",
+                data: data));
         }
 
         // A platform failing every request before its breaker has seen enough of them to trip is down all the same.

@@ -8,8 +8,8 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Warning, "{Connector}: retrying {Method} {Path} (attempt {Attempt}) in {Delay} after {Reason}")]
     public static partial void Retrying(ILogger logger, string connector, string method, string path, int attempt, TimeSpan delay, string reason);
 
-    [LoggerMessage(1002, LogLevel.Error, "{Connector}: circuit opened for {BreakDuration} after repeated failures")]
-    public static partial void CircuitOpened(ILogger logger, string connector, TimeSpan breakDuration);
+    [LoggerMessage(1002, LogLevel.Error, "{Connector}: circuit opened for {BreakDuration} after repeated failures; requests are refused without being sent until {Until} (UTC), then the next one probes the platform. Syncs defer the records that meet it and webhook events wait in the inbox: nothing to do")]
+    public static partial void CircuitOpened(ILogger logger, string connector, TimeSpan breakDuration, DateTimeOffset until);
 
     [LoggerMessage(1003, LogLevel.Information, "{Connector}: circuit closed, requests flow again")]
     public static partial void CircuitClosed(ILogger logger, string connector);

@@ -65,7 +65,7 @@ public static class ConnectorClientExtensions
                 }
             })
             .RemoveAllLoggers() // The factory's loggers print header values (tokens, keys); the SDK logs each attempt itself.
-            .AddHttpMessageHandler(() => new PlatformExceptionHandler(connector));
+            .AddHttpMessageHandler(sp => new PlatformExceptionHandler(connector, sp.GetRequiredService<TimeProvider>()));
 
         http.AddResilienceHandler("integrations", (pipeline, context) =>
             ConfigurePipeline(pipeline, context.ServiceProvider, connector, clientName));
@@ -188,8 +188,9 @@ public static class ConnectorClientExtensions
             },
             OnOpened = args =>
             {
-                circuits.Opened(clientName, time.GetUtcNow() + args.BreakDuration);
-                Log.CircuitOpened(logger, connector, args.BreakDuration);
+                var until = time.GetUtcNow() + args.BreakDuration;
+                circuits.Opened(clientName, until);
+                Log.CircuitOpened(logger, connector, args.BreakDuration, until);
                 return default;
             },
             OnClosed = _ =>

@@ -40,21 +40,56 @@ internal static class FailureClassifier
 /// <param name="Reason">Why the records wait, naming the connector and the time. No secrets.</param>
 internal sealed record Outage(string Connector, DateTimeOffset? ResumeAfter, string Reason)
 {
+    /// <summary>
+    /// The failure's message for a dead letter; when a step of the user's caught an open circuit's exception and threw
+    /// one of its own (which hides the outage, so the record is dead-lettered, not deferred), followed by the open
+    /// circuit's message, which says until when and what to do, unless the step's message already carries it.
+    /// </summary>
+    public static string Explain(Exception exception)
+    {
+        if (exception is PlatformException)
+        {
+            return exception.Message;
+        }
+
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is PlatformException { ErrorCode: "circuit_open" } open)
+            {
+                return exception.Message.Contains(open.PlatformMessage, StringComparison.Ordinal) ? exception.Message : $"{exception.Message} (caused by: {open.Message})";
+            }
+        }
+
+        return exception.Message;
+    }
+
     /// <summary>Whether the failure is an open circuit: trying again before the break ends cannot help.</summary>
     public static bool IsCircuitOpen(Exception exception) => exception is PlatformException { ErrorCode: "circuit_open" };
 
     /// <summary>Returns the outage a failure shows, or <see langword="null"/> when it concerns the record (or may have been applied).</summary>
     public static Outage? From(Exception exception, DateTimeOffset now) => exception switch
     {
-        PlatformException { ErrorCode: "circuit_open" } pe when pe.RetryAfter is { } wait =>
-            new(pe.Platform, now + wait, $"{pe.Platform} is unavailable (its circuit is open after repeated failures) until about {(now + wait).ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z, when a request probes it again; unfinished records are left for the next run"),
+        PlatformException { ErrorCode: "circuit_open" } pe when pe.RetryAfter is { } wait => Open(pe.Platform, now + wait),
         PlatformException { ErrorCode: "circuit_open" } pe =>
-            new(pe.Platform, null, $"{pe.Platform} is unavailable (its circuit is open after repeated failures); unfinished records are left for the next run"),
+            new(pe.Platform, null, $"{pe.Platform} is unavailable (its circuit is open after repeated failures){Untimed}"),
         PlatformException { StatusCode: null, IsRetryable: true, MayHaveBeenApplied: false, ErrorCode: { } code } pe
             when code.StartsWith("transport_", StringComparison.Ordinal) || code == "token_refresh_failed" =>
-            new(pe.Platform, null, $"{pe.Platform} could not be reached ({code}); unfinished records are left for the next run"),
+            new(pe.Platform, null, $"{pe.Platform} could not be reached ({code}){Untimed}"),
         _ => null,
     };
+
+    /// <summary>What to do about an outage whose end is known: nothing, and why (the run's error, each deferred record's reason, the inbox's).</summary>
+    private const string Timed =
+        "; nothing to do: unfinished records are left for the next run, which reads them again, and webhook events go back to the inbox " +
+        "(a replay that met it keeps its dead letter: replay it again after that time)";
+
+    /// <summary>What to do about an outage whose end is not known.</summary>
+    private const string Untimed =
+        "; nothing to do: unfinished records are left for the next run, which reads them again, and webhook events go back to the inbox " +
+        "(a replay that met it keeps its dead letter: replay it again later)";
+
+    private static Outage Open(string connector, DateTimeOffset until) =>
+        new(connector, until, $"{connector} is unavailable (its circuit is open after repeated failures) until about {until.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z (UTC), when a request probes it again{Timed}");
 
     /// <summary>
     /// The outage behind a retryable failure (a 5xx, a timeout) that ran out of step retries while its connector's
@@ -78,11 +113,11 @@ internal sealed record Outage(string Connector, DateTimeOffset? ResumeAfter, str
         {
             return since is not { } from || !circuits.IsSilentSince(pe.Platform, from)
                 ? null
-                : new(pe.Platform, null, $"{pe.Platform} has answered no request sent since {from.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z (the last failure: {(pe.StatusCode is { } status ? $"HTTP {(int)status}" : pe.ErrorCode ?? "no answer")}); unfinished records are left for the next run");
+                : new(pe.Platform, null, $"{pe.Platform} has answered no request sent since {from.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z (the last failure: {(pe.StatusCode is { } status ? $"HTTP {(int)status}" : pe.ErrorCode ?? "no answer")}){Untimed}");
         }
 
         return until is { } end && end > now
-            ? new(pe.Platform, end, $"{pe.Platform} is unavailable (its circuit is open after repeated failures) until about {end.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z, when a request probes it again; unfinished records are left for the next run")
-            : new(pe.Platform, null, $"{pe.Platform} is unavailable (its circuit is open after repeated failures; the next request probes it); unfinished records are left for the next run");
+            ? Open(pe.Platform, end)
+            : new(pe.Platform, null, $"{pe.Platform} is unavailable (its circuit is open after repeated failures; the next request probes it){Untimed}");
     }
 }

@@ -89,7 +89,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         {
             _engine.Metrics.StepDuration(Name, step.Name, false, _engine.Time.GetElapsedTime(started));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            var reason = $"step '{step.Name}' failed after {attempt.Attempts} attempt(s): {ex.Message}";
+            var reason = $"step '{step.Name}' failed after {attempt.Attempts} attempt(s): {Outage.Explain(ex)}";
             var now = _engine.Time.GetUtcNow();
             var outage = attempt.LastKind == FailureKind.Transient ? Outage.From(ex, now) : null;
             if (outage is null && (attempt.LastKind == FailureKind.Transient || (attempt.LastKind == FailureKind.Ambiguous && step.CanRetryAmbiguous)))
@@ -111,7 +111,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
 
             if (attempt.LastKind == FailureKind.Ambiguous && !step.CanRetryAmbiguous)
             {
-                reason = $"step '{step.Name}' may or may not have been applied (unsafe write, outcome unknown), so it is not resent: {ex.Message}";
+                reason = $"step '{step.Name}' may or may not have been applied (unsafe write, outcome unknown), so it is not resent: {Outage.Explain(ex)}";
                 return await DeadLetterAsync(run, key, SerializePayload(source), step.Name, reason, attempt.Attempts, DeadLetterKind.Ambiguous, ex, cancellationToken).ConfigureAwait(false);
             }
 
