@@ -112,6 +112,7 @@ public sealed class OutageTests
 
         replay.Summary.Status.Should().Be(RunStatus.Paused);
         replay.Records.Single().Outcome.Should().Be(RecordOutcome.Deferred);
+        replay.Summary.Error.Should().Contain("until about 2026-11-28 02:00:30Z (UTC)").And.Contain("a replay that met it keeps its dead letter: replay it again after that time");
         (await f.Get<IDeadLetterStore>().GetAsync(entry.Id)).Should().NotBeNull("a record deferred in a replay stays where it was");
         (await f.Runner.ReplayAsync(entry.Id)).Summary.Completed.Should().Be(1);
         f.Ledger.Invoices.Should().Be(1);
