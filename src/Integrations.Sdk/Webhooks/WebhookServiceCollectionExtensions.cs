@@ -31,7 +31,10 @@ public static class WebhookServiceCollectionExtensions
             new HashSet<string>(eventTypes, StringComparer.Ordinal),
             sync,
             e => read(e),
-            (runner, record, ct) => runner.ProcessAsync(sync, [(TRecord)record], null, ct)));
+            (runner, record, ct) => runner.ProcessAsync(sync, [(TRecord)record], null, ct))
+        {
+            RecordType = typeof(TRecord),
+        });
         builder.Services.TryAddSingleton<WebhookProcessor>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookProcessor>(sp => sp.GetRequiredService<WebhookProcessor>()));
         return builder;
