@@ -45,7 +45,7 @@ public static class IntegrationsServiceCollectionExtensions
     /// <param name="builder">The integrations builder.</param>
     /// <param name="name">The sync's unique name; it keys the step memo, checkpoints and dead letters, so keep it stable.</param>
     /// <param name="configure">Declares the sync.</param>
-    /// <exception cref="InvalidOperationException">The name is taken, or the sync lacks a key, a source or steps.</exception>
+    /// <exception cref="InvalidOperationException">The name is taken, the sync lacks a key, a source or steps, or it has a schedule but no source to read.</exception>
     public static IIntegrationsBuilder AddSync<TSource>(this IIntegrationsBuilder builder, string name, Action<SyncBuilder<TSource>> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
