@@ -66,6 +66,8 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
                 await Task.Delay(3, ct);
                 return platform.Apply(step.IdempotencyKey, "event:" + e.EventId);
             }));
+        // The events are put in the inbox by the test, not received over HTTP; the route still needs its source.
+        builder.Services.AddSingleton<IWebhookSource, AcmeInboxSource>();
         integrations.AddWebhookRoute<FaultEvent>("acme", "effects", e => new FaultEvent(e.EventId));
 
         using var host = builder.Build();
@@ -214,6 +216,16 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
     public sealed record FaultOrder(long Id);
 
     public sealed record FaultEvent(string EventId);
+
+    /// <summary>The webhook source of the events the test puts in the inbox itself; it receives no request.</summary>
+    private sealed class AcmeInboxSource : IWebhookSource
+    {
+        public string Name => "acme";
+
+        public WebhookVerification Verify(WebhookRequest request) => WebhookVerification.Invalid("acme events are put in the inbox directly");
+
+        public IReadOnlyList<WebhookEvent> Parse(WebhookRequest request) => [];
+    }
 
     /// <summary>Orders 1..visible, read after the checkpoint (the last id, zero-padded so it sorts).</summary>
     private sealed class GrowingSource(Func<long> visible) : IRecordSource<FaultOrder>

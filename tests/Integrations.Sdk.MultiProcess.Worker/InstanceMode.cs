@@ -100,6 +100,8 @@ internal static class InstanceMode
             .Key(e => "event:" + e.EventId)
             .WithConcurrency(8)
             .Step("apply", WriteSafety.IdempotencyKey, (e, step, ct) => step.Get<ISinkApi>().ApplyAsync(step.IdempotencyKey, new EffectBody(e.EventId, name), ct)));
+        // The events are put in the shared inbox by the test, not received over HTTP; the route still needs its source.
+        builder.Services.AddSingleton<IWebhookSource, AcmeInboxSource>();
         integrations.AddWebhookRoute<EffectEvent>("acme", "effects");
         integrations.AddSync<SinkOrder>("ledger", sync => sync
             .FromIncremental(sp => new SinkOrderSource(sp.GetRequiredService<ISinkApi>()))
@@ -114,4 +116,14 @@ internal static class InstanceMode
         await host.WaitForShutdownAsync();
         return 0;
     }
+}
+
+/// <summary>The webhook source of the events the test puts in the shared inbox itself; it receives no request.</summary>
+internal sealed class AcmeInboxSource : IWebhookSource
+{
+    public string Name => "acme";
+
+    public WebhookVerification Verify(WebhookRequest request) => WebhookVerification.Invalid("acme events are put in the inbox directly");
+
+    public IReadOnlyList<WebhookEvent> Parse(WebhookRequest request) => [];
 }

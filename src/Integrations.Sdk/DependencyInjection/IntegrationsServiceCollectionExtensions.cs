@@ -1,4 +1,5 @@
 using Integrations.Sdk.DependencyInjection;
+using Integrations.Sdk.DependencyInjection.Internal;
 using Integrations.Sdk.Pipelines;
 using Integrations.Sdk.Pipelines.Internal;
 using Integrations.Sdk.State.InMemory;
@@ -44,7 +45,7 @@ public static class IntegrationsServiceCollectionExtensions
     /// <param name="builder">The integrations builder.</param>
     /// <param name="name">The sync's unique name; it keys the step memo, checkpoints and dead letters, so keep it stable.</param>
     /// <param name="configure">Declares the sync.</param>
-    /// <exception cref="InvalidOperationException">The name is taken, or the sync lacks a key, a source or steps.</exception>
+    /// <exception cref="InvalidOperationException">The name is taken, the sync lacks a key, a source or steps, or it has a schedule but no source to read.</exception>
     public static IIntegrationsBuilder AddSync<TSource>(this IIntegrationsBuilder builder, string name, Action<SyncBuilder<TSource>> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -58,7 +59,7 @@ public static class IntegrationsServiceCollectionExtensions
         var sync = new SyncBuilder<TSource>(name);
         configure(sync);
         sync.Definition.Validate();
-        builder.Services.AddSingleton(new SyncRegistration(name, sync.Definition.PipelineFactory!));
+        builder.Services.AddSingleton(new SyncRegistration(name, sync.Definition.PipelineFactory!) { RecordType = typeof(TSource) });
         return builder;
     }
 
@@ -111,6 +112,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<WebhookReceiver>();
         services.AddOptions<WebhookOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
+        IntegrationsStartupValidator.Register(services); // after ValidateOnStart, which registers the validator it wraps
 
         services.TryAddSingleton<SyncRunner>();
         services.TryAddSingleton<ISyncRunner>(sp => sp.GetRequiredService<SyncRunner>());

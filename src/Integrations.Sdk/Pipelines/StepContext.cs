@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Sdk.Pipelines;
@@ -70,6 +71,16 @@ public sealed class StepContext
             ? $"Step '{step}' has not run for record '{RecordKey}': in a dry run, writes are planned, not made, so their results are unavailable."
             : $"Step '{step}' has not completed for record '{RecordKey}'. Steps can only read the results of steps before them.");
     }
+
+    /// <summary>
+    /// Refuses the record: it is dead-lettered at once with <paramref name="reason"/> (no retry), and the following
+    /// steps do not run. A step calls it for data it can tell is wrong, for example
+    /// <c>if (string.IsNullOrEmpty(c.Email)) step.Reject("Email is empty");</c>.
+    /// </summary>
+    /// <param name="reason">Why, for the person who reads the dead letter; name the field at fault.</param>
+    /// <exception cref="RecordRejectedException">Always.</exception>
+    [DoesNotReturn]
+    public void Reject(string reason) => throw new RecordRejectedException(reason);
 
     internal Internal.BatchCoordinator? Batches { get; init; }
 

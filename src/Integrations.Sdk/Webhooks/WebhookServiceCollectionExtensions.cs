@@ -11,7 +11,9 @@ public static class WebhookServiceCollectionExtensions
     /// Sends the events of <paramref name="source"/> (of the given types, or all) to the sync <paramref name="sync"/>:
     /// each event is converted to the sync's record type and processed with its steps, memo and outcomes. Adds the
     /// hosted processor that drains the inbox. A sync can also read a source on a schedule (<c>.Every(...)</c>) to
-    /// catch missed webhooks: the step memo makes the overlap free.
+    /// catch missed webhooks: the step memo makes the overlap free. The route is checked when the host starts: a sync
+    /// nobody registered, a record type the sync does not take, or a webhook source nobody registered stops
+    /// <c>StartAsync</c> with an <see cref="InvalidOperationException"/> naming the route and the sync.
     /// </summary>
     /// <typeparam name="TRecord">The sync's record type.</typeparam>
     /// <param name="builder">The integrations builder.</param>
@@ -31,7 +33,10 @@ public static class WebhookServiceCollectionExtensions
             new HashSet<string>(eventTypes, StringComparer.Ordinal),
             sync,
             e => read(e),
-            (runner, record, ct) => runner.ProcessAsync(sync, [(TRecord)record], null, ct)));
+            (runner, record, ct) => runner.ProcessAsync(sync, [(TRecord)record], null, ct))
+        {
+            RecordType = typeof(TRecord),
+        });
         builder.Services.TryAddSingleton<WebhookProcessor>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookProcessor>(sp => sp.GetRequiredService<WebhookProcessor>()));
         return builder;

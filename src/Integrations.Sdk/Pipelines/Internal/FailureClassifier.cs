@@ -26,7 +26,7 @@ internal static class FailureClassifier
         PlatformException { MayHaveBeenApplied: true } => FailureKind.Ambiguous,
         PlatformException { IsRetryable: true } => FailureKind.Transient,
         PlatformException => FailureKind.Permanent,
-        MappingValidationException or FormatException or ArgumentException => FailureKind.Permanent,
+        RecordRejectedException or MappingValidationException or FormatException or ArgumentException => FailureKind.Permanent,
         _ => FailureKind.Ambiguous,
     };
 }

@@ -73,5 +73,12 @@ internal sealed class SyncDefinition<TSource>(string name)
         {
             throw new InvalidOperationException($"Sync '{Name}': declare at least one step.");
         }
+
+        if (Schedule is not null && Source is null)
+        {
+            throw new InvalidOperationException(
+                $"Sync '{Name}': it has a schedule but no source to read (it takes pushed events, .FromEvents()), so a scheduled run would do nothing; "
+                + "read a source with .FromIncremental(...) or .FromFull(...) (such a sync still takes pushed events and webhook routes), or remove the schedule.");
+        }
     }
 }

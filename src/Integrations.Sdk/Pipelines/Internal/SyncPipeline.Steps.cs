@@ -89,7 +89,9 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         {
             _engine.Metrics.StepDuration(Name, step.Name, false, _engine.Time.GetElapsedTime(started));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            var reason = $"step '{step.Name}' failed after {attempt.Attempts} attempt(s): {Outage.Explain(ex)}";
+            var reason = ex is RecordRejectedException rejected
+                ? $"step '{step.Name}' rejected the record: {rejected.Reason}"
+                : $"step '{step.Name}' failed after {attempt.Attempts} attempt(s): {Outage.Explain(ex)}";
             var now = _engine.Time.GetUtcNow();
             var outage = attempt.LastKind == FailureKind.Transient ? Outage.From(ex, now) : null;
             if (outage is null && (attempt.LastKind == FailureKind.Transient || (attempt.LastKind == FailureKind.Ambiguous && step.CanRetryAmbiguous)))

@@ -3,7 +3,11 @@ using System.Collections.Concurrent;
 namespace Integrations.Sdk.Pipelines.Internal;
 
 /// <summary>A sync registered with <c>AddSync</c>.</summary>
-internal sealed record SyncRegistration(string Name, Func<SyncEngine, ISyncPipeline> Factory);
+internal sealed record SyncRegistration(string Name, Func<SyncEngine, ISyncPipeline> Factory)
+{
+    /// <summary>The type of the records the sync reads or takes (its <c>TSource</c>), to check webhook routes against at start.</summary>
+    public Type? RecordType { get; init; }
+}
 
 internal sealed class SyncRunner : ISyncRunner
 {
