@@ -70,6 +70,8 @@ public sealed class PackageMetadataTests(PackedPackages packed, ITestOutputHelpe
         links.Should().NotBeEmpty($"the README of {id} links to the documentation");
         links.Where(l => !MarkdownLinks.IsAbsoluteWebAddress(l)).Should().BeEmpty(
             $"nuget.org cannot follow a relative link; these are in the README of {id}");
+        links.Where(l => l.Contains("/../", StringComparison.Ordinal) || l.Contains("/./", StringComparison.Ordinal)).Should().BeEmpty(
+            "a link into the repository names its file, not a path that climbs out of the package's folder");
         links.Where(l => l.Contains("/blob/", StringComparison.Ordinal) && !l.StartsWith(repository + "/blob/", StringComparison.Ordinal))
             .Should().BeEmpty($"links into the repository use the nuspec's repository URL ({repository})");
         links.Should().Contain(l => l.StartsWith(repository + "/blob/", StringComparison.Ordinal),
