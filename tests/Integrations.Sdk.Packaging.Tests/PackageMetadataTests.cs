@@ -14,7 +14,7 @@ public sealed class PackageMetadataTests(PackedPackages packed, ITestOutputHelpe
     [Fact]
     public void EverySourceProject_BecomesAPackage_UnderItsOwnName()
     {
-        output.WriteLine($"dotnet pack of the solution took {packed.PackTime.TotalSeconds:0.0} s for {packed.Packages.Count} packages");
+        output.WriteLine($"packing took {packed.PackTime.TotalSeconds:0.0} s for {packed.Packages.Count} packages");
 
         packed.Packages.Keys.Order(StringComparer.Ordinal).Should().Equal(PackedPackages.SourceProjects());
     }

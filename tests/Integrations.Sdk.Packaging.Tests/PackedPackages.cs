@@ -7,9 +7,9 @@ using System.Xml.Linq;
 namespace Integrations.Sdk.Packaging.Tests;
 
 /// <summary>
-/// Packs every project under <c>src/</c> once, as a user would receive them: <c>dotnet pack</c> of the solution, in the
-/// configuration these tests were built in, with <c>--no-build</c> (this project references the src projects, so they
-/// are built) and no restore, into a temporary folder that is deleted afterwards.
+/// Packs every project under <c>src/</c> once, as a user would receive them: what <c>dotnet pack --no-build</c> does, for
+/// all of them in one MSBuild run, in the configuration these tests were built in (this project references the src
+/// projects, so they are built), without restoring, into a temporary folder that is deleted afterwards.
 /// </summary>
 public sealed class PackedPackages : IDisposable
 {
@@ -22,16 +22,28 @@ public sealed class PackedPackages : IDisposable
         System.IO.Directory.CreateDirectory(Directory);
         var configuration = typeof(PackedPackages).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 
+        // One MSBuild invocation packs every src project (in parallel), as `dotnet pack --no-build` does for each.
+        var packAll = Path.Combine(Directory, "pack-all.proj");
+        File.WriteAllText(packAll, $"""
+            <Project>
+              <ItemGroup>
+                <PackageProject Include="{Path.Combine(Root, "src")}/*/*.csproj" />
+              </ItemGroup>
+              <Target Name="Pack">
+                <MSBuild Projects="@(PackageProject)" Targets="Pack" BuildInParallel="true" />
+              </Target>
+            </Project>
+            """);
+
         var stopwatch = Stopwatch.StartNew();
         var (exitCode, output) = Run(Root,
-            "pack", Path.Combine(Root, "Integrations.Sdk.sln"),
-            "--configuration", configuration,
-            "--no-build", "--no-restore", "-nodeReuse:false",
+            "msbuild", packAll, "-t:Pack", "-m", "-nologo", "-nodeReuse:false", "-verbosity:minimal",
+            $"-p:Configuration={configuration}", "-p:NoBuild=true", "-p:_IsPacking=true",
             $"-p:PackageOutputPath={Directory}/");
         PackTime = stopwatch.Elapsed;
         if (exitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet pack failed with exit code {exitCode}:\n{output}");
+            throw new InvalidOperationException($"packing failed with exit code {exitCode}:\n{output}");
         }
 
         Packages = System.IO.Directory.GetFiles(Directory, "*.nupkg")
@@ -45,7 +57,7 @@ public sealed class PackedPackages : IDisposable
     /// <summary>Where the packages were written.</summary>
     public string Directory { get; }
 
-    /// <summary>How long the one <c>dotnet pack</c> took (reported, never asserted).</summary>
+    /// <summary>How long packing took (reported, never asserted).</summary>
     public TimeSpan PackTime { get; }
 
     /// <summary>Each .nupkg (not the symbol packages), by package id.</summary>
@@ -113,7 +125,7 @@ public sealed class PackedPackages : IDisposable
         if (!process.WaitForExit(PackTimeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet pack did not finish within {PackTimeout}:\n{output}");
+            throw new TimeoutException($"packing did not finish within {PackTimeout}:\n{output}");
         }
 
         process.WaitForExit();
