@@ -57,6 +57,18 @@ public sealed class RecordSourceExtensionsTests
     }
 
     [Fact]
+    public async Task ASelectAfterAWhere_PassesTheProgressPastLeftOutRecordsOnToTheSync()
+    {
+        var source = new ListSource("a", 5);
+        await using var host = Host(source.Where(i => i.N == 1).Select(i => i with { Source = "a" }), out var effects);
+
+        var report = await host.GetRequiredService<ISyncRunner>().RunAsync(Sync);
+
+        effects.Should().BeEquivalentTo(["a1"]);
+        report.Summary.CheckpointAfter.Should().Be("a5");
+    }
+
+    [Fact]
     public async Task Where_ThatKeepsNothing_StillMovesTheCheckpoint_EvenWhenTheRunStopsHalfWay()
     {
         using var stop = new CancellationTokenSource();
