@@ -31,7 +31,10 @@ public sealed class StripeConnector
             Require.Text(update.CustomerId, "A Stripe metadata update needs a customer", nameof(update.CustomerId));
             Require.Items(update.Metadata, "A Stripe metadata update needs at least one key", nameof(update.Metadata));
         });
-        Events = RecordSource.Create<StripeEvent>(ReadEventsAsync);
+        Events = RecordSource.Create<StripeEvent>((checkpoint, ct) => ReadEventsAsync(checkpoint, null, ct));
+        InvoicePaymentFailures = RecordSource
+            .Create<StripeEvent>((checkpoint, ct) => ReadEventsAsync(checkpoint, StripeInvoicePaymentFailed.EventType, ct))
+            .Select(StripeInvoicePaymentFailed.From);
     }
 
     /// <summary>Creates a customer (<c>POST /v1/customers</c>), idempotent by <c>Idempotency-Key</c> for at least 24 hours.</summary>
@@ -45,6 +48,20 @@ public sealed class StripeConnector
     /// webhooks missed. Deliveries can be late, repeated or out of order, so dedupe on the event id.
     /// </summary>
     public IRecordSource<StripeEvent> Events { get; }
+
+    /// <summary>
+    /// The failed invoice payments Stripe still holds events of (30 days): the <c>invoice.payment_failed</c> events,
+    /// filtered by Stripe (<c>type=invoice.payment_failed</c>), oldest first, read with
+    /// <see cref="StripeInvoicePaymentFailed.From"/>; the checkpoint is the last event's id, as for <see cref="Events"/>.
+    /// It yields the record type <see cref="StripeWebhookSource.ReadInvoicePaymentFailed"/> gives a webhook of the same
+    /// event, so one sync can read it on a schedule to catch the webhooks that never came
+    /// (<c>AddStripeInvoicePaymentFailedRoute</c>), with one key for both.
+    /// </summary>
+    /// <remarks>
+    /// An event whose object is not an invoice stops the read with <see cref="StripeInvoicePaymentFailed.From"/>'s
+    /// <see cref="FormatException"/>, naming the event and the field; the checkpoint stays before it.
+    /// </remarks>
+    public IRecordSource<StripeInvoicePaymentFailed> InvoicePaymentFailures { get; }
 
     /// <summary>Returns a customer, or <see langword="null"/> when Stripe has none with this id.</summary>
     /// <param name="id">The id, <c>cus_...</c>.</param>
@@ -138,7 +155,7 @@ public sealed class StripeConnector
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private async IAsyncEnumerable<SourceRecord<StripeEvent>> ReadEventsAsync(string? checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<SourceRecord<StripeEvent>> ReadEventsAsync(string? checkpoint, string? type, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (checkpoint is not null && !checkpoint.StartsWith("evt_", StringComparison.Ordinal))
         {
@@ -148,12 +165,12 @@ public sealed class StripeConnector
         // Stripe lists newest first: a full read is yielded reversed. From a checkpoint, ending_before answers the events
         // just newer than the cursor, still newest first: each page is read backwards, the next ends before its newest.
         var events = checkpoint is null
-            ? ListEventsAsync(null, cancellationToken).Reverse()
+            ? ListEventsAsync(type, cancellationToken).Reverse()
             : Paging.ByCursorAsync<StripeEvent>(
                 ConnectorName,
                 async (cursor, ct) =>
                 {
-                    var page = await _api().ListEventsAsync(PageSize, null, cursor ?? checkpoint, null, ct).ConfigureAwait(false);
+                    var page = await _api().ListEventsAsync(PageSize, null, cursor ?? checkpoint, type, ct).ConfigureAwait(false);
                     var data = page.Data ?? [];
                     return new Page<StripeEvent>(Enumerable.Reverse(data).ToList(), page.HasMore && data.Count > 0 ? data[0]?.Id : null);
                 },

@@ -1,5 +1,6 @@
 using Integrations.Sdk.Stripe;
 using Integrations.Sdk.Stripe.Internal;
+using Integrations.Sdk.Stripe.Models;
 using Integrations.Sdk.Transport.Auth;
 using Microsoft.Extensions.Configuration;
 
@@ -21,6 +22,19 @@ public static class StripeIntegrationsBuilderExtensions
     /// <exception cref="InvalidOperationException">Stripe is already registered.</exception>
     public static IIntegrationsBuilder AddStripe(this IIntegrationsBuilder builder, IConfiguration section) =>
         Define(builder.AddConnector<StripeOptions>(StripeConnector.ConnectorName, "Stripe", section));
+
+    /// <summary>
+    /// Routes the <c>invoice.payment_failed</c> webhooks of the <c>stripe</c> source to the sync <paramref name="sync"/>,
+    /// read with <see cref="StripeWebhookSource.ReadInvoicePaymentFailed"/>: the same record type as
+    /// <see cref="StripeConnector.InvoicePaymentFailures"/>, so the sync can also read that source on a schedule to catch
+    /// webhooks that never came, with one key for both paths (for example
+    /// <c>f =&gt; $"stripe:invoice:{f.InvoiceId}:attempt:{f.AttemptCount}"</c>).
+    /// </summary>
+    /// <param name="builder">The integrations builder.</param>
+    /// <param name="sync">The sync's name; its record type must be <see cref="StripeInvoicePaymentFailed"/>.</param>
+    public static IIntegrationsBuilder AddStripeInvoicePaymentFailedRoute(this IIntegrationsBuilder builder, string sync) =>
+        builder.AddWebhookRoute<StripeInvoicePaymentFailed>(
+            StripeConnector.ConnectorName, sync, StripeWebhookSource.ReadInvoicePaymentFailed, StripeInvoicePaymentFailed.EventType);
 
     private static IIntegrationsBuilder Define(ConnectorDefinition<StripeOptions> stripe) => stripe
         .Validate(o => o.Validate())

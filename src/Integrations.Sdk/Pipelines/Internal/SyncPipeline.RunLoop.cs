@@ -12,7 +12,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
     private const int CheckpointEvery = 50;
 
     private async Task<RunReport> ExecuteAsync(
-        Func<CancellationToken, IAsyncEnumerable<SourceRecord<TSource>>> read,
+        Func<CancellationToken, IAsyncEnumerable<SourceItem<TSource>>> read,
         RunOptions options,
         string? checkpointBefore,
         bool trackCheckpoint,
@@ -64,10 +64,21 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
             try
             {
                 // A run paused on an outage stops reading; what was read is still taken by the workers.
-                await foreach (var record in read(reading.Token).WithCancellation(reading.Token).ConfigureAwait(false))
+                await foreach (var item in read(reading.Token).WithCancellation(reading.Token).ConfigureAwait(false))
                 {
-                    var sequence = tracker.Register(record.Checkpoint);
-                    await channel.Writer.WriteAsync((sequence, record.Value), reading.Token).ConfigureAwait(false);
+                    var sequence = tracker.Register(item.Checkpoint);
+                    if (!item.IsRecord)
+                    {
+                        // Records the source left out (RecordSourceExtensions.Where): nothing to process, the checkpoint may pass them.
+                        if (tracker.Finish(sequence))
+                        {
+                            await PersistCheckpointAsync(force: false).ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
+                    await channel.Writer.WriteAsync((sequence, item.Value), reading.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception) when (run.Paused.IsCancellationRequested && !stop.IsCancellationRequested)

@@ -84,7 +84,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord> : ISyncPipeline
             var from = options.FullRefresh ? null : checkpoint;
             var source = _definition.Source;
             var report = await ExecuteAsync(
-                ct => notStarted is null ? source(_engine.Services).ReadAsync(from, ct) : throw notStarted,
+                ct => notStarted is null ? source(_engine.Services).ReadItemsAsync(from, ct) : throw notStarted,
                 options,
                 checkpoint,
                 _definition.Incremental,
@@ -135,22 +135,22 @@ internal sealed partial class SyncPipeline<TSource, TRecord> : ISyncPipeline
         _ => false,
     });
 
-    private static async IAsyncEnumerable<SourceRecord<TSource>> Wrap(IEnumerable<TSource> records, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SourceItem<TSource>> Wrap(IEnumerable<TSource> records, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var record in records)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return new SourceRecord<TSource>(record, null);
+            yield return SourceItem<TSource>.Record(record, null);
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    private static async IAsyncEnumerable<SourceRecord<TSource>> Wrap(IAsyncEnumerable<TSource> records, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SourceItem<TSource>> Wrap(IAsyncEnumerable<TSource> records, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            yield return new SourceRecord<TSource>(record, null);
+            yield return SourceItem<TSource>.Record(record, null);
         }
     }
 
