@@ -56,10 +56,11 @@ internal sealed class ConnectorCircuitsHealthCheck(ConnectorCircuits circuits, T
 }
 
 /// <summary>
-/// Reports each sync's last run and open dead letters: a failed run is unhealthy; a run paused by an outage (naming
-/// the connector and when it is probed again) and records waiting in the dead-letter store degrade.
+/// Reports each sync's last run, open dead letters and schedule (with its next run): a failed run is unhealthy; a run
+/// paused by an outage (naming the connector and when it is probed again) and records waiting in the dead-letter
+/// store degrade.
 /// </summary>
-internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, IRunHistoryStore history, IDeadLetterStore deadLetters) : IHealthCheck
+internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, IRunHistoryStore history, IDeadLetterStore deadLetters, SyncRunner runner, SyncScheduler scheduler) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -74,7 +75,8 @@ internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, I
             data[sync.Name] = (last is null ? "never run" : $"{last.Status} at {last.FinishedAt:O}: read={last.Read} completed={last.Completed} dead-lettered={last.DeadLettered} ambiguous={last.Ambiguous}")
                 + (last?.Deferred > 0 ? $" deferred={last.Deferred}" : string.Empty)
                 + (last?.Status == RunStatus.Paused ? $"; paused: {last.Error}" : string.Empty)
-                + (waiting ? "; dead letters wait for review" : string.Empty);
+                + (waiting ? "; dead letters wait for review" : string.Empty)
+                + Scheduled(sync.Name);
             if (last?.Status == RunStatus.Failed)
             {
                 failed.Add(sync.Name);
@@ -103,4 +105,8 @@ internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, I
             ? HealthCheckResult.Degraded($"records need attention (dead-lettered or ambiguous): {string.Join(", ", degraded)}", data: data)
             : HealthCheckResult.Healthy("all syncs' last runs succeeded", data);
     }
+
+    /// <summary>The sync's schedule and its next run, for example <c>; scheduled cron '0 2 * * *' (Europe/Berlin), next run at 2026-03-29T01:00:00.0000000+00:00</c>.</summary>
+    private string Scheduled(string sync) => runner.Pipeline(sync).Schedule is not { } schedule ? string.Empty
+        : $"; scheduled {schedule}" + (scheduler.NextRun(sync) is { } next ? $", next run at {next:O}" : string.Empty);
 }
