@@ -60,7 +60,7 @@ internal sealed class ConnectorCircuitsHealthCheck(ConnectorCircuits circuits, T
 /// paused by an outage (naming the connector and when it is probed again) and records waiting in the dead-letter
 /// store degrade.
 /// </summary>
-internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, IRunHistoryStore history, IDeadLetterStore deadLetters, SyncRunner runner, SyncScheduler scheduler) : IHealthCheck
+internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, IRunHistoryStore history, IDeadLetterStore deadLetters, SyncScheduler scheduler) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -76,7 +76,7 @@ internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, I
                 + (last?.Deferred > 0 ? $" deferred={last.Deferred}" : string.Empty)
                 + (last?.Status == RunStatus.Paused ? $"; paused: {last.Error}" : string.Empty)
                 + (waiting ? "; dead letters wait for review" : string.Empty)
-                + Scheduled(sync.Name);
+                + (scheduler.Describe(sync.Name) is { } scheduled ? "; " + scheduled : string.Empty);
             if (last?.Status == RunStatus.Failed)
             {
                 failed.Add(sync.Name);
@@ -105,8 +105,4 @@ internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, I
             ? HealthCheckResult.Degraded($"records need attention (dead-lettered or ambiguous): {string.Join(", ", degraded)}", data: data)
             : HealthCheckResult.Healthy("all syncs' last runs succeeded", data);
     }
-
-    /// <summary>The sync's schedule and its next run, for example <c>; scheduled cron '0 2 * * *' (Europe/Berlin), next run at 2026-03-29T01:00:00.0000000+00:00</c>.</summary>
-    private string Scheduled(string sync) => runner.Pipeline(sync).Schedule is not { } schedule ? string.Empty
-        : $"; scheduled {schedule}" + (scheduler.NextRun(sync) is { } next ? $", next run at {next:O}" : string.Empty);
 }

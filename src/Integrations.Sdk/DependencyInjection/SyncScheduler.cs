@@ -25,6 +25,7 @@ internal sealed class SyncScheduler(SyncRunner runner, IRunHistoryStore history,
     private const int HistoryLookBack = 50;
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nextRun = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SyncSchedule> _schedules = new(StringComparer.Ordinal);
 
     /// <summary>
     /// When the scheduler runs <paramref name="sync"/> next: set once its timer for that time is armed, removed while a
@@ -32,6 +33,15 @@ internal sealed class SyncScheduler(SyncRunner runner, IRunHistoryStore history,
     /// </summary>
     /// <param name="sync">The sync's name.</param>
     internal DateTimeOffset? NextRun(string sync) => _nextRun.TryGetValue(sync, out var next) ? next : null;
+
+    /// <summary>
+    /// The sync's schedule and next run while the scheduler runs it, for health data, for example
+    /// <c>scheduled cron '0 2 * * *' (Europe/Berlin), next run at 2026-03-29T01:00:00.0000000+00:00</c>; otherwise <see langword="null"/>.
+    /// </summary>
+    /// <param name="sync">The sync's name.</param>
+    internal string? Describe(string sync) => _schedules.TryGetValue(sync, out var schedule)
+        ? $"scheduled {schedule}" + (NextRun(sync) is { } next ? $", next run at {next:O}" : ", running or due now")
+        : null;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,6 +56,7 @@ internal sealed class SyncScheduler(SyncRunner runner, IRunHistoryStore history,
     private async Task RunScheduleAsync(ISyncPipeline pipeline, SyncSchedule schedule, DateTimeOffset hostStart, CancellationToken stoppingToken)
     {
         var description = schedule.ToString();
+        _schedules[pipeline.Name] = schedule;
         Func<DateTimeOffset, DateTimeOffset?> next = schedule.Interval is { } interval
             ? after => OnFixedRate(hostStart, interval, after)
             : schedule.NextOccurrence;
@@ -89,6 +100,7 @@ internal sealed class SyncScheduler(SyncRunner runner, IRunHistoryStore history,
         finally
         {
             _nextRun.TryRemove(pipeline.Name, out _);
+            _schedules.TryRemove(pipeline.Name, out _);
         }
     }
 
@@ -125,7 +137,15 @@ internal sealed class SyncScheduler(SyncRunner runner, IRunHistoryStore history,
         {
             while (due - timeProvider.GetUtcNow() is var left && left > TimeSpan.Zero)
             {
-                var timer = Task.Delay(left < MaxTimer ? left : MaxTimer, timeProvider, stoppingToken);
+                using var armed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var timer = Task.Delay(left < MaxTimer ? left : MaxTimer, timeProvider, armed.Token);
+                if (timeProvider.GetUtcNow() >= due)
+                {
+                    // The clock passed the due time while the timer was being armed (a test's fake clock can jump).
+                    await armed.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
                 _nextRun[sync] = due;
                 await timer.ConfigureAwait(false);
             }

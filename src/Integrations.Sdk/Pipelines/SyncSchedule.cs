@@ -121,7 +121,7 @@ public sealed class SyncSchedule
     {
         if (Interval is { } interval)
         {
-            return after.ToUniversalTime() + interval;
+            return after.UtcDateTime <= DateTime.MaxValue - interval ? after.ToUniversalTime() + interval : null;
         }
 
         return _cron!.GetNextOccurrence(after, TimeZone, inclusive: false)?.ToUniversalTime();
