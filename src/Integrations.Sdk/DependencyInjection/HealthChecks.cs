@@ -63,10 +63,11 @@ internal sealed class ConnectorCircuitsHealthCheck(ConnectorCircuits circuits, T
 }
 
 /// <summary>
-/// Reports each sync's last run and open dead letters: a failed run is unhealthy; a run paused by an outage (naming
-/// the connector and when it is probed again) and records waiting in the dead-letter store degrade.
+/// Reports each sync's last run, open dead letters and schedule (with its next run): a failed run is unhealthy; a run
+/// paused by an outage (naming the connector and when it is probed again) and records waiting in the dead-letter
+/// store degrade.
 /// </summary>
-internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, IRunHistoryStore history, IDeadLetterStore deadLetters) : IHealthCheck
+internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, IRunHistoryStore history, IDeadLetterStore deadLetters, SyncScheduler scheduler) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -81,7 +82,8 @@ internal sealed class SyncRunsHealthCheck(IEnumerable<SyncRegistration> syncs, I
             data[sync.Name] = (last is null ? "never run" : $"{last.Status} at {last.FinishedAt:O}: read={last.Read} completed={last.Completed} dead-lettered={last.DeadLettered} ambiguous={last.Ambiguous}")
                 + (last?.Deferred > 0 ? $" deferred={last.Deferred}" : string.Empty)
                 + (last?.Status == RunStatus.Paused ? $"; paused: {last.Error}" : string.Empty)
-                + (waiting ? "; dead letters wait for review" : string.Empty);
+                + (waiting ? "; dead letters wait for review" : string.Empty)
+                + (scheduler.Describe(sync.Name) is { } scheduled ? "; " + scheduled : string.Empty);
             if (last?.Status == RunStatus.Failed)
             {
                 failed.Add(sync.Name);

@@ -116,7 +116,8 @@ public static class IntegrationsServiceCollectionExtensions
 
         services.TryAddSingleton<SyncRunner>();
         services.TryAddSingleton<ISyncRunner>(sp => sp.GetRequiredService<SyncRunner>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SyncScheduler>());
+        services.TryAddSingleton<SyncScheduler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SyncScheduler>(sp => sp.GetRequiredService<SyncScheduler>()));
         services.AddHealthChecks()
             .AddCheck<ConnectorCircuitsHealthCheck>("integrations-connectors", tags: ["integrations"])
             .AddCheck<SyncRunsHealthCheck>("integrations-syncs", tags: ["integrations"]);

@@ -107,17 +107,39 @@ public sealed class SyncBuilder<TSource>
 
     /// <summary>
     /// Runs the sync from the hosted scheduler: once when the host starts, then every <paramref name="interval"/>
-    /// (a fixed rate; a run longer than the interval delays the next one, runs never overlap).
+    /// (a fixed rate; a run longer than the interval is followed by one run right after it, runs never overlap).
+    /// The same as <c>OnSchedule(SyncSchedule.Every(interval))</c>.
     /// </summary>
     /// <param name="interval">The interval between the starts of two runs: positive, at most 49 days.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is out of range.</exception>
-    public SyncBuilder<TSource> Every(TimeSpan interval)
+    public SyncBuilder<TSource> Every(TimeSpan interval) => OnSchedule(SyncSchedule.Every(interval));
+
+    /// <summary>
+    /// Runs the sync from the hosted scheduler on <paramref name="schedule"/>: a fixed rate, a cron expression or a
+    /// time of day, in a time zone, with or without a run at start-up. See <see cref="SyncSchedule"/> for missed runs
+    /// after downtime and daylight saving time.
+    /// </summary>
+    /// <param name="schedule">The schedule; the last one declared wins.</param>
+    public SyncBuilder<TSource> OnSchedule(SyncSchedule schedule)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(interval, SyncLimits.MaxSchedule);
-        Definition.Schedule = interval;
+        Definition.Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
         return this;
     }
+
+    /// <summary>
+    /// Runs the sync from the hosted scheduler on a cron expression, for example <c>.Cron("0 2 * * *", berlin)</c> for
+    /// every night at 02:00 Berlin time. Not at start-up; see <see cref="SyncSchedule.Cron(string, TimeZoneInfo?)"/>.
+    /// </summary>
+    /// <param name="expression">Five fields (minute hour day-of-month month day-of-week), or six with the seconds first.</param>
+    /// <param name="timeZone">The zone the expression's times are in. <value>Default: UTC.</value></param>
+    /// <exception cref="ArgumentException">The expression is not valid; the message names it and says what is wrong.</exception>
+    public SyncBuilder<TSource> Cron(string expression, TimeZoneInfo? timeZone = null) => OnSchedule(SyncSchedule.Cron(expression, timeZone));
+
+    /// <summary>Runs the sync from the hosted scheduler every day at <paramref name="time"/> in <paramref name="timeZone"/>. Not at start-up.</summary>
+    /// <param name="time">The time of day, in whole seconds.</param>
+    /// <param name="timeZone">The zone. <value>Default: UTC.</value></param>
+    /// <exception cref="ArgumentException"><paramref name="time"/> has a fraction of a second.</exception>
+    public SyncBuilder<TSource> DailyAt(TimeOnly time, TimeZoneInfo? timeZone = null) => OnSchedule(SyncSchedule.DailyAt(time, timeZone));
 
     /// <summary>The JSON options used for payloads in dead letters and results in the step memo. <value>Default: web defaults.</value></summary>
     /// <param name="options">The options.</param>

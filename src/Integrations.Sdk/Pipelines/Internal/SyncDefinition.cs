@@ -25,7 +25,7 @@ internal sealed class SyncDefinition<TSource>(string name)
 
     public TimeSpan StepRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    public TimeSpan? Schedule { get; set; }
+    public SyncSchedule? Schedule { get; set; }
 
     public JsonSerializerOptions Json { get; set; } = JsonSerializerOptions.Web;
 

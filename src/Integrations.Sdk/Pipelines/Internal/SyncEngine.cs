@@ -41,7 +41,8 @@ internal interface ISyncPipeline
 {
     string Name { get; }
 
-    TimeSpan? Schedule { get; }
+    /// <summary>When the hosted scheduler runs the sync; <see langword="null"/> when it is not scheduled.</summary>
+    SyncSchedule? Schedule { get; }
 
     Type RecordType { get; }
 

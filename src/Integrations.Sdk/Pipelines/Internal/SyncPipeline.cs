@@ -39,7 +39,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord> : ISyncPipeline
 
     public string Name => _definition.Name;
 
-    public TimeSpan? Schedule => _definition.Schedule;
+    public SyncSchedule? Schedule => _definition.Schedule;
 
     public Type RecordType => typeof(TSource);
 
