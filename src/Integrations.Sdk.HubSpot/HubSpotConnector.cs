@@ -98,10 +98,27 @@ public sealed class HubSpotConnector
     /// <summary>Returns the contact with this email (search, <c>email EQ</c>), or <see langword="null"/>.</summary>
     /// <param name="email">The email.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
-    public async Task<HubSpotContact?> FindContactByEmailAsync(string email, CancellationToken cancellationToken = default)
+    public Task<HubSpotContact?> FindContactByEmailAsync(string email, CancellationToken cancellationToken = default) =>
+        FindContactByEmailAsync(email, extraFields: null, cancellationToken);
+
+    /// <summary>
+    /// Returns the contact with this email (search, <c>email EQ</c>), or <see langword="null"/>, with
+    /// <paramref name="extraFields"/> read as well: HubSpot returns only the properties a search asks for, so these
+    /// are added to its <c>properties</c> (besides <see cref="ContactProperties"/>). Read them back with
+    /// <see cref="HubSpotObject.Property(string)"/>, for example <c>contact.Property("hubspot_owner_id")</c>; a
+    /// property the portal does not have is left out by HubSpot, so it reads as <see langword="null"/>.
+    /// </summary>
+    /// <param name="email">The email.</param>
+    /// <param name="extraFields">Internal names of further contact properties (for example <c>hubspot_owner_id</c>), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <exception cref="ArgumentException">A name in <paramref name="extraFields"/> is blank or holds whitespace or a comma.</exception>
+#pragma warning disable RS0026 // A second overload with an optional token: extraFields has no default, so a call without it binds only to the first.
+    public async Task<HubSpotContact?> FindContactByEmailAsync(string email, IEnumerable<string>? extraFields, CancellationToken cancellationToken = default)
+#pragma warning restore RS0026
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        var request = SearchRequest.All([new Filter("email", "EQ", email.Trim())], ContactProperties, 1);
+        var properties = WithExtra(ContactProperties, extraFields, nameof(extraFields));
+        var request = SearchRequest.All([new Filter("email", "EQ", email.Trim())], properties, 1);
         var page = await _api().SearchAsync<HubSpotContact>("contacts", request, cancellationToken: cancellationToken).ConfigureAwait(false);
         return page.Results?.FirstOrDefault();
     }
@@ -137,6 +154,36 @@ public sealed class HubSpotConnector
     {
         ArgumentException.ThrowIfNullOrEmpty(marker);
         return TaskMarkerPrefix + marker + "]";
+    }
+
+    /// <summary>
+    /// The properties a read asks for: <paramref name="typed"/>, then the caller's extra ones (trimmed, each once).
+    /// HubSpot's internal names are letters, digits and underscores; a blank name, whitespace or a comma is refused
+    /// here rather than silently read as nothing.
+    /// </summary>
+    private static IReadOnlyList<string> WithExtra(IReadOnlyList<string> typed, IEnumerable<string>? extra, string parameter)
+    {
+        if (extra is null)
+        {
+            return typed;
+        }
+
+        var all = new List<string>(typed);
+        foreach (var name in extra)
+        {
+            var trimmed = name?.Trim();
+            if (string.IsNullOrEmpty(trimmed) || trimmed.Any(c => char.IsWhiteSpace(c) || c == ','))
+            {
+                throw new ArgumentException($"HubSpot property names are internal names such as 'hubspot_owner_id'; '{name}' is not one (blank, or holds whitespace or a comma).", parameter);
+            }
+
+            if (!all.Contains(trimmed, StringComparer.Ordinal))
+            {
+                all.Add(trimmed);
+            }
+        }
+
+        return all;
     }
 
     private IAsyncEnumerable<T> PageAsync<T>(Func<IHubSpotApi, string?, CancellationToken, Task<ListPage<T>>> fetch, CancellationToken cancellationToken) =>
