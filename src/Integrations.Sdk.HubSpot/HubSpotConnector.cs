@@ -33,18 +33,24 @@ public sealed class HubSpotConnector
     /// <summary>The task properties read.</summary>
     public static readonly IReadOnlyList<string> TaskProperties = ["hs_task_subject", "hs_task_body", "hs_task_status", "hs_task_priority", "hs_timestamp", "hubspot_owner_id"];
 
-    /// <summary>The deal properties read.</summary>
+    /// <summary>The deal properties read, besides <see cref="HubSpotOptions.ExtraDealProperties"/>.</summary>
     public static readonly IReadOnlyList<string> DealProperties = ["dealname", "dealstage", "pipeline", "amount", "closedate", "hs_lastmodifieddate", "hubspot_owner_id"];
 
-    private static readonly string DealPropertyList = string.Join(',', DealProperties);
 
     private const string Iso8601Utc = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     private readonly Func<IHubSpotApi> _api;
 
-    internal HubSpotConnector(Func<IHubSpotApi> api, TimeSpan searchIndexLag)
+    /// <summary>The deal properties read: <see cref="DealProperties"/> and <see cref="HubSpotOptions.ExtraDealProperties"/>.</summary>
+    private readonly IReadOnlyList<string> _dealProperties;
+
+    private readonly string _dealPropertyList;
+
+    internal HubSpotConnector(Func<IHubSpotApi> api, TimeSpan searchIndexLag, IEnumerable<string>? extraDealProperties = null)
     {
         _api = api;
+        _dealProperties = WithExtra(DealProperties, extraDealProperties, nameof(HubSpotOptions.ExtraDealProperties));
+        _dealPropertyList = string.Join(',', _dealProperties);
         UpsertContact = SinkOperation.NaturalUpsert<ContactUpsert, HubSpotContact>(
             UpsertContactAsync, input => Require.Text(input.Email, "A HubSpot contact upsert needs an email", nameof(input.Email)));
         UpdateContactProperties = SinkOperation.NaturalUpsert<ContactPropertiesUpdate, HubSpotContact>(
@@ -129,14 +135,14 @@ public sealed class HubSpotConnector
     public Task<HubSpotDeal?> GetDealAsync(string dealId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dealId);
-        return PlatformReads.OrNullWhenMissingAsync(ct => _api().GetDealAsync(dealId, DealPropertyList, ct), cancellationToken: cancellationToken);
+        return PlatformReads.OrNullWhenMissingAsync(ct => _api().GetDealAsync(dealId, _dealPropertyList, ct), cancellationToken: cancellationToken);
     }
 
     /// <summary>Streams every deal (<c>GET /crm/v3/objects/deals</c>), page by page.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     public IAsyncEnumerable<HubSpotDeal> ListDealsAsync(CancellationToken cancellationToken = default)
     {
-        return PageAsync((api, after, ct) => api.ListDealsAsync(PageSize, after, DealPropertyList, ct), cancellationToken);
+        return PageAsync((api, after, ct) => api.ListDealsAsync(PageSize, after, _dealPropertyList, ct), cancellationToken);
     }
 
     /// <summary>Streams the deals in one stage (search, <c>dealstage EQ</c>), page by page.</summary>
@@ -201,7 +207,7 @@ public sealed class HubSpotConnector
     }
 
     private IAsyncEnumerable<HubSpotDeal> SearchDealsAsync(IReadOnlyList<Filter> filters, IReadOnlyList<SearchSort>? sorts, CancellationToken cancellationToken) =>
-        PageAsync((api, after, ct) => api.SearchAsync<HubSpotDeal>("deals", SearchRequest.All(filters, DealProperties, PageSize, after, sorts), cancellationToken: ct), cancellationToken);
+        PageAsync((api, after, ct) => api.SearchAsync<HubSpotDeal>("deals", SearchRequest.All(filters, _dealProperties, PageSize, after, sorts), cancellationToken: ct), cancellationToken);
 
     private IRecordSource<HubSpotDeal> DealSource(string? stage) => RecordSource.Create((checkpoint, cancellationToken) =>
     {

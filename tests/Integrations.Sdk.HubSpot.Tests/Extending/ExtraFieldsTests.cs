@@ -43,6 +43,29 @@ public sealed class ExtraFieldsTests : IAsyncLifetime
         withOwner.Email.Should().Be("pat@example.com");
     }
 
+    [Fact]
+    public async Task Deals_WithExtraDealPropertiesInTheOptions_ReadThemOnEveryDealRead()
+    {
+        var deal = _simulator.AddDeal("Big one", "closedwon", 1000, new Dictionary<string, string?> { ["deal_source"] = "webinar" });
+        await using var services = HubSpotHost.Build(_time, o =>
+        {
+            o.AccessToken = _simulator.AccessToken;
+            o.BaseAddress = _simulator.BaseAddress;
+            o.ExtraDealProperties = ["deal_source"];
+        });
+        var connector = services.GetRequiredService<HubSpotConnector>();
+
+        var read = new List<Models.HubSpotDeal>();
+        await foreach (var record in connector.Deals.ReadAsync(null))
+        {
+            read.Add(record.Value);
+        }
+
+        read.Should().ContainSingle().Which.Property("deal_source").Should().Be("webinar");
+        (await connector.GetDealAsync(deal.Id))!.Property("deal_source").Should().Be("webinar");
+        (await Connector.GetDealAsync(deal.Id))!.Property("deal_source").Should().BeNull("without the option the property is not asked for");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("hubspot_owner_id,email")]
