@@ -33,18 +33,24 @@ public sealed class HubSpotConnector
     /// <summary>The task properties read.</summary>
     public static readonly IReadOnlyList<string> TaskProperties = ["hs_task_subject", "hs_task_body", "hs_task_status", "hs_task_priority", "hs_timestamp", "hubspot_owner_id"];
 
-    /// <summary>The deal properties read.</summary>
+    /// <summary>The deal properties read, besides <see cref="HubSpotOptions.ExtraDealProperties"/>.</summary>
     public static readonly IReadOnlyList<string> DealProperties = ["dealname", "dealstage", "pipeline", "amount", "closedate", "hs_lastmodifieddate", "hubspot_owner_id"];
 
-    private static readonly string DealPropertyList = string.Join(',', DealProperties);
 
     private const string Iso8601Utc = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     private readonly Func<IHubSpotApi> _api;
 
-    internal HubSpotConnector(Func<IHubSpotApi> api, TimeSpan searchIndexLag)
+    /// <summary>The deal properties read: <see cref="DealProperties"/> and <see cref="HubSpotOptions.ExtraDealProperties"/>.</summary>
+    private readonly IReadOnlyList<string> _dealProperties;
+
+    private readonly string _dealPropertyList;
+
+    internal HubSpotConnector(Func<IHubSpotApi> api, TimeSpan searchIndexLag, IEnumerable<string>? extraDealProperties = null)
     {
         _api = api;
+        _dealProperties = WithExtra(DealProperties, extraDealProperties, nameof(HubSpotOptions.ExtraDealProperties));
+        _dealPropertyList = string.Join(',', _dealProperties);
         UpsertContact = SinkOperation.NaturalUpsert<ContactUpsert, HubSpotContact>(
             UpsertContactAsync, input => Require.Text(input.Email, "A HubSpot contact upsert needs an email", nameof(input.Email)));
         UpdateContactProperties = SinkOperation.NaturalUpsert<ContactPropertiesUpdate, HubSpotContact>(
@@ -98,10 +104,27 @@ public sealed class HubSpotConnector
     /// <summary>Returns the contact with this email (search, <c>email EQ</c>), or <see langword="null"/>.</summary>
     /// <param name="email">The email.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
-    public async Task<HubSpotContact?> FindContactByEmailAsync(string email, CancellationToken cancellationToken = default)
+    public Task<HubSpotContact?> FindContactByEmailAsync(string email, CancellationToken cancellationToken = default) =>
+        FindContactByEmailAsync(email, extraFields: null, cancellationToken);
+
+    /// <summary>
+    /// Returns the contact with this email (search, <c>email EQ</c>), or <see langword="null"/>, with
+    /// <paramref name="extraFields"/> read as well: HubSpot returns only the properties a search asks for, so these
+    /// are added to its <c>properties</c> (besides <see cref="ContactProperties"/>). Read them back with
+    /// <see cref="HubSpotObject.Property(string)"/>, for example <c>contact.Property("hubspot_owner_id")</c>; a
+    /// property the portal does not have is left out by HubSpot, so it reads as <see langword="null"/>.
+    /// </summary>
+    /// <param name="email">The email.</param>
+    /// <param name="extraFields">Internal names of further contact properties (for example <c>hubspot_owner_id</c>), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <exception cref="ArgumentException">A name in <paramref name="extraFields"/> is blank or holds whitespace or a comma.</exception>
+#pragma warning disable RS0026 // A second overload with an optional token: extraFields has no default, so a call without it binds only to the first.
+    public async Task<HubSpotContact?> FindContactByEmailAsync(string email, IEnumerable<string>? extraFields, CancellationToken cancellationToken = default)
+#pragma warning restore RS0026
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        var request = SearchRequest.All([new Filter("email", "EQ", email.Trim())], ContactProperties, 1);
+        var properties = WithExtra(ContactProperties, extraFields, nameof(extraFields));
+        var request = SearchRequest.All([new Filter("email", "EQ", email.Trim())], properties, 1);
         var page = await _api().SearchAsync<HubSpotContact>("contacts", request, cancellationToken: cancellationToken).ConfigureAwait(false);
         return page.Results?.FirstOrDefault();
     }
@@ -112,14 +135,14 @@ public sealed class HubSpotConnector
     public Task<HubSpotDeal?> GetDealAsync(string dealId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dealId);
-        return PlatformReads.OrNullWhenMissingAsync(ct => _api().GetDealAsync(dealId, DealPropertyList, ct), cancellationToken: cancellationToken);
+        return PlatformReads.OrNullWhenMissingAsync(ct => _api().GetDealAsync(dealId, _dealPropertyList, ct), cancellationToken: cancellationToken);
     }
 
     /// <summary>Streams every deal (<c>GET /crm/v3/objects/deals</c>), page by page.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     public IAsyncEnumerable<HubSpotDeal> ListDealsAsync(CancellationToken cancellationToken = default)
     {
-        return PageAsync((api, after, ct) => api.ListDealsAsync(PageSize, after, DealPropertyList, ct), cancellationToken);
+        return PageAsync((api, after, ct) => api.ListDealsAsync(PageSize, after, _dealPropertyList, ct), cancellationToken);
     }
 
     /// <summary>Streams the deals in one stage (search, <c>dealstage EQ</c>), page by page.</summary>
@@ -139,6 +162,36 @@ public sealed class HubSpotConnector
         return TaskMarkerPrefix + marker + "]";
     }
 
+    /// <summary>
+    /// The properties a read asks for: <paramref name="typed"/>, then the caller's extra ones (trimmed, each once).
+    /// HubSpot's internal names are letters, digits and underscores; a blank name, whitespace or a comma is refused
+    /// here rather than silently read as nothing.
+    /// </summary>
+    private static IReadOnlyList<string> WithExtra(IReadOnlyList<string> typed, IEnumerable<string>? extra, string parameter)
+    {
+        if (extra is null)
+        {
+            return typed;
+        }
+
+        var all = new List<string>(typed);
+        foreach (var name in extra)
+        {
+            var trimmed = name?.Trim();
+            if (string.IsNullOrEmpty(trimmed) || trimmed.Any(c => char.IsWhiteSpace(c) || c == ','))
+            {
+                throw new ArgumentException($"HubSpot property names are internal names such as 'hubspot_owner_id'; '{name}' is not one (blank, or holds whitespace or a comma).", parameter);
+            }
+
+            if (!all.Contains(trimmed, StringComparer.Ordinal))
+            {
+                all.Add(trimmed);
+            }
+        }
+
+        return all;
+    }
+
     private IAsyncEnumerable<T> PageAsync<T>(Func<IHubSpotApi, string?, CancellationToken, Task<ListPage<T>>> fetch, CancellationToken cancellationToken) =>
         Paging.ByCursorAsync(ConnectorName, async (after, ct) => (await fetch(_api(), after, ct).ConfigureAwait(false)).AsPage(), cancellationToken);
 
@@ -154,7 +207,7 @@ public sealed class HubSpotConnector
     }
 
     private IAsyncEnumerable<HubSpotDeal> SearchDealsAsync(IReadOnlyList<Filter> filters, IReadOnlyList<SearchSort>? sorts, CancellationToken cancellationToken) =>
-        PageAsync((api, after, ct) => api.SearchAsync<HubSpotDeal>("deals", SearchRequest.All(filters, DealProperties, PageSize, after, sorts), cancellationToken: ct), cancellationToken);
+        PageAsync((api, after, ct) => api.SearchAsync<HubSpotDeal>("deals", SearchRequest.All(filters, _dealProperties, PageSize, after, sorts), cancellationToken: ct), cancellationToken);
 
     private IRecordSource<HubSpotDeal> DealSource(string? stage) => RecordSource.Create((checkpoint, cancellationToken) =>
     {

@@ -28,7 +28,7 @@ public static class HubSpotIntegrationsBuilderExtensions
                 http.Signals = new HubSpotSignalReader();
             },
             PlatformJson.CamelCase)
-        .Connector(c => new HubSpotConnector(c.Api<IHubSpotApi>(), c.Options.SearchIndexLag))
+        .Connector(c => new HubSpotConnector(c.Api<IHubSpotApi>(), c.Options.SearchIndexLag, c.Options.ExtraDealProperties))
         .Webhooks(c => new HubSpotWebhookSource(c.OptionsAccessor, c.Time))
         .Builder;
 }

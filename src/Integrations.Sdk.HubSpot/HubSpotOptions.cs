@@ -28,6 +28,13 @@ public sealed class HubSpotOptions
     /// </summary>
     public TimeSpan SearchIndexLag { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Further deal properties every deal read asks for (the deal sources, <c>GetDealAsync</c>, <c>ListDealsAsync</c>),
+    /// besides <see cref="HubSpotConnector.DealProperties"/>: HubSpot returns only the properties a read names. Read
+    /// them with <c>deal.Property("name")</c>. Internal names, for example <c>hs_priority</c>. <value>Default: none.</value>
+    /// </summary>
+    public IList<string> ExtraDealProperties { get; set; } = [];
+
     /// <summary>The API host requests go to: <see cref="BaseAddress"/> when set, else <see cref="DefaultBaseAddress"/>.</summary>
     public Uri ResolveBaseAddress() => BaseAddress ?? DefaultBaseAddress;
 
@@ -50,6 +57,14 @@ public sealed class HubSpotOptions
         if (WebhookTolerance <= TimeSpan.Zero)
         {
             yield return $"HubSpot: {nameof(WebhookTolerance)} must be positive (HubSpot advises 5 minutes).";
+        }
+
+        foreach (var name in ExtraDealProperties ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Trim().Any(c => char.IsWhiteSpace(c) || c == ','))
+            {
+                yield return $"HubSpot: {nameof(ExtraDealProperties)} holds '{name}', which is not a property's internal name (blank, or whitespace or a comma in it).";
+            }
         }
 
         if (SearchIndexLag < TimeSpan.Zero || SearchIndexLag > TimeSpan.FromHours(1))

@@ -41,28 +41,69 @@ public sealed class ShopifyConnector
     /// <param name="email">The email address.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The customer, or <see langword="null"/> when none has that email.</returns>
-    public async Task<ShopifyCustomer?> FindCustomerByEmailAsync(string email, CancellationToken cancellationToken = default)
+    public Task<ShopifyCustomer?> FindCustomerByEmailAsync(string email, CancellationToken cancellationToken = default) =>
+        FindCustomerByEmailAsync(email, extraFields: null, cancellationToken);
+
+    /// <summary>
+    /// Finds the customer whose default email address is <paramref name="email"/> (case-insensitive), with
+    /// <paramref name="extraFields"/> selected as well: GraphQL answers only the fields a query selects, so these are
+    /// added to the query's selection on <c>Customer</c> and returned in <see cref="ShopifyCustomer.Extra"/>.
+    /// </summary>
+    /// <param name="email">The email address.</param>
+    /// <param name="extraFields">Names of scalar fields of Shopify's <c>Customer</c> (for example <c>note</c>, <c>tags</c>, <c>numberOfOrders</c>), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The customer, or <see langword="null"/> when none has that email.</returns>
+    /// <exception cref="ArgumentException">A name in <paramref name="extraFields"/> is not a plain GraphQL field name.</exception>
+#pragma warning disable RS0026 // A second overload with an optional token: extraFields has no default, so a call without it binds only to the first.
+    public async Task<ShopifyCustomer?> FindCustomerByEmailAsync(string email, IEnumerable<string>? extraFields, CancellationToken cancellationToken = default)
+#pragma warning restore RS0026
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        var extra = ShopifyOperations.ExtraSelections(extraFields, nameof(extraFields));
         var data = await _client.SearchAsync(
-            ShopifyOperations.CustomerByEmail, ShopifyOperations.CustomerByEmailDocument, "email", email.Trim(), ShopifyJsonContext.Default.CustomersData, cancellationToken)
+            ShopifyOperations.CustomerByEmail,
+            ShopifyOperations.WithExtraSelections(ShopifyOperations.CustomerByEmailDocument, extra),
+            "email",
+            email.Trim(),
+            ShopifyJsonContext.Default.CustomersData,
+            cancellationToken)
             .ConfigureAwait(false);
         var match = (data.Customers?.Nodes ?? []).FirstOrDefault(c =>
             c?.Id is not null && string.Equals(c.DefaultEmailAddress?.EmailAddress?.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase));
-        return match is null ? null : ShopifyMapping.ToCustomer(match);
+        return match is null ? null : ShopifyMapping.ToCustomer(match, extra);
     }
 
     /// <summary>Finds the product variant whose SKU is exactly <paramref name="sku"/>.</summary>
     /// <param name="sku">The SKU.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The variant, or <see langword="null"/> when none has that SKU.</returns>
-    public async Task<ShopifyVariant?> FindVariantBySkuAsync(string sku, CancellationToken cancellationToken = default)
+    public Task<ShopifyVariant?> FindVariantBySkuAsync(string sku, CancellationToken cancellationToken = default) =>
+        FindVariantBySkuAsync(sku, extraFields: null, cancellationToken);
+
+    /// <summary>
+    /// Finds the product variant whose SKU is exactly <paramref name="sku"/>, with <paramref name="extraFields"/>
+    /// selected as well (on <c>ProductVariant</c>) and returned in <see cref="ShopifyVariant.Extra"/>.
+    /// </summary>
+    /// <param name="sku">The SKU.</param>
+    /// <param name="extraFields">Names of scalar fields of Shopify's <c>ProductVariant</c> (for example <c>barcode</c>, <c>inventoryQuantity</c>, <c>displayName</c>), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The variant, or <see langword="null"/> when none has that SKU.</returns>
+    /// <exception cref="ArgumentException">A name in <paramref name="extraFields"/> is not a plain GraphQL field name.</exception>
+#pragma warning disable RS0026 // As above.
+    public async Task<ShopifyVariant?> FindVariantBySkuAsync(string sku, IEnumerable<string>? extraFields, CancellationToken cancellationToken = default)
+#pragma warning restore RS0026
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sku);
+        var extra = ShopifyOperations.ExtraSelections(extraFields, nameof(extraFields));
         var data = await _client.SearchAsync(
-            ShopifyOperations.VariantBySku, ShopifyOperations.VariantBySkuDocument, "sku", sku, ShopifyJsonContext.Default.VariantsData, cancellationToken)
+            ShopifyOperations.VariantBySku,
+            ShopifyOperations.WithExtraSelections(ShopifyOperations.VariantBySkuDocument, extra),
+            "sku",
+            sku,
+            ShopifyJsonContext.Default.VariantsData,
+            cancellationToken)
             .ConfigureAwait(false);
         var match = (data.ProductVariants?.Nodes ?? []).FirstOrDefault(v => v?.Id is not null && string.Equals(v.Sku, sku, StringComparison.Ordinal));
-        return match is null ? null : ShopifyMapping.ToVariant(match);
+        return match is null ? null : ShopifyMapping.ToVariant(match, extra);
     }
 }

@@ -13,6 +13,9 @@ public sealed class TrelloConnector
     /// <summary>The connector's name: it names its HTTP options, budget, telemetry and webhook route.</summary>
     public const string ConnectorName = "trello";
 
+    /// <summary>The card fields <see cref="TrelloCard"/> types, asked for on a card read (Trello sends the id anyway).</summary>
+    private static readonly string[] TypedFields = ["name", "desc", "idList", "idBoard", "idMembers", "due", "closed", "url", "dateLastActivity"];
+
     private readonly Func<ITrelloApi> _api;
 
     internal TrelloConnector(Func<ITrelloApi> api)
@@ -49,6 +52,38 @@ public sealed class TrelloConnector
         {
             yield return card ?? throw PlatformException.InvalidResponse(ConnectorName, "a list's cards hold a null card");
         }
+    }
+
+    /// <summary>
+    /// Reads one card (<c>GET /1/cards/{id}</c>) with the fields the model types and <paramref name="extraFields"/>:
+    /// this read names the fields it wants (<c>fields=</c>), and Trello answers only those, so extra ones are asked
+    /// for here and come back in <see cref="TrelloCard.Extra"/>.
+    /// </summary>
+    /// <param name="cardId">The card's id (or short link).</param>
+    /// <param name="extraFields">Names of further card fields (for example <c>labels</c>, <c>shortUrl</c>, <c>idChecklists</c>), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The card, or <see langword="null"/> when Trello has none with that id (404).</returns>
+    /// <exception cref="ArgumentException">A name in <paramref name="extraFields"/> is not a plain field name (letters and digits).</exception>
+    public Task<TrelloCard?> GetCardAsync(string cardId, IEnumerable<string>? extraFields = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(cardId);
+        var fields = new List<string>(TypedFields);
+        foreach (var field in extraFields ?? [])
+        {
+            var name = field?.Trim() ?? string.Empty;
+            if (name.Length == 0 || !char.IsAsciiLetter(name[0]) || !name.All(char.IsAsciiLetterOrDigit))
+            {
+                throw new ArgumentException($"Trello card fields are plain names such as 'labels' or 'shortUrl'; '{field}' is not one.", nameof(extraFields));
+            }
+
+            if (!fields.Contains(name, StringComparer.Ordinal))
+            {
+                fields.Add(name);
+            }
+        }
+
+        var list = string.Join(',', fields);
+        return PlatformReads.OrNullWhenMissingAsync(ct => _api().GetCardAsync(cardId.Trim(), list, ct), cancellationToken: cancellationToken);
     }
 
     /// <summary>The marker line the connector appends to a card's description: <c>[integrations-ref:{marker}]</c>.</summary>

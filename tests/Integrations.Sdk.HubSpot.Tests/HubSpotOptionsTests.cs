@@ -55,6 +55,20 @@ public sealed class HubSpotOptionsTests
     }
 
     [Fact]
+    public void ExtraDealProperties_ABadName_FailsNamingTheSetting()
+    {
+        using var services = HubSpotHost.Build(TimeProvider.System, o =>
+        {
+            o.AccessToken = "pat-token";
+            o.ExtraDealProperties = ["deal_source", "a,b"];
+        });
+
+        var act = () => services.GetRequiredService<IOptions<HubSpotOptions>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain("ExtraDealProperties").And.Contain("'a,b'");
+    }
+
+    [Fact]
     public void Defaults_AreHubSpotsHostBearerAuthAndThe190Per10SecondsBudget()
     {
         using var services = HubSpotHost.Build(TimeProvider.System, o => o.AccessToken = "pat-na1-secret-token");

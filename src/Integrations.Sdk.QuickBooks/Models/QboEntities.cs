@@ -94,6 +94,13 @@ public abstract record QboEntity
 
     /// <summary>Creation and last-change times.</summary>
     public QboMetaData? MetaData { get; init; }
+
+    /// <summary>
+    /// The fields of the entity this model does not type, by their JSON name, as QuickBooks sent them: QuickBooks
+    /// returns every field that has a value, so nothing needs asking for (for example <c>Extra["BillAddr"]</c>).
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement> Extra { get; init; } = [];
 }
 
 /// <summary>What an invoice and a sales receipt share: the sale's number, date, customer, lines and total.</summary>

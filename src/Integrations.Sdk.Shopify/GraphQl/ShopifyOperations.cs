@@ -53,6 +53,43 @@ internal static class ShopifyOperations
         }
         """;
 
+    /// <summary>
+    /// A lookup's document with <paramref name="extraFields"/> selected on each node besides the typed fields; the
+    /// names are checked by <see cref="ExtraSelections"/>.
+    /// </summary>
+    public static string WithExtraSelections(string document, IReadOnlyList<string> extraFields) =>
+        extraFields.Count == 0 ? document : document.Replace("nodes { id ", "nodes { id " + string.Join(' ', extraFields) + " ", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The caller's extra selections, trimmed and each once: plain GraphQL field names (<c>[_A-Za-z][_0-9A-Za-z]*</c>)
+    /// of scalar fields; anything else (a sub-selection, an argument, an alias) is refused before it is sent.
+    /// </summary>
+    public static IReadOnlyList<string> ExtraSelections(IEnumerable<string>? extraFields, string parameter)
+    {
+        if (extraFields is null)
+        {
+            return [];
+        }
+
+        var names = new List<string>();
+        foreach (var field in extraFields)
+        {
+            var name = field?.Trim() ?? string.Empty;
+            if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                throw new ArgumentException(
+                    $"Shopify extra fields are plain GraphQL field names of scalar fields, such as 'note' or 'numberOfOrders'; '{field}' is not one.", parameter);
+            }
+
+            if (!names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+
     public const string AdjustInventoryDocument = """
         mutation AdjustInventory($input: InventoryAdjustQuantitiesInput!, $key: String!) {
           inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {

@@ -28,22 +28,36 @@ internal static class ShopifyMapping
         InventoryItemId = node.Variant?.InventoryItem?.Id,
     };
 
-    public static ShopifyCustomer ToCustomer(CustomerNode node) => new()
+    public static ShopifyCustomer ToCustomer(CustomerNode node, IReadOnlyList<string>? extraFields = null) => new()
     {
         Id = Required(node.Id, ShopifyOperations.CustomerByEmail, "customer.id"),
         Email = node.DefaultEmailAddress?.EmailAddress,
         FirstName = node.FirstName,
         LastName = node.LastName,
+        Extra = Extra(node.Extra, extraFields),
     };
 
-    public static ShopifyVariant ToVariant(VariantNode node) => new()
+    public static ShopifyVariant ToVariant(VariantNode node, IReadOnlyList<string>? extraFields = null) => new()
     {
         Id = Required(node.Id, ShopifyOperations.VariantBySku, "productVariants.nodes.id"),
         Sku = node.Sku,
         Title = node.Title,
         Price = node.Price,
         InventoryItemId = node.InventoryItem?.Id,
+        Extra = Extra(node.Extra, extraFields),
     };
+
+    /// <summary>The asked extra selections the answer holds (a field the model types is read into its property instead).</summary>
+    private static IReadOnlyDictionary<string, JsonElement> Extra(Dictionary<string, JsonElement>? answered, IReadOnlyList<string>? asked)
+    {
+        if (answered is null || asked is not { Count: > 0 })
+        {
+            return ShopifyExtra.None;
+        }
+
+        var extra = asked.Where(answered.ContainsKey).ToDictionary(name => name, name => answered[name], StringComparer.Ordinal);
+        return extra.Count == 0 ? ShopifyExtra.None : extra;
+    }
 
     public static string Required(string? value, string operation, string field) =>
         string.IsNullOrEmpty(value) ? throw ShopifyGraphQlClient.InvalidResponse(operation, $"{field} is missing") : value;

@@ -18,4 +18,11 @@ public sealed record ShopifyCustomer
     /// <summary>The last name, if any.</summary>
     [JsonPropertyName("lastName")]
     public string? LastName { get; init; }
+
+    /// <summary>
+    /// The extra selections a lookup asked for (its <c>extraFields</c>), by field name, as Shopify answered them; empty
+    /// when none were asked. For example <c>Extra["note"].GetString()</c>.
+    /// </summary>
+    [JsonPropertyName("extra")]
+    public IReadOnlyDictionary<string, JsonElement> Extra { get; init; } = ShopifyExtra.None;
 }

@@ -22,4 +22,11 @@ public sealed record ShopifyVariant
     /// <summary>The inventory item that tracks the variant's stock.</summary>
     [JsonPropertyName("inventoryItemId")]
     public string? InventoryItemId { get; init; }
+
+    /// <summary>
+    /// The extra selections a lookup asked for (its <c>extraFields</c>), by field name, as Shopify answered them; empty
+    /// when none were asked. For example <c>Extra["note"].GetString()</c>.
+    /// </summary>
+    [JsonPropertyName("extra")]
+    public IReadOnlyDictionary<string, JsonElement> Extra { get; init; } = ShopifyExtra.None;
 }

@@ -32,6 +32,14 @@ public sealed class StripeCustomer
 
     /// <summary>Your key-value pairs (up to 50 keys of 40 characters, values of 500).</summary>
     public Dictionary<string, string> Metadata { get; set; } = [];
+
+    /// <summary>
+    /// The fields of the customer this model does not type, by their JSON name, as Stripe sent them: Stripe returns every
+    /// field of an object, so nothing needs asking for (for example <c>Extra["invoice_settings"]</c>). Expandable
+    /// fields hold ids unless expanded.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement> Extra { get; set; } = [];
 }
 
 /// <summary>A Stripe invoice (<c>in_...</c>), the fields the connector reads. Amounts are in the currency's minor unit (cents).</summary>
@@ -100,6 +108,14 @@ public sealed class StripeInvoice
 
     /// <summary>Your key-value pairs.</summary>
     public Dictionary<string, string> Metadata { get; set; } = [];
+
+    /// <summary>
+    /// The fields of the invoice this model does not type, by their JSON name, as Stripe sent them: Stripe returns every
+    /// field of an object, so nothing needs asking for (for example <c>Extra["invoice_settings"]</c>). Expandable
+    /// fields hold ids unless expanded.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement> Extra { get; set; } = [];
 }
 
 /// <summary>An invoice's parent: what generated it.</summary>
@@ -151,6 +167,14 @@ public sealed class StripeSubscription
 
     /// <summary>Your key-value pairs.</summary>
     public Dictionary<string, string> Metadata { get; set; } = [];
+
+    /// <summary>
+    /// The fields of the subscription this model does not type, by their JSON name, as Stripe sent them: Stripe returns every
+    /// field of an object, so nothing needs asking for (for example <c>Extra["invoice_settings"]</c>). Expandable
+    /// fields hold ids unless expanded.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement> Extra { get; set; } = [];
 }
 
 /// <summary>

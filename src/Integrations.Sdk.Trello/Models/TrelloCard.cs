@@ -32,6 +32,14 @@ public sealed class TrelloCard
 
     /// <summary>The last time anything happened on the card.</summary>
     public DateTimeOffset? DateLastActivity { get; set; }
+
+    /// <summary>
+    /// The fields Trello sent that this model does not type, by name: every other card field on a list's read (which
+    /// answers all of them), the extra fields asked for on <see cref="TrelloConnector.GetCardAsync"/> (which names the
+    /// fields it wants). For example <c>Extra["labels"]</c>.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement> Extra { get; set; } = [];
 }
 
 /// <summary>A card to create.</summary>

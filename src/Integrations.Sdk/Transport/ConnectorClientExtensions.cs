@@ -41,18 +41,82 @@ public static class ConnectorClientExtensions
         ArgumentNullException.ThrowIfNull(configure);
 
         var services = builder.Services;
-        var clientName = $"Integrations.{connector}.{typeof(TClient).Name}";
-        if (services.Any(d => d.ImplementationInstance is ConnectorClientRegistration r && r.ClientName == clientName))
-        {
-            throw new InvalidOperationException($"The client {typeof(TClient).Name} of connector '{connector}' is registered twice.");
-        }
-
+        var clientName = ClientName<TClient>(connector);
+        ThrowIfRegistered(services, connector, clientName, typeof(TClient));
         services.AddSingleton(new ConnectorClientRegistration(connector, clientName));
+        services.AddSingleton(new ConnectorSerialization(connector, refitSettings));
         services.AddOptions<ConnectorHttpOptions>(connector).Configure<IServiceProvider>((options, sp) => configure(sp, options)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorHttpOptions>, ConnectorHttpOptionsValidator>());
 
+        return AddPipeline<TClient>(services, connector, clientName, sp => refitSettings?.Invoke(sp) ?? new RefitSettings());
+    }
+
+    /// <summary>
+    /// Adds your own Refit interface to a connector that is already registered (for example an endpoint of HubSpot the
+    /// connector does not offer): it is sent through the same pipeline as the connector's own requests and shares the
+    /// connector's named <see cref="ConnectorHttpOptions"/> (base address, auth, default headers, idempotency
+    /// header, platform signals), its rate-limit budget per account, its outage judgement (an answer or a failure of
+    /// your endpoint counts for the connector's health) and its circuit semantics (your client has its own breaker,
+    /// tuned like the connector's; the health check names the connector when any of them is open). By default your
+    /// interface reads and writes JSON with the connector's own conventions.
+    /// </summary>
+    /// <remarks>
+    /// Your project needs its own <c>PackageReference</c> to <c>Refit</c>: Refit's source generator writes the client
+    /// class, and analyzers do not flow from a package's dependencies. A request is replayed after an unknown outcome
+    /// only when that is safe: <c>GET</c>, <c>HEAD</c>, <c>OPTIONS</c>, <c>PUT</c> and <c>DELETE</c>, a request
+    /// carrying the connector's idempotency header, or one marked with a parameter
+    /// <c>[Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true</c>. The account (its budget and
+    /// OAuth token) is chosen with <c>[Property(IntegrationsRequest.AccountKeyName)] string account</c>; without it,
+    /// <see cref="IntegrationsRequest.DefaultAccount"/>. See docs/connectors/extending.md.
+    /// </remarks>
+    /// <typeparam name="TApi">Your Refit interface.</typeparam>
+    /// <param name="builder">The integrations builder.</param>
+    /// <param name="connector">The connector's name, for example <c>hubspot</c> (<c>HubSpotConnector.ConnectorName</c>).</param>
+    /// <param name="refitSettings">Refit settings; by default the connector's own (its JSON conventions).</param>
+    /// <returns>The HTTP client builder, for further handlers.</returns>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TApi"/> is already registered for this connector.</exception>
+    /// <exception cref="OptionsValidationException">When the host starts: no connector named <paramref name="connector"/> is registered (the message lists those that are).</exception>
+    public static IHttpClientBuilder AddConnectorEndpoints<TApi>(
+        this IIntegrationsBuilder builder,
+        string connector,
+        Func<IServiceProvider, RefitSettings>? refitSettings = null)
+        where TApi : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
+
+        var services = builder.Services;
+        var clientName = ClientName<TApi>(connector);
+        ThrowIfRegistered(services, connector, clientName, typeof(TApi));
+        services.AddSingleton(new ConnectorClientRegistration(connector, clientName));
+        services.AddSingleton(new ConnectorEndpointsRegistration(connector, clientName, typeof(TApi)));
+        services.AddOptions<ConnectorEndpointsRegistration.Check>(clientName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorEndpointsRegistration.Check>, ConnectorEndpointsRegistration.Validator>());
+
+        return AddPipeline<TApi>(services, connector, clientName, sp =>
+        {
+            var registered = sp.GetServices<ConnectorSerialization>().ToList();
+            var own = registered.FirstOrDefault(r => r.Connector == connector)
+                ?? throw new InvalidOperationException(ConnectorEndpointsRegistration.NotRegistered(connector, typeof(TApi), registered.Select(r => r.Connector)));
+            return refitSettings?.Invoke(sp) ?? own.Create?.Invoke(sp) ?? new RefitSettings();
+        });
+    }
+
+    private static string ClientName<TClient>(string connector) => $"Integrations.{connector}.{typeof(TClient).Name}";
+
+    private static void ThrowIfRegistered(IServiceCollection services, string connector, string clientName, Type client)
+    {
+        if (services.Any(d => d.ImplementationInstance is ConnectorClientRegistration r && r.ClientName == clientName))
+        {
+            throw new InvalidOperationException($"The client {client.Name} of connector '{connector}' is registered twice.");
+        }
+    }
+
+    private static IHttpClientBuilder AddPipeline<TClient>(IServiceCollection services, string connector, string clientName, Func<IServiceProvider, RefitSettings> refitSettings)
+        where TClient : class
+    {
         var http = services
-            .AddRefitGeneratedClient<TClient>(sp => WithPlatformExceptions(refitSettings?.Invoke(sp) ?? new RefitSettings(), connector, sp.GetRequiredService<SecretRedactor>()), clientName)
+            .AddRefitGeneratedClient<TClient>(sp => WithPlatformExceptions(refitSettings(sp), connector, sp.GetRequiredService<SecretRedactor>()), clientName)
             .ConfigureHttpClient((sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptionsMonitor<ConnectorHttpOptions>>().Get(connector);
