@@ -26,7 +26,6 @@ using Program = GettingStartedApp::Program;
 /// </summary>
 public sealed class GettingStartedTests : IAsyncLifetime
 {
-
     #region test-setup
     // One fake clock for the app and both simulators: 22:00 in New York, four hours before the nightly run.
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 6, 15, 22, 0, 0, TimeSpan.FromHours(-4)));
