@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Integrations.Sdk.HubSpot.Internal;
 using Integrations.Sdk.HubSpot.Models;
 
@@ -177,12 +178,12 @@ public sealed class HubSpotConnector
         var all = new List<string>(typed);
         foreach (var name in extra)
         {
-            var trimmed = name?.Trim();
-            if (string.IsNullOrEmpty(trimmed) || trimmed.Any(c => char.IsWhiteSpace(c) || c == ','))
+            if (!IsPropertyName(name))
             {
                 throw new ArgumentException($"HubSpot property names are internal names such as 'hubspot_owner_id'; '{name}' is not one (blank, or holds whitespace or a comma).", parameter);
             }
 
+            var trimmed = name.Trim();
             if (!all.Contains(trimmed, StringComparer.Ordinal))
             {
                 all.Add(trimmed);
@@ -191,6 +192,10 @@ public sealed class HubSpotConnector
 
         return all;
     }
+
+    /// <summary>Whether <paramref name="name"/> can be a property's internal name: not blank, no whitespace or comma inside.</summary>
+    internal static bool IsPropertyName([NotNullWhen(true)] string? name) =>
+        !string.IsNullOrWhiteSpace(name) && !name.Trim().Any(c => char.IsWhiteSpace(c) || c == ',');
 
     private IAsyncEnumerable<T> PageAsync<T>(Func<IHubSpotApi, string?, CancellationToken, Task<ListPage<T>>> fetch, CancellationToken cancellationToken) =>
         Paging.ByCursorAsync(ConnectorName, async (after, ct) => (await fetch(_api(), after, ct).ConfigureAwait(false)).AsPage(), cancellationToken);

@@ -61,7 +61,7 @@ public sealed class HubSpotOptions
 
         foreach (var name in ExtraDealProperties ?? [])
         {
-            if (string.IsNullOrWhiteSpace(name) || name.Trim().Any(c => char.IsWhiteSpace(c) || c == ','))
+            if (!HubSpotConnector.IsPropertyName(name))
             {
                 yield return $"HubSpot: {nameof(ExtraDealProperties)} holds '{name}', which is not a property's internal name (blank, or whitespace or a comma in it).";
             }

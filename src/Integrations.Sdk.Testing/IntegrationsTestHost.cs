@@ -106,4 +106,33 @@ public static class IntegrationsTestHost
             await Task.Yield();
         }
     }
+
+    /// <summary>
+    /// Waits until the webhook inbox holds nothing pending or in processing: every event the endpoint accepted so far
+    /// has been processed (completed, or set aside as an inbox dead letter). Call it after delivering webhooks, before
+    /// asserting on what their processing did.
+    /// </summary>
+    /// <param name="inbox">The application's inbox (<c>services.GetRequiredService&lt;IWebhookInbox&gt;()</c>).</param>
+    /// <param name="timeout">How long at most, in real time. <value>Default: 30 seconds.</value></param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="TimeoutException">Events were still pending or in processing when the time was up.</exception>
+    public static async Task UntilInboxDrainedAsync(IWebhookInbox inbox, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inbox);
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(limit);
+        InboxCounts counts = default;
+        try
+        {
+            while ((counts = await inbox.CountAsync(bounded.Token).ConfigureAwait(false)) is { Pending: > 0 } or { Processing: > 0 })
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), bounded.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The webhook inbox was not drained within {limit}: {counts.Pending} pending, {counts.Processing} in processing.");
+        }
+    }
 }

@@ -65,15 +65,8 @@ public sealed class GettingStartedTests : IAsyncLifetime
     }
 
     /// <summary>Waits until every webhook the app accepted has been processed.</summary>
-    private async Task WebhooksProcessedAsync()
-    {
-        var inbox = _app.Services.GetRequiredService<IWebhookInbox>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await inbox.CountAsync(timeout.Token) is { Pending: > 0 } or { Processing: > 0 })
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
+    private Task WebhooksProcessedAsync() =>
+        IntegrationsTestHost.UntilInboxDrainedAsync(_app.Services.GetRequiredService<IWebhookInbox>());
     #endregion
 
     [Fact]

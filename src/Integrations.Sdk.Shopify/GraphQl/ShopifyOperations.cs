@@ -57,8 +57,19 @@ internal static class ShopifyOperations
     /// A lookup's document with <paramref name="extraFields"/> selected on each node besides the typed fields; the
     /// names are checked by <see cref="ExtraSelections"/>.
     /// </summary>
-    public static string WithExtraSelections(string document, IReadOnlyList<string> extraFields) =>
-        extraFields.Count == 0 ? document : document.Replace("nodes { id ", "nodes { id " + string.Join(' ', extraFields) + " ", StringComparison.Ordinal);
+    public static string WithExtraSelections(string document, IReadOnlyList<string> extraFields)
+    {
+        const string Anchor = "nodes { id ";
+        if (extraFields.Count == 0)
+        {
+            return document;
+        }
+
+        // A document reshaped without this anchor would silently ask for nothing extra: fail loudly instead.
+        return document.Contains(Anchor, StringComparison.Ordinal)
+            ? document.Replace(Anchor, Anchor + string.Join(' ', extraFields) + " ", StringComparison.Ordinal)
+            : throw new InvalidOperationException("The lookup's GraphQL document has no 'nodes { id ' selection to add the extra fields to.");
+    }
 
     /// <summary>
     /// The caller's extra selections, trimmed and each once: plain GraphQL field names (<c>[_A-Za-z][_0-9A-Za-z]*</c>)

@@ -25,7 +25,7 @@ public sealed record ShopifyVariant
 
     /// <summary>
     /// The extra selections a lookup asked for (its <c>extraFields</c>), by field name, as Shopify answered them; empty
-    /// when none were asked. For example <c>Extra["note"].GetString()</c>.
+    /// when none were asked. For example <c>Extra["barcode"].GetString()</c>.
     /// </summary>
     [JsonPropertyName("extra")]
     public IReadOnlyDictionary<string, JsonElement> Extra { get; init; } = ShopifyExtra.None;

@@ -111,7 +111,7 @@ public sealed class StripeInvoice
 
     /// <summary>
     /// The fields of the invoice this model does not type, by their JSON name, as Stripe sent them: Stripe returns every
-    /// field of an object, so nothing needs asking for (for example <c>Extra["invoice_settings"]</c>). Expandable
+    /// field of an object, so nothing needs asking for (for example <c>Extra["footer"]</c>). Expandable
     /// fields hold ids unless expanded.
     /// </summary>
     [JsonExtensionData]

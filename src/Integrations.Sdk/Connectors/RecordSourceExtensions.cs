@@ -18,9 +18,10 @@ public static class RecordSourceExtensions
     /// <typeparam name="TOut">The new record type.</typeparam>
     /// <param name="source">The source.</param>
     /// <param name="selector">
-    /// Turns a record into the new one, while the source is read. If it throws, the read stops with its exception (the
-    /// run fails and its checkpoint stays before that record); use <see cref="Where{T}"/> first to leave out records
-    /// it cannot convert.
+    /// Turns a record into the new one, while the source is read. If it throws while a sync reads the source, the
+    /// record is dead-lettered as read (step <c>$select</c>, with the exception's message) and reading goes on: replay
+    /// it with a corrected payload of the new type. Read directly with <see cref="IRecordSource{T}.ReadAsync"/>, the
+    /// exception stops the read. Use <see cref="Where{T}"/> first to leave out records that are not meant to convert.
     /// </param>
     /// <returns>The mapped source.</returns>
     public static IRecordSource<TOut> Select<T, TOut>(this IRecordSource<T> source, Func<T, TOut> selector)
@@ -104,13 +105,45 @@ public static class RecordSourceExtensions
         }
     }
 
+    /// <summary>A record as read, for a dead letter: its JSON, or a description when it cannot be serialized.</summary>
+    private static string PayloadOf<T>(T value)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            return JsonSerializer.Serialize(new { error = $"the record could not be serialized: {ex.Message}", record = value?.ToString() });
+        }
+    }
+
     private sealed class Selected<T, TOut>(IRecordSource<T> source, Func<T, TOut> selector) : ComposedSource<TOut>
     {
         internal override async IAsyncEnumerable<SourceItem<TOut>> ReadItemsAsync(string? checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await foreach (var item in source.ReadItemsAsync(checkpoint, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                yield return item.IsRecord ? SourceItem<TOut>.Record(selector(item.Value), item.Checkpoint) : SourceItem<TOut>.Progress(item.Checkpoint!);
+                if (!item.IsRecord)
+                {
+                    yield return new SourceItem<TOut>(default!, item.Checkpoint, false, item.Failure);
+                    continue;
+                }
+
+                TOut converted;
+                SourceFailure? failure = null;
+                try
+                {
+                    converted = selector(item.Value);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Not this source's to stop on: the sync dead-letters the record as read, and reading goes on.
+                    converted = default!;
+                    failure = new SourceFailure(PayloadOf(item.Value), $"the source's Select could not convert the record: {ex.Message}", ex);
+                }
+
+                yield return failure is null ? SourceItem<TOut>.Record(converted, item.Checkpoint) : new SourceItem<TOut>(default!, item.Checkpoint, false, failure);
             }
         }
     }
@@ -168,15 +201,14 @@ public static class RecordSourceExtensions
                 {
                     // Sources are read one after another, so the array only ever moves forward in the order records come.
                     cursors[i] = item.Checkpoint ?? cursors[i];
-                    var composite = Format(cursors);
-                    yield return item.IsRecord ? SourceItem<T>.Record(item.Value, composite) : SourceItem<T>.Progress(composite!);
+                    yield return item with { Checkpoint = Format(cursors) };
                 }
             }
         }
 
         private static string? Format(string?[] cursors)
         {
-            if (cursors.All(c => c is null))
+            if (Array.TrueForAll(cursors, static c => c is null))
             {
                 return null;
             }
@@ -256,6 +288,15 @@ public static class RecordSourceExtensions
     }
 }
 
+/// <summary>
+/// A record a composed source read but could not hand over (its <c>Select</c> threw): the sync dead-letters it (step
+/// <c>$select</c>) with the record as read and the reason, and the checkpoint moves past it like past a finished record.
+/// </summary>
+/// <param name="Payload">The record as read, in JSON (or a description when it cannot be serialized).</param>
+/// <param name="Reason">Why it could not be converted.</param>
+/// <param name="Error">The selector's exception.</param>
+internal sealed record SourceFailure(string Payload, string Reason, Exception Error);
+
 /// <summary>A record source built from others, which can say where the checkpoint may move past records it left out.</summary>
 /// <typeparam name="T">The record type.</typeparam>
 internal abstract class ComposedSource<T> : IRecordSource<T>
@@ -267,6 +308,11 @@ internal abstract class ComposedSource<T> : IRecordSource<T>
             if (item.IsRecord)
             {
                 yield return new SourceRecord<T>(item.Value, item.Checkpoint);
+            }
+            else if (item.Failure is { } failure)
+            {
+                // Read directly, outside a sync, there is no dead-letter store: the selector's exception stops the read.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure.Error);
             }
         }
     }
@@ -280,7 +326,7 @@ internal abstract class ComposedSource<T> : IRecordSource<T>
 /// checkpoint, valid once every record before it is finished, past records the source left out.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-internal readonly record struct SourceItem<T>(T Value, string? Checkpoint, bool IsRecord)
+internal readonly record struct SourceItem<T>(T Value, string? Checkpoint, bool IsRecord, SourceFailure? Failure = null)
 {
     public static SourceItem<T> Record(T value, string? checkpoint) => new(value, checkpoint, true);
 

@@ -17,8 +17,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class IntegrationsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the SDK: the sync runner (<see cref="ISyncRunner"/>), the scheduler for syncs declared with
-    /// <c>.Every(...)</c>, health checks (<c>integrations-connectors</c>, <c>integrations-syncs</c>), telemetry, and
+    /// Adds the SDK: the sync runner (<see cref="ISyncRunner"/>), the scheduler for syncs declared with a
+    /// schedule (<c>.Every</c>, <c>.Cron</c>, <c>.DailyAt</c>, <c>.OnSchedule</c>), health checks (<c>integrations-connectors</c>, <c>integrations-syncs</c>), telemetry, and
     /// in-memory state unless a durable provider (<c>UseSqliteState</c>) is chosen. Calling it again returns the same
     /// builder.
     /// </summary>

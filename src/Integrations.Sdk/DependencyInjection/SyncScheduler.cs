@@ -122,6 +122,14 @@ internal sealed class SyncScheduler(SyncRunner runner, IRunHistoryStore history,
         // A run cut short by a shutdown did not serve its occurrence; runs recorded after the start (webhook events
         // processed meanwhile) say nothing about the downtime.
         var last = runs.FirstOrDefault(r => r.StartedAt < hostStart && r.Status != RunStatus.Cancelled);
+        if (last is null && runs.Count >= HistoryLookBack)
+        {
+            // The newest runs all came after the start (a backlog of webhook events) or were cut short: what came before
+            // is out of sight, and a run too many is harmless.
+            Log.MissedRunUnknown(logger, pipeline.Name, description, $"the {HistoryLookBack} newest runs hide the last one before the start");
+            return true;
+        }
+
         if (last is null || schedule.NextOccurrence(last.StartedAt) is not { } due || due > hostStart)
         {
             return false;

@@ -120,6 +120,7 @@ public sealed class SyncBuilder<TSource>
     /// after downtime and daylight saving time.
     /// </summary>
     /// <param name="schedule">The schedule; the last one declared wins.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="schedule"/> is <see langword="null"/>.</exception>
     public SyncBuilder<TSource> OnSchedule(SyncSchedule schedule)
     {
         Definition.Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));

@@ -17,6 +17,6 @@ internal static partial class Log
     [LoggerMessage(2063, LogLevel.Warning, "Sync {Sync} ({Schedule}): the schedule never falls due again; the scheduler stops for this sync")]
     public static partial void ScheduleEnded(ILogger logger, string sync, string schedule);
 
-    [LoggerMessage(2064, LogLevel.Warning, "Sync {Sync} ({Schedule}): the run history could not be read to look for a run missed while the host was down ({Error}); running once now to be safe")]
+    [LoggerMessage(2064, LogLevel.Warning, "Sync {Sync} ({Schedule}): the run history cannot tell whether a run was missed while the host was down ({Error}); running once now to be safe")]
     public static partial void MissedRunUnknown(ILogger logger, string sync, string schedule, string error);
 }

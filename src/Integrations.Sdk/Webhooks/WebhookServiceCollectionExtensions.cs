@@ -10,8 +10,10 @@ public static class WebhookServiceCollectionExtensions
     /// <summary>
     /// Sends the events of <paramref name="source"/> (of the given types, or all) to the sync <paramref name="sync"/>:
     /// each event is converted to the sync's record type and processed with its steps, memo and outcomes. Adds the
-    /// hosted processor that drains the inbox. A sync can also read a source on a schedule (<c>.Every(...)</c>) to
-    /// catch missed webhooks: the step memo makes the overlap free. The route is checked when the host starts: a sync
+    /// hosted processor that drains the inbox. A sync can also read a source on a schedule (<c>.Every</c>, <c>.Cron</c>,
+    /// <c>.DailyAt</c>) to catch missed webhooks: polled records do not pass the inbox, so it is the record key and the
+    /// step memo that make the overlap free, given the same record type and key on both paths (see
+    /// <c>RecordSourceExtensions.Select</c>). The route is checked when the host starts: a sync
     /// nobody registered, a record type the sync does not take, or a webhook source nobody registered stops
     /// <c>StartAsync</c> with an <see cref="InvalidOperationException"/> naming the route and the sync.
     /// </summary>

@@ -101,7 +101,7 @@ public sealed class InvoicePaymentFailuresTests : IAsyncLifetime
 
         // The first failure's webhook comes (twice, as Stripe may deliver it); the other two do not, for now.
         var delivery = await WebhookSender.DeliverAsync(client, Target, [_simulator.CreateWebhook(delivered)], copies: 2);
-        await UntilDrainedAsync(inbox);
+        await IntegrationsTestHost.UntilInboxDrainedAsync(inbox);
         _followUps.Should().ContainSingle();
 
         // The nightly reconciliation reads every failure from Stripe: the one the webhook brought ends Skipped.
@@ -109,7 +109,7 @@ public sealed class InvoicePaymentFailuresTests : IAsyncLifetime
 
         // The webhooks of the other two come late, after the reconciliation handled them.
         await WebhookSender.DeliverAsync(client, Target, [_simulator.CreateWebhook(lost), _simulator.CreateWebhook(late)]);
-        await UntilDrainedAsync(inbox);
+        await IntegrationsTestHost.UntilInboxDrainedAsync(inbox);
         var again = await runner.RunAsync(Sync);
 
         delivery.Accepted.Should().Be(2);
@@ -123,20 +123,6 @@ public sealed class InvoicePaymentFailuresTests : IAsyncLifetime
         (await inbox.CountAsync()).Completed.Should().Be(3, "the late webhooks passed the inbox (it never saw the polled records) and ended Skipped in the step memo");
     }
 
-    private static async Task UntilDrainedAsync(IWebhookInbox inbox)
-    {
-        for (var i = 0; i < 400; i++)
-        {
-            if (await inbox.CountAsync() is { Pending: 0, Processing: 0, Completed: > 0 })
-            {
-                return;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException("The webhook inbox was not drained within 10 seconds.");
-    }
 
     private static async Task<List<SourceRecord<T>>> ReadAllAsync<T>(IRecordSource<T> source, string? checkpoint)
     {

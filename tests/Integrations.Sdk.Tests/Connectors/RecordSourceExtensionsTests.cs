@@ -89,17 +89,16 @@ public sealed class RecordSourceExtensionsTests
         var source = new ListSource("a", 300);
         var held = new TaskCompletionSource();
         using var stop = new CancellationTokenSource();
-        await using var host = Host(source.Where(i => i.N <= 2), out var effects, (item, ct) => item.N == 2 ? held.Task.WaitAsync(ct) : Task.CompletedTask);
+        var checkpoints = new RecordingCheckpointStore();
+        await using var host = Host(source.Where(i => i.N <= 2), out var effects, (item, ct) => item.N == 2 ? held.Task.WaitAsync(ct) : Task.CompletedTask, checkpoints);
 
         var run = host.GetRequiredService<ISyncRunner>().RunAsync(Sync, cancellationToken: stop.Token);
         await TestHost.Until(() => effects.Contains("a1") && source.Read == 300, "record 1 is done and the whole source is read while record 2 is held");
-        await Task.Delay(50); // let the reader go past the end of the source
-        var whileHeld = await host.GetRequiredService<ICheckpointStore>().GetAsync(Sync);
-        new[] { null, "a1" }.Should().Contain(whileHeld, "record 2 is still in flight, so no checkpoint after it may be stored");
         await stop.CancelAsync();
         var report = await run;
 
         report.Summary.Status.Should().Be(RunStatus.Cancelled);
+        checkpoints.Stored.Should().OnlyContain(c => c == "a1", "record 2 was in flight all along, so no checkpoint after it may ever be stored");
         (await host.GetRequiredService<ICheckpointStore>().GetAsync(Sync)).Should().Be("a1", "record 2 never finished, so nothing after it counts as done");
 
         held.SetResult();
@@ -107,6 +106,44 @@ public sealed class RecordSourceExtensionsTests
         source.CheckpointsAsked.Should().Equal(null, "a1");
         again.Summary.Completed.Should().Be(1);
         again.Summary.CheckpointAfter.Should().Be("a300");
+    }
+
+    [Fact]
+    public async Task Select_ThatCannotConvertARecord_DeadLettersItAsRead_AndTheRunGoesOn_ThenAReplayTakesTheCorrectedRecord()
+    {
+        var source = new ListSource("a", 5);
+        await using var host = Host(
+            source.Select(i => i.N == 3 ? throw new FormatException("item 3 has no name") : i with { Source = "b" }),
+            out var effects);
+        var runner = host.GetRequiredService<ISyncRunner>();
+
+        var report = await runner.RunAsync(Sync);
+
+        report.Summary.Status.Should().Be(RunStatus.Succeeded);
+        report.Summary.Completed.Should().Be(4);
+        report.Summary.DeadLettered.Should().Be(1);
+        report.Summary.CheckpointAfter.Should().Be("a5", "the unconverted record is set aside, so it does not hold the source back");
+        effects.Should().BeEquivalentTo(["b1", "b2", "b4", "b5"]);
+        var letter = (await host.GetRequiredService<IDeadLetterStore>().ListAsync(Sync)).Should().ContainSingle().Subject;
+        letter.Step.Should().Be("$select");
+        letter.Reason.Should().Contain("could not convert").And.Contain("item 3 has no name");
+        letter.Payload.Should().Contain("\"source\":\"a\"").And.Contain("\"n\":3", "the record is kept as the source read it");
+
+        var replayAsRead = () => runner.ReplayAsync(letter.Id);
+        (await replayAsRead.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("Replay it with a payload");
+
+        var replay = await runner.ReplayAsync(letter.Id, """{"source":"b","n":3}""");
+        replay.Summary.Completed.Should().Be(1);
+        effects.Should().Contain("b3");
+        (await host.GetRequiredService<IDeadLetterStore>().ListAsync(Sync)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Select_ThatThrows_StopsADirectRead_WithItsException()
+    {
+        var read = () => ReadAllAsync(new ListSource("a", 3).Select<Item, int>(i => i.N == 2 ? throw new FormatException("bad 2") : i.N));
+
+        (await read.Should().ThrowAsync<FormatException>()).Which.Message.Should().Be("bad 2");
     }
 
     [Fact]
@@ -253,10 +290,15 @@ public sealed class RecordSourceExtensionsTests
     }
 
     /// <summary>An incremental sync over <paramref name="source"/> whose only step notes each record it processes.</summary>
-    private static ServiceProvider Host(IRecordSource<Item> source, out ConcurrentBag<string> effects, Func<Item, CancellationToken, Task>? before = null)
+    private static ServiceProvider Host(IRecordSource<Item> source, out ConcurrentBag<string> effects, Func<Item, CancellationToken, Task>? before = null, ICheckpointStore? checkpoints = null)
     {
         var seen = effects = [];
         var services = new ServiceCollection();
+        if (checkpoints is not null)
+        {
+            services.AddSingleton(checkpoints);
+        }
+
         services.AddSingleton<TimeProvider>(TestHost.Clock());
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddIntegrations().AddSync<Item>(Sync, s => s
@@ -273,6 +315,24 @@ public sealed class RecordSourceExtensionsTests
     }
 
     public sealed record Item(string Source, int N);
+
+    /// <summary>A checkpoint store that keeps every value stored, in order.</summary>
+    private sealed class RecordingCheckpointStore : ICheckpointStore
+    {
+        private readonly ConcurrentDictionary<string, string> _current = new();
+
+        public ConcurrentQueue<string> Stored { get; } = new();
+
+        public ValueTask<string?> GetAsync(string sync, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(_current.TryGetValue(sync, out var checkpoint) ? checkpoint : null);
+
+        public ValueTask SetAsync(string sync, string checkpoint, CancellationToken cancellationToken = default)
+        {
+            Stored.Enqueue(checkpoint);
+            _current[sync] = checkpoint;
+            return ValueTask.CompletedTask;
+        }
+    }
 
     /// <summary>Items 1..n of one source, each with the checkpoint "{source}{n}"; a read resumes after the checkpoint given.</summary>
     private sealed class ListSource(string name, int count) : IRecordSource<Item>
@@ -309,7 +369,8 @@ public sealed class RecordSourceExtensionsTests
 
             if (WaitAfterLast)
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                // Bounded, so a token that does not reach the source fails the test instead of hanging it.
+                await Task.Delay(Timeout.Infinite, cancellationToken).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
             }
         }
     }

@@ -121,6 +121,20 @@ public sealed class SyncSchedulerTests
     }
 
     [Fact]
+    public async Task AtStart_WhenTheNewestRunsAllCameAfterTheStart_TheRunsBeforeAreOutOfSight_AndTheSyncRunsOnceToBeSafe()
+    {
+        // The night of 28 March was served, but 50 runs of pushed records recorded since the start hide that run.
+        var start = Utc(3, 28, 9);
+        RunSummary[] seed = [Run(Utc(3, 28, 1), RunStatus.Succeeded), .. Enumerable.Range(1, 50).Select(i => Run(start.AddSeconds(i), RunStatus.Succeeded))];
+        await using var host = await ScheduledHost.StartAsync(start, s => s.Cron("0 2 * * *", Zones.Berlin), seed: seed);
+
+        await host.UntilNextRunAsync(Utc(3, 29, 1));
+
+        host.Source.Reads.Should().Equal(start);
+        host.Logs.Should().ContainSingle(r => r.Id.Id == 2064).Which.Message.Should().Contain("the 50 newest runs hide the last one before the start");
+    }
+
+    [Fact]
     public async Task WithNoRecordedRun_ACronScheduleWaitsForItsFirstOccurrence()
     {
         await using var host = await ScheduledHost.StartAsync(Utc(3, 28, 9), s => s.Cron("0 2 * * *", Zones.Berlin));

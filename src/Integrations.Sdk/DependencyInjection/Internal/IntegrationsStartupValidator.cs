@@ -56,7 +56,7 @@ internal sealed class IntegrationsStartupValidator(IStartupValidator? options, I
 
         if (wiring.Count == 0 && distinct.Count == 1)
         {
-            if (failures.Count == 1)
+            if (failures.Count == 1 && failures[0].Failures.Count() == distinct[0].Failures.Count())
             {
                 ExceptionDispatchInfo.Throw(failures[0]);
             }

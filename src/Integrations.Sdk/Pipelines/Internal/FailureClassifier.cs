@@ -56,7 +56,8 @@ internal sealed record Outage(string Connector, DateTimeOffset? ResumeAfter, str
         {
             if (inner is PlatformException { ErrorCode: "circuit_open" } open)
             {
-                return exception.Message.Contains(open.PlatformMessage, StringComparison.Ordinal) ? exception.Message : $"{exception.Message} (caused by: {open.Message})";
+                // The whole message carries the "[circuit_open]" code the operations recipe looks for; the platform's part alone does not.
+                return exception.Message.Contains(open.Message, StringComparison.Ordinal) ? exception.Message : $"{exception.Message} (caused by: {open.Message})";
             }
         }
 

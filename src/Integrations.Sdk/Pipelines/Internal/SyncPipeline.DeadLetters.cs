@@ -7,6 +7,9 @@ namespace Integrations.Sdk.Pipelines.Internal;
 /// </summary>
 internal sealed partial class SyncPipeline<TSource, TRecord>
 {
+    /// <summary>The step name of a dead letter whose record the source's <c>Select</c> could not convert.</summary>
+    private const string SelectStep = "$select";
+
     private async Task<RecordResult> DeadLetterAsync(
         RunState run, string key, string payload, string step, string reason, int attempts, DeadLetterKind kind, Exception? error, CancellationToken cancellationToken)
     {
@@ -43,6 +46,20 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         _ = cancellationToken;
         return new RecordResult(key, RecordOutcome.DeadLettered, step, reason, attempts);
     }
+
+    /// <summary>
+    /// Dead-letters a record the source read but its <c>Select</c> could not convert (<see cref="SourceFailure"/>). It has
+    /// no key of the sync's yet, so it is filed under one derived from its payload, like a record whose key failed.
+    /// </summary>
+    private Task<RecordResult> DeadLetterUnconvertedAsync(RunState run, SourceFailure failure)
+    {
+        var payload = _engine.Redactor.RedactPayload(failure.Payload);
+        return DeadLetterAsync(run, UnkeyedKey(payload), payload, SelectStep, failure.Reason, 0, DeadLetterKind.Failed, failure.Error, CancellationToken.None);
+    }
+
+    /// <summary>The key a dead letter is filed under when the record has none: <c>unkeyed:</c> and a hash of its payload.</summary>
+    private static string UnkeyedKey(string payload) =>
+        "unkeyed:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(payload)).AsSpan(0, 8));
 
     /// <summary>The redacted payload of a dead letter: the record's JSON, or a description when it cannot be serialized.</summary>
     private string SerializePayload(TSource value)

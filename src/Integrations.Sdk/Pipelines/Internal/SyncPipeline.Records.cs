@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Integrations.Sdk.Pipelines.Internal;
 
 /// <summary>One record: key → filter → key lock → step memo → map → the step list with its branches.</summary>
@@ -16,7 +14,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var payload = SerializePayload(value);
-            key = "unkeyed:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload)).AsSpan(0, 8));
+            key = UnkeyedKey(payload);
             return await DeadLetterAsync(run, key, payload, "$key", $"the record key could not be computed: {ex.Message}", 0, DeadLetterKind.Failed, ex, cancellationToken).ConfigureAwait(false);
         }
 

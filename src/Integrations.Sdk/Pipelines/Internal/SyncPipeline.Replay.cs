@@ -5,6 +5,13 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
 {
     public async Task<RunReport> ReplayAsync(DeadLetter deadLetter, string? payload, AmbiguousResolution resolution, CancellationToken cancellationToken)
     {
+        if (deadLetter.Step == SelectStep && payload is null)
+        {
+            throw new InvalidOperationException(
+                $"Dead letter '{deadLetter.Id}' holds the record as the source read it, before its Select could convert it to {typeof(TSource).Name} "
+                + $"({deadLetter.Reason}). Replay it with a payload: the corrected record as a {typeof(TSource).Name} in JSON.");
+        }
+
         TSource value;
         try
         {

@@ -69,7 +69,13 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
                     var sequence = tracker.Register(item.Checkpoint);
                     if (!item.IsRecord)
                     {
-                        // Records the source left out (RecordSourceExtensions.Where): nothing to process, the checkpoint may pass them.
+                        // Records the source left out (RecordSourceExtensions.Where): nothing to process, the checkpoint may
+                        // pass them. A record its Select could not convert is dead-lettered as read, then passed the same way.
+                        if (item.Failure is { } failure)
+                        {
+                            run.Count(await DeadLetterUnconvertedAsync(run, failure).ConfigureAwait(false), Name, options.DryRun ? null : _engine.Metrics);
+                        }
+
                         if (tracker.Finish(sequence))
                         {
                             await PersistCheckpointAsync(force: false).ConfigureAwait(false);
