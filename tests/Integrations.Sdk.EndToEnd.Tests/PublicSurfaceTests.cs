@@ -21,6 +21,7 @@ public sealed class PublicSurfaceTests
         typeof(Microsoft.AspNetCore.Builder.WebhookEndpointRouteBuilderExtensions).Assembly,
         typeof(HubSpotConnector).Assembly, typeof(MailchimpTransactionalConnector).Assembly,
         typeof(Integrations.Sdk.PostgreSql.PostgreSqlStateStore).Assembly,
+        typeof(Integrations.Sdk.WooCommerce.WooCommerceConnector).Assembly,
     ];
 
     private static IEnumerable<Type> Surface => Packages.SelectMany(a => a.GetExportedTypes());
