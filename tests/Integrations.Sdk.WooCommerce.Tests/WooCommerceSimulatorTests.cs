@@ -1,5 +1,10 @@
 using System.Text.Json.Nodes;
+using System.Collections.Concurrent;
 using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Pipelines;
+using Integrations.Sdk.State;
+using Integrations.Sdk.Testing;
+using Integrations.Sdk.WooCommerce.Models;
 using Integrations.Sdk.Testing.WooCommerce;
 using Integrations.Sdk.Transport;
 using Integrations.Sdk.WooCommerce.Webhooks;
@@ -58,6 +63,53 @@ public sealed class WooCommerceSimulatorTests : IAsyncLifetime
         second[0].Value.Status.Should().Be("completed");
         second[0].Checkpoint.Should().Be($"2026-12-05T10:15:00Z|{ids[1]}");
         (await Connector.Orders.ReadAsync(second[0].Checkpoint).ToListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Sync_OrdersUnderReadFaults_RecordsEachOnce_ThenTheNextRunOnlyTheChangedOrder()
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 7; i++)
+        {
+            ids.Add(_store.AddOrder(new JsonObject { ["total"] = "10.00" }));
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var recorded = new ConcurrentQueue<long>();
+        _store.Faults.SetRandom(0.3, seed: 5, FaultKind.ServerError);
+        await using var sp = IntegrationsTestHost.Build(
+            TimeProvider.System,
+            i => i.AddWooCommerce(o =>
+            {
+                o.StoreUrl = _store.BaseAddress;
+                o.ConsumerKey = _store.ConsumerKey;
+                o.ConsumerSecret = _store.ConsumerSecret;
+                o.PageSize = 3;
+                o.ModifiedOverlap = TimeSpan.FromSeconds(1);
+            }),
+            s => s.RetryWithoutDelay(WooCommerceConnector.ConnectorName, o => o.MaxRetryAttempts = 8),
+            i => i.AddSync<WooOrder>("woo-orders", s => s
+                .FromIncremental<WooCommerceConnector>(c => c.Orders)
+                .Key(o => $"woo:order:{o.Id}:{WooCommerceConnector.OrderCheckpoint(o)}")
+                .Step("record", WriteSafety.NaturalUpsert, (o, _, _) =>
+                {
+                    recorded.Enqueue(o.Id);
+                    return Task.FromResult(o.Id);
+                })));
+        var runner = sp.GetRequiredService<ISyncRunner>();
+
+        var first = await runner.RunAsync("woo-orders");
+        _store.Faults.Clear();
+        _time.Advance(TimeSpan.FromMinutes(10));
+        _store.UpdateOrder(ids[2], o => o["status"] = "completed");
+        var second = await runner.RunAsync("woo-orders");
+
+        first.Summary.Status.Should().Be(RunStatus.Succeeded, first.ToString());
+        first.Summary.Completed.Should().Be(7);
+        _store.Faults.InjectedTotal.Should().BeGreaterThan(0);
+        second.Summary.Completed.Should().Be(1, second.ToString());
+        second.Summary.Skipped.Should().Be(0, "the first run's checkpoint starts the read after its orders");
+        recorded.Should().BeEquivalentTo(ids.Append(ids[2]));
     }
 
     [Fact]
