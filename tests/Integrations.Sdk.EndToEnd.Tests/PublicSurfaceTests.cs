@@ -20,7 +20,7 @@ public sealed class PublicSurfaceTests
         typeof(QuickBooksConnector).Assembly, typeof(SimulatorHost).Assembly, typeof(StripeConnector).Assembly,
         typeof(Microsoft.AspNetCore.Builder.WebhookEndpointRouteBuilderExtensions).Assembly,
         typeof(HubSpotConnector).Assembly, typeof(MailchimpTransactionalConnector).Assembly,
-        typeof(Integrations.Sdk.PostgreSql.PostgreSqlStateStore).Assembly,
+        typeof(Integrations.Sdk.PostgreSql.PostgreSqlStateStore).Assembly, typeof(Integrations.Sdk.Xero.XeroConnector).Assembly,
     ];
 
     private static IEnumerable<Type> Surface => Packages.SelectMany(a => a.GetExportedTypes());
