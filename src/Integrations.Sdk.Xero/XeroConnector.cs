@@ -240,7 +240,7 @@ public sealed class XeroConnector
     {
         if (DailyLimitSpentUntil is { } until)
         {
-            throw new PlatformException(ConnectorName, HttpStatusCode.TooManyRequests, "rate_limit_daily",
+            throw new PlatformException(ConnectorName, HttpStatusCode.TooManyRequests, XeroSignalReader.DailyLimitCode,
                 string.Create(CultureInfo.InvariantCulture, $"Xero's daily limit for tenant {TenantId} is spent until {until:O}; nothing was sent"),
                 isRetryable: true, mayHaveBeenApplied: false, retryAfter: until - _time.GetUtcNow());
         }
@@ -249,7 +249,7 @@ public sealed class XeroConnector
         {
             return await call(_client()).ConfigureAwait(false);
         }
-        catch (PlatformException ex) when (ex.ErrorCode == "rate_limit_daily" && ex.RetryAfter is { } wait)
+        catch (PlatformException ex) when (ex.ErrorCode == XeroSignalReader.DailyLimitCode && ex.RetryAfter is { } wait)
         {
             Interlocked.Exchange(ref _daySpentUntil, (_time.GetUtcNow() + wait).UtcTicks);
             throw;

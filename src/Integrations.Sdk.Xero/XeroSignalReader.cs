@@ -16,6 +16,9 @@ public sealed class XeroSignalReader : PlatformSignalReader
     /// <summary>The header naming the limit a 429 hit: <c>minute</c>, <c>day</c> (daily), <c>concurrent</c> or <c>appminute</c>.</summary>
     public const string ProblemHeader = "X-Rate-Limit-Problem";
 
+    /// <summary>The error code of a 429 on the daily limit (<c>X-Rate-Limit-Problem</c> <c>day</c> or <c>daily</c>).</summary>
+    public const string DailyLimitCode = "rate_limit_daily";
+
     /// <summary>The header carrying Xero's correlation id, to quote to Xero support.</summary>
     public const string RequestIdHeader = "Xero-Correlation-Id";
 
@@ -83,7 +86,7 @@ public sealed class XeroSignalReader : PlatformSignalReader
     /// <summary>
     /// Reads <c>{"ErrorNumber":10,"Type":"ValidationException","Message":...,"Elements":[{..."ValidationErrors":[{"Message":...}]}]}</c>:
     /// the code is the <c>Type</c>, the message lists each element's reasons (<c>Elements[0]: ...</c>). A 429 is coded
-    /// <c>rate_limit_{problem}</c>. Any other body goes to the default reader.
+    /// <see cref="DailyLimitCode"/> for the daily limit, else <c>rate_limit_{problem}</c>. Any other body goes to the default reader.
     /// </summary>
     /// <param name="response">The error response.</param>
     /// <param name="body">Its body (possibly truncated).</param>
@@ -93,9 +96,10 @@ public sealed class XeroSignalReader : PlatformSignalReader
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             var problem = Problem(response) ?? "unknown";
+            var daily = IsDaily(problem);
             return new PlatformError(
-                "rate_limit_" + problem.ToLowerInvariant(),
-                IsDaily(problem)
+                daily ? DailyLimitCode : "rate_limit_" + problem.ToLowerInvariant(),
+                daily
                     ? "Xero's daily limit for this tenant (5,000 requests) is spent; try again after Retry-After"
                     : $"Xero's {problem} limit for this tenant was hit");
         }
