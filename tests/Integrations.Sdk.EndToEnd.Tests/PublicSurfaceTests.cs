@@ -22,6 +22,7 @@ public sealed class PublicSurfaceTests
         typeof(HubSpotConnector).Assembly, typeof(MailchimpTransactionalConnector).Assembly,
         typeof(Integrations.Sdk.PostgreSql.PostgreSqlStateStore).Assembly,
         typeof(Integrations.Sdk.WooCommerce.WooCommerceConnector).Assembly,
+        typeof(Integrations.Sdk.Xero.XeroConnector).Assembly,
     ];
 
     private static IEnumerable<Type> Surface => Packages.SelectMany(a => a.GetExportedTypes());
