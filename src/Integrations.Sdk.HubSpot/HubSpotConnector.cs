@@ -163,39 +163,15 @@ public sealed class HubSpotConnector
         return TaskMarkerPrefix + marker + "]";
     }
 
-    /// <summary>
-    /// The properties a read asks for: <paramref name="typed"/>, then the caller's extra ones (trimmed, each once).
-    /// HubSpot's internal names are letters, digits and underscores; a blank name, whitespace or a comma is refused
-    /// here rather than silently read as nothing.
-    /// </summary>
-    private static IReadOnlyList<string> WithExtra(IReadOnlyList<string> typed, IEnumerable<string>? extra, string parameter)
-    {
-        if (extra is null)
-        {
-            return typed;
-        }
-
-        var all = new List<string>(typed);
-        foreach (var name in extra)
-        {
-            if (!IsPropertyName(name))
-            {
-                throw new ArgumentException($"HubSpot property names are internal names such as 'hubspot_owner_id'; '{name}' is not one (blank, or holds whitespace or a comma).", parameter);
-            }
-
-            var trimmed = name.Trim();
-            if (!all.Contains(trimmed, StringComparer.Ordinal))
-            {
-                all.Add(trimmed);
-            }
-        }
-
-        return all;
-    }
+    /// <summary>The properties a read asks for: <paramref name="typed"/>, then the caller's extra ones (<see cref="ExtraFields"/>).</summary>
+    private static IReadOnlyList<string> WithExtra(IReadOnlyList<string> typed, IEnumerable<string>? extra, string parameter) =>
+        ExtraFields.Append(typed, extra, IsTrimmedPropertyName, "HubSpot property names are internal names such as 'hubspot_owner_id' (no whitespace or comma)", parameter);
 
     /// <summary>Whether <paramref name="name"/> can be a property's internal name: not blank, no whitespace or comma inside.</summary>
     internal static bool IsPropertyName([NotNullWhen(true)] string? name) =>
-        !string.IsNullOrWhiteSpace(name) && !name.Trim().Any(c => char.IsWhiteSpace(c) || c == ',');
+        !string.IsNullOrWhiteSpace(name) && IsTrimmedPropertyName(name.Trim());
+
+    private static bool IsTrimmedPropertyName(string name) => !name.Any(c => char.IsWhiteSpace(c) || c == ',');
 
     private IAsyncEnumerable<T> PageAsync<T>(Func<IHubSpotApi, string?, CancellationToken, Task<ListPage<T>>> fetch, CancellationToken cancellationToken) =>
         Paging.ByCursorAsync(ConnectorName, async (after, ct) => (await fetch(_api(), after, ct).ConfigureAwait(false)).AsPage(), cancellationToken);

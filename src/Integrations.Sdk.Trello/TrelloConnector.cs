@@ -67,21 +67,12 @@ public sealed class TrelloConnector
     public Task<TrelloCard?> GetCardAsync(string cardId, IEnumerable<string>? extraFields = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cardId);
-        var fields = new List<string>(TypedFields);
-        foreach (var field in extraFields ?? [])
-        {
-            var name = field?.Trim() ?? string.Empty;
-            if (name.Length == 0 || !char.IsAsciiLetter(name[0]) || !name.All(char.IsAsciiLetterOrDigit))
-            {
-                throw new ArgumentException($"Trello card fields are plain names such as 'labels' or 'shortUrl'; '{field}' is not one.", nameof(extraFields));
-            }
-
-            if (!fields.Contains(name, StringComparer.Ordinal))
-            {
-                fields.Add(name);
-            }
-        }
-
+        var fields = ExtraFields.Append(
+            TypedFields,
+            extraFields,
+            static name => char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit),
+            "Trello card fields are plain names such as 'labels' or 'shortUrl'",
+            nameof(extraFields));
         var list = string.Join(',', fields);
         return PlatformReads.OrNullWhenMissingAsync(ct => _api().GetCardAsync(cardId.Trim(), list, ct), cancellationToken: cancellationToken);
     }

@@ -6,6 +6,9 @@ using Integrations.Sdk.Testing;
 using Integrations.Sdk.Transport;
 using Integrations.Sdk.Xero.Models;
 using Microsoft.Extensions.DependencyInjection;
+using System.Diagnostics.Metrics;
+using Integrations.Sdk.Telemetry;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using WireMock;
@@ -141,9 +144,10 @@ public sealed class XeroRequestTests : IAsyncLifetime
         _server.Given(Request.Create().WithPath(Api + "/Items").UsingGet()).RespondWith(Json(200, """{"Items":[]}""")
             .WithHeader("X-MinLimit-Remaining", "0").WithHeader("X-DayLimit-Remaining", "4000"));
 
+        using var waits = new MetricCollector<long>(_services.GetRequiredService<IMeterFactory>(), IntegrationsTelemetry.Name, "integrations.ratelimit.waits");
         await Connector.FindItemByCodeAsync("MUG-1");
         var next = Connector.FindItemByCodeAsync("MUG-2");
-        await Task.Delay(200);
+        await IntegrationsTestHost.UntilAsync(() => waits.GetMeasurementSnapshot().Count > 0, "the second lookup to wait for the budget");
 
         next.IsCompleted.Should().BeFalse("no request is left in Xero's minute");
         Requests().Should().ContainSingle();

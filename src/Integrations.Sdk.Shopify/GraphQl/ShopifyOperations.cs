@@ -75,31 +75,13 @@ internal static class ShopifyOperations
     /// The caller's extra selections, trimmed and each once: plain GraphQL field names (<c>[_A-Za-z][_0-9A-Za-z]*</c>)
     /// of scalar fields; anything else (a sub-selection, an argument, an alias) is refused before it is sent.
     /// </summary>
-    public static IReadOnlyList<string> ExtraSelections(IEnumerable<string>? extraFields, string parameter)
-    {
-        if (extraFields is null)
-        {
-            return [];
-        }
-
-        var names = new List<string>();
-        foreach (var field in extraFields)
-        {
-            var name = field?.Trim() ?? string.Empty;
-            if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-            {
-                throw new ArgumentException(
-                    $"Shopify extra fields are plain GraphQL field names of scalar fields, such as 'note' or 'numberOfOrders'; '{field}' is not one.", parameter);
-            }
-
-            if (!names.Contains(name, StringComparer.Ordinal))
-            {
-                names.Add(name);
-            }
-        }
-
-        return names;
-    }
+    public static IReadOnlyList<string> ExtraSelections(IEnumerable<string>? extraFields, string parameter) =>
+        ExtraFields.Append(
+            [],
+            extraFields,
+            static name => (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'),
+            "Shopify extra fields are plain GraphQL field names of scalar fields, such as 'note' or 'numberOfOrders'",
+            parameter);
 
     public const string AdjustInventoryDocument = """
         mutation AdjustInventory($input: InventoryAdjustQuantitiesInput!, $key: String!) {
