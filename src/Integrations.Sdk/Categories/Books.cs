@@ -103,7 +103,7 @@ public sealed record BooksCustomer
 /// <summary>An item (product or service) in the books.</summary>
 public sealed record BooksItem
 {
-    /// <summary>The platform's id (Xero's <c>ItemID</c>).</summary>
+    /// <summary>The id lines refer to it by: QuickBooks' item id; Xero's item <c>Code</c> (Xero lines name items by code).</summary>
     public required string Id { get; init; }
 
     /// <summary>The SKU (QuickBooks <c>Sku</c>, Xero <c>Code</c>).</summary>
