@@ -39,7 +39,11 @@ public sealed class BooksPostingRules
     /// <summary>The account shipping charges post to (Xero requires one; QuickBooks uses its shipping item when <see langword="null"/>).</summary>
     public string? ShippingAccountId { get; set; }
 
-    /// <summary>The account discounts post to; <see langword="null"/> to take them off the line's own income account.</summary>
+    /// <summary>
+    /// The account discounts post to; <see langword="null"/> to take them off the income account a
+    /// <see cref="CategoryRule"/> gives the line, or, with none, to leave the account to the books (QuickBooks uses its
+    /// discount account; Xero needs one, so set this or give every line an income account).
+    /// </summary>
     public string? DiscountAccountId { get; set; }
 
     /// <summary>
@@ -54,7 +58,8 @@ public sealed class BooksPostingRules
 
     /// <summary>
     /// Home-currency units per unit of a currency (<c>ExchangeRates["EUR"] = 1.08m</c> with a USD home), for orders
-    /// in another currency whose store states no rate.
+    /// in another currency whose store states no rate. A rate the store states (<see cref="Stores.StoreOrder.ExchangeRate"/>)
+    /// comes first: it is in the store's own currency, so it is right when the store and the books share their home currency.
     /// </summary>
     public IDictionary<string, decimal> ExchangeRates { get; } = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
 
