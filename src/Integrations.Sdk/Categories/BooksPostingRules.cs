@@ -66,6 +66,49 @@ public sealed class BooksPostingRules
     /// <summary>Put before the store's order number to make the invoice number, for example <c>W-</c> for a second store booking into the same books.</summary>
     public string? DocumentNumberPrefix { get; set; }
 
+    /// <summary>
+    /// Checks the rules' ids against the books, for example at start-up: the home currency against the company's, every
+    /// tax code against the books' tax codes, every account against the chart of accounts, every class against the
+    /// books' classes (QuickBooks) or tracking options (Xero). An id the books lack would otherwise fail orders one by
+    /// one, or book them where nobody looks.
+    /// </summary>
+    /// <param name="books">The books.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>One line per problem, naming the entry and the id; empty when every id exists.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="books"/> is <see langword="null"/>.</exception>
+    public async Task<IReadOnlyList<string>> CheckAgainstAsync(IBooksConnector books, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(books);
+        var problems = new List<string>();
+        var company = await books.GetCompanyAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(company.HomeCurrency, HomeCurrency, StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"HomeCurrency is {HomeCurrency} but the books of {company.Name} keep {company.HomeCurrency}");
+        }
+
+        var taxCodes = (await books.GetTaxCodesAsync(cancellationToken).ConfigureAwait(false)).Select(static t => t.Id).ToHashSet(StringComparer.Ordinal);
+        var wanted = TaxCodes.Select((r, i) => ($"TaxCodes[{i}].TaxCodeId", (string?)r?.TaxCodeId)).Append(("NoTaxCodeId", NoTaxCodeId));
+        problems.AddRange(Missing(wanted, taxCodes, "a tax code"));
+
+        var accounts = (await books.GetAccountsAsync(cancellationToken).ConfigureAwait(false)).Select(static a => a.Id).ToHashSet(StringComparer.Ordinal);
+        wanted = Categories.Select((r, i) => ($"Categories[{i}].IncomeAccountId", r?.IncomeAccountId))
+            .Concat([("ShippingAccountId", ShippingAccountId), ("DiscountAccountId", DiscountAccountId), ("RefundAccountId", RefundAccountId), ("PaymentAccountId", PaymentAccountId)]);
+        problems.AddRange(Missing(wanted, accounts, "an account"));
+
+        var classIds = Categories.Select((r, i) => ($"Categories[{i}].ClassId", r?.ClassId)).Where(static c => !string.IsNullOrWhiteSpace(c.Item2)).ToList();
+        if (classIds.Count > 0)
+        {
+            var classes = (await books.GetClassesAsync(cancellationToken).ConfigureAwait(false)).Select(static c => c.Id).ToHashSet(StringComparer.Ordinal);
+            problems.AddRange(Missing(classIds, classes, "a class"));
+        }
+
+        return problems;
+
+        static IEnumerable<string> Missing(IEnumerable<(string Entry, string? Id)> wanted, HashSet<string> known, string what) =>
+            wanted.Where(w => !string.IsNullOrWhiteSpace(w.Id) && !known.Contains(w.Id!))
+                .Select(w => $"{w.Entry} '{w.Id}' is not {what} of the books ({(known.Count == 0 ? "they have none" : $"they have {string.Join(", ", known.Order(StringComparer.Ordinal).Take(20))}")})");
+    }
+
     /// <summary>Checks the rules; the error names every entry at fault and what to change.</summary>
     /// <exception cref="ArgumentException">Some rule is not valid; <see cref="ArgumentException.ParamName"/> is <c>rules</c>.</exception>
     public void Validate()

@@ -11,7 +11,7 @@ public sealed class StockCheckTests
     public async Task CompareAsync_ReturnsOnlyTheSkusWhoseQuantitiesDiffer_IncludingOnesOneSideLacks()
     {
         var store = new FakeStore(new() { ["SH-1"] = 7, ["MUG-1"] = 3, ["CAP-1"] = 4 });
-        var books = new FakeBooks(new() { ["SH-1"] = 7, ["MUG-1"] = 2, ["HAT-1"] = 1 });
+        var books = new FakeBooks { OnHand = { ["SH-1"] = 7, ["MUG-1"] = 2, ["HAT-1"] = 1 } };
 
         var differences = await StockCheck.CompareAsync(store, books, ["SH-1", "MUG-1", "CAP-1", "HAT-1", "SH-1"]);
 
@@ -36,31 +36,5 @@ public sealed class StockCheckTests
             Asked.Add(sku);
             return Task.FromResult(stock.TryGetValue(sku, out var quantity) ? quantity : (decimal?)null);
         }
-    }
-
-    private sealed class FakeBooks(Dictionary<string, decimal> onHand) : IBooksConnector
-    {
-        public string Platform => "fake-books";
-
-        public ILookupThenCreateOperation<BooksCustomerDraft, BooksCustomer> FindOrCreateCustomer => throw new NotSupportedException();
-
-        public ISinkOperation<BooksInvoiceDraft, BooksDocument> CreateInvoice => throw new NotSupportedException();
-
-        public ISinkOperation<BooksCreditNoteDraft, BooksDocument> CreateCreditNote => throw new NotSupportedException();
-
-        public ISinkOperation<BooksPaymentDraft, BooksPayment> RecordPayment => throw new NotSupportedException();
-
-        public Task<BooksItem?> FindItemBySkuAsync(string sku, CancellationToken cancellationToken = default) =>
-            Task.FromResult(onHand.TryGetValue(sku, out var quantity) ? new BooksItem { Id = "id-" + sku, Sku = sku, TracksQuantity = true, QuantityOnHand = quantity } : null);
-
-        public Task<BooksCompany> GetCompanyAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<BooksTaxCode>> GetTaxCodesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<BooksAccount>> GetAccountsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<BooksClass>> GetClassesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<BooksDocument?> FindInvoiceByNumberAsync(string number, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }
