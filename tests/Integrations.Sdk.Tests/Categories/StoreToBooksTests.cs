@@ -139,14 +139,15 @@ public sealed class StoreToBooksTests
     }
 
     [Theory]
-    [InlineData(null, 108.24)] // 99.99 x 1.0825 = 108.239175, from the rules' table
-    [InlineData(1.1, 109.99)] // 99.99 x 1.1 = 109.989, the rate the store states wins
-    public void PlanSale_ForeignCurrency_CarriesTheRate_AndTheRevenueInHomeCurrency(double? stated, double revenue)
+    [InlineData(null, "108.24")] // 99.99 x 1.0825 = 108.239175, from the rules' table
+    [InlineData("1.1", "109.99")] // 99.99 x 1.1 = 109.989, the rate the store states wins
+    public void PlanSale_ForeignCurrency_CarriesTheRate_AndTheRevenueInHomeCurrency(string? statedRate, string revenue)
     {
+        decimal? stated = statedRate is null ? null : decimal.Parse(statedRate, System.Globalization.CultureInfo.InvariantCulture);
         var order = Order() with
         {
             Currency = "EUR",
-            ExchangeRate = (decimal?)stated,
+            ExchangeRate = stated,
             Lines = [Line("1", "SH-1", 1, 99.99m, 0)],
             ShippingLines = [],
             TotalTax = 0,
@@ -158,7 +159,7 @@ public sealed class StoreToBooksTests
         plan.Invoice.Currency.Should().Be("EUR");
         plan.Invoice.ExchangeRate.Should().Be(stated is null ? 1.0825m : 1.1m);
         plan.Invoice.Lines[0].Line.TaxCodeId.Should().Be("NON", "an untaxed line takes NoTaxCodeId");
-        plan.Invoice.ExpectedRevenue.Should().Be((decimal)revenue);
+        plan.Invoice.ExpectedRevenue.Should().Be(decimal.Parse(revenue, System.Globalization.CultureInfo.InvariantCulture));
         plan.ToPayment("inv-1")!.ExchangeRate.Should().Be(plan.Invoice.ExchangeRate);
     }
 
