@@ -4,7 +4,8 @@ using System.Runtime.CompilerServices;
 namespace Integrations.Sdk.Connectors;
 
 /// <summary>
-/// Composes record sources: <see cref="Select{T, TOut}"/> reshapes records, <see cref="Where{T}"/> leaves some out,
+/// Composes record sources: <see cref="Select{T, TOut}"/> reshapes records, <see cref="SelectMany{T, TOut}"/> makes
+/// several (or none) of each, <see cref="Where{T}"/> leaves some out,
 /// <see cref="Merge{T}"/> reads several sources as one. Each keeps the checkpoints right, so an incremental sync over
 /// a composed source resumes where it stopped, never past a record it has not finished.
 /// </summary>
@@ -29,6 +30,34 @@ public static class RecordSourceExtensions
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(selector);
         return new Selected<T, TOut>(source, selector);
+    }
+
+    /// <summary>
+    /// A source whose records are the records <paramref name="selector"/> makes of each of <paramref name="source"/>'s,
+    /// in order: for example an order read once becomes a sale and one event per refund. The checkpoint moves past a
+    /// record of <paramref name="source"/> only once all the records made of it are finished: only the last one carries
+    /// the record's checkpoint, the ones before it carry the checkpoint before the record. A run that stops half-way
+    /// through them reads the record again on the next run; the ones already finished are skipped by the step memo, so
+    /// give each a key of its own (for example <c>order:1001:refund:7</c>).
+    /// </summary>
+    /// <typeparam name="T">The source's record type.</typeparam>
+    /// <typeparam name="TOut">The type of the records made of each.</typeparam>
+    /// <param name="source">The source.</param>
+    /// <param name="selector">
+    /// Makes the records of one record, while the source is read; it is read to the end before any of them is handed
+    /// over. None is fine: the checkpoint moves past the record as past one a <see cref="Where{T}"/> left out. If it
+    /// throws while a sync reads the source, the record is dead-lettered as read (step <c>$select</c>, with the
+    /// exception's message) and reading goes on, as with <see cref="Select{T, TOut}"/>; a replay takes a corrected
+    /// payload of the new type, which stands for one of the records made of it. Read directly with
+    /// <see cref="IRecordSource{T}.ReadAsync"/>, the exception stops the read.
+    /// </param>
+    /// <returns>The flattened source.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="selector"/> is <see langword="null"/>.</exception>
+    public static IRecordSource<TOut> SelectMany<T, TOut>(this IRecordSource<T> source, Func<T, IEnumerable<TOut>> selector)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(selector);
+        return new Flattened<T, TOut>(source, selector);
     }
 
     /// <summary>
@@ -144,6 +173,58 @@ public static class RecordSourceExtensions
                 }
 
                 yield return failure is null ? SourceItem<TOut>.Record(converted, item.Checkpoint) : new SourceItem<TOut>(default!, item.Checkpoint, false, failure);
+            }
+        }
+    }
+
+    private sealed class Flattened<T, TOut>(IRecordSource<T> source, Func<T, IEnumerable<TOut>> selector) : ComposedSource<TOut>
+    {
+        internal override async IAsyncEnumerable<SourceItem<TOut>> ReadItemsAsync(string? checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var before = checkpoint; // the checkpoint valid before the record being flattened
+            await foreach (var item in source.ReadItemsAsync(checkpoint, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!item.IsRecord)
+                {
+                    yield return new SourceItem<TOut>(default!, item.Checkpoint, false, item.Failure);
+                    before = item.Checkpoint ?? before;
+                    continue;
+                }
+
+                List<TOut>? children = null;
+                SourceFailure? failure = null;
+                try
+                {
+                    // All of them first: a selector that fails half-way sets the whole record aside, none of it half-done.
+                    children = [.. selector(item.Value)];
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failure = new SourceFailure(PayloadOf(item.Value), $"the source's SelectMany could not convert the record: {ex.Message}", ex);
+                }
+
+                if (failure is not null)
+                {
+                    yield return new SourceItem<TOut>(default!, item.Checkpoint, false, failure);
+                }
+                else if (children!.Count == 0)
+                {
+                    if (item.Checkpoint is not null)
+                    {
+                        yield return SourceItem<TOut>.Progress(item.Checkpoint);
+                    }
+                }
+                else
+                {
+                    for (var i = 0; i < children.Count; i++)
+                    {
+                        // Only the last one may move the checkpoint past the record: the others keep it before the record.
+                        yield return SourceItem<TOut>.Record(children[i], i == children.Count - 1 ? item.Checkpoint : before);
+                    }
+                }
+
+                before = item.Checkpoint ?? before;
             }
         }
     }

@@ -147,6 +147,102 @@ public sealed class RecordSourceExtensionsTests
     }
 
     [Fact]
+    public async Task SelectMany_GivesOnlyTheLastRecordOfEachTheParentsCheckpoint_AndTheOthersTheCheckpointBeforeIt()
+    {
+        var source = new ListSource("a", 4);
+
+        var records = await ReadAllAsync(source.SelectMany(i => Children(i, i.N switch { 3 => 0, 4 => 3, _ => i.N })), "a1");
+
+        records.Select(r => $"{r.Value.Source}{r.Value.N}").Should().Equal("a2.1", "a2.2", "a4.1", "a4.2", "a4.3");
+        records.Select(r => r.Checkpoint).Should().Equal(
+            ["a1", "a2", "a3", "a3", "a4"],
+            "a parent is done only when its last child is; a4's earlier children carry a3, past which the parent without children moved it");
+        source.CheckpointsAsked.Should().Equal("a1");
+    }
+
+    [Fact]
+    public async Task SelectMany_InASync_FinishesEveryChild_AndMovesPastAParentWithoutChildren()
+    {
+        var source = new ListSource("a", 4);
+        await using var host = Host(source.SelectMany(i => Children(i, i.N == 4 ? 0 : 2)), out var effects);
+
+        var first = await host.GetRequiredService<ISyncRunner>().RunAsync(Sync);
+        var second = await host.GetRequiredService<ISyncRunner>().RunAsync(Sync);
+
+        first.Summary.Completed.Should().Be(6);
+        effects.Should().BeEquivalentTo(["a1.1", "a1.2", "a2.1", "a2.2", "a3.1", "a3.2"]);
+        first.Summary.CheckpointAfter.Should().Be("a4", "the last parent made no records, and the checkpoint still passed it");
+        second.Summary.Read.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task SelectMany_InASync_NeverStoresAParentsCheckpointWhileOneOfItsChildrenIsUnfinished_AndTheNextRunRedoesOnlyThatChild()
+    {
+        var source = new ListSource("a", 3);
+        var held = new TaskCompletionSource();
+        using var stop = new CancellationTokenSource();
+        var checkpoints = new RecordingCheckpointStore();
+        await using var host = Host(
+            source.SelectMany(i => Children(i, i.N == 2 ? 3 : 1)),
+            out var effects,
+            (item, ct) => item is { Source: "a2.", N: 2 } ? held.Task.WaitAsync(ct) : Task.CompletedTask,
+            checkpoints);
+
+        var run = host.GetRequiredService<ISyncRunner>().RunAsync(Sync, cancellationToken: stop.Token);
+        await TestHost.Until(() => effects.Contains("a1.1") && effects.Contains("a2.1") && effects.Contains("a2.3") && effects.Contains("a3.1"), "every child but a2.2 is done");
+        await stop.CancelAsync();
+        var report = await run;
+
+        report.Summary.Status.Should().Be(RunStatus.Cancelled);
+        checkpoints.Stored.Should().OnlyContain(c => c == "a1", "a2's second child never finished, so neither a2's checkpoint nor a3's may be stored, though a2's last child is done");
+        (await host.GetRequiredService<ICheckpointStore>().GetAsync(Sync)).Should().Be("a1");
+
+        held.SetResult();
+        var again = await host.GetRequiredService<ISyncRunner>().RunAsync(Sync);
+
+        source.CheckpointsAsked.Should().Equal(null, "a1");
+        again.Summary.Read.Should().Be(4, "a2 is read again with its three children, then a3");
+        again.Summary.Completed.Should().Be(1, "only a2.2 was unfinished");
+        again.Summary.Skipped.Should().Be(3, "the step memo skips the children finished before the stop");
+        effects.Where(e => e.StartsWith("a2.", StringComparison.Ordinal)).Should().BeEquivalentTo(["a2.1", "a2.2", "a2.3"], "no child ran twice");
+        again.Summary.CheckpointAfter.Should().Be("a3");
+    }
+
+    [Fact]
+    public async Task SelectMany_ThatCannotConvertARecord_DeadLettersItAsRead_WithNoneOfItsChildren_AndTheRunGoesOn()
+    {
+        var source = new ListSource("a", 3);
+        await using var host = Host(
+            source.SelectMany(i => i.N == 2 ? ChildrenThenThrow(i) : Children(i, 1)),
+            out var effects);
+
+        var report = await host.GetRequiredService<ISyncRunner>().RunAsync(Sync);
+
+        report.Summary.Status.Should().Be(RunStatus.Succeeded);
+        effects.Should().BeEquivalentTo(["a1.1", "a3.1"], "a2's selector failed half-way: none of its records is handed over");
+        report.Summary.DeadLettered.Should().Be(1);
+        report.Summary.CheckpointAfter.Should().Be("a3");
+        var letter = (await host.GetRequiredService<IDeadLetterStore>().ListAsync(Sync)).Should().ContainSingle().Subject;
+        letter.Step.Should().Be("$select");
+        letter.Reason.Should().Contain("SelectMany could not convert").And.Contain("a2 has a bad refund");
+        letter.Payload.Should().Contain("\"n\":2", "the record is kept as the source read it");
+
+        static IEnumerable<Item> ChildrenThenThrow(Item parent)
+        {
+            yield return new Item($"{parent.Source}{parent.N}.", 1);
+            throw new FormatException("a2 has a bad refund");
+        }
+    }
+
+    [Fact]
+    public async Task SelectMany_ThatThrows_StopsADirectRead_WithItsException()
+    {
+        var read = () => ReadAllAsync(new ListSource("a", 3).SelectMany<Item, int>(i => i.N == 2 ? throw new FormatException("bad 2") : [i.N]));
+
+        (await read.Should().ThrowAsync<FormatException>()).Which.Message.Should().Be("bad 2");
+    }
+
+    [Fact]
     public async Task Merge_ReadsTheSourcesOneAfterAnother_WithACheckpointHoldingEachSourcesCursor()
     {
         var a = new ListSource("a", 2);
@@ -313,6 +409,10 @@ public sealed class RecordSourceExtensionsTests
             }));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
+
+    /// <summary>The records a parent makes: <c>{source}{n}.1</c> to <c>{source}{n}.{count}</c>.</summary>
+    private static IEnumerable<Item> Children(Item parent, int count) =>
+        Enumerable.Range(1, count).Select(k => new Item($"{parent.Source}{parent.N}.", k));
 
     public sealed record Item(string Source, int N);
 
