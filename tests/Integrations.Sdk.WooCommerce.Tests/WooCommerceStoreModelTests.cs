@@ -60,7 +60,7 @@ public sealed class WooCommerceStoreModelTests : IAsyncLifetime
                 Id = id,
                 Number = id,
                 CreatedAt = SoldAt,
-                UpdatedAt = SoldAt,
+                UpdatedAt = _time.GetUtcNow(),
                 Currency = "EUR",
                 ExchangeRate = null,
                 PaymentStatus = StorePaymentStatus.Paid,

@@ -18,7 +18,11 @@ public sealed partial class WooCommerceSimulator
     /// <c>subtotal_tax</c>, <c>total</c>, <c>total_tax</c>, <c>taxes</c>; <c>tax_lines</c> with <c>rate_percent</c>;
     /// <c>shipping_lines</c>; <c>coupon_lines</c> with <c>discount</c>/<c>discount_tax</c>; the order totals), the
     /// customer created when the email is new, and the quantities taken out of managed stock (recorded on each line as
-    /// <c>_reduced_stock</c>) unless the sale is cancelled.
+    /// <c>_reduced_stock</c>) unless the sale is cancelled. <c>date_created_gmt</c> is the sale's
+    /// <see cref="SimulatedSale.CreatedAt"/>; <c>date_modified_gmt</c> is the simulator's clock (never earlier), as a
+    /// store stamps a save. A paid sale is <c>processing</c>; <see cref="SimulatedSale.Channel"/> <c>web</c> becomes
+    /// <c>created_via</c> <c>checkout</c>, any other channel is kept as is; <see cref="SimulatedSale.ExchangeRate"/> is
+    /// not shown (WooCommerce states no rate).
     /// </summary>
     /// <param name="sale">The sale; every SKU must be a product's or a variation's.</param>
     /// <returns>The order's id, as text.</returns>
@@ -57,6 +61,7 @@ public sealed partial class WooCommerceSimulator
             var customerId = CustomerLocked(sale.Email, sale.FirstName, sale.LastName);
             var id = ++_nextId;
             var created = Gmt(sale.CreatedAt);
+            var saved = Gmt(new[] { Time.GetUtcNow().UtcDateTime, sale.CreatedAt.UtcDateTime }.Max()); // the store stamps a save with its clock
             var shippingTax = sale.ShippingTax;
             var shippingNet = sale.PricesIncludeTax ? sale.Shipping - shippingTax : sale.Shipping;
             var shippingRate = items.Select(i => (long?)RateIdOf(i.Item)).FirstOrDefault(r => r is not null)
@@ -117,7 +122,7 @@ public sealed partial class WooCommerceSimulator
                 ["order_key"] = "wc_order_" + id.ToString("x8", CultureInfo.InvariantCulture),
                 ["created_via"] = sale.Channel == "web" ? "checkout" : sale.Channel, ["version"] = "9.0.0",
                 ["status"] = status, ["currency"] = sale.Currency,
-                ["date_created"] = created, ["date_created_gmt"] = created, ["date_modified"] = created, ["date_modified_gmt"] = created,
+                ["date_created"] = created, ["date_created_gmt"] = created, ["date_modified"] = saved, ["date_modified_gmt"] = saved,
                 ["discount_total"] = Money(discount), ["discount_tax"] = Money(discountTax),
                 ["shipping_total"] = Money(shippingNet), ["shipping_tax"] = Money(shippingTax),
                 ["cart_tax"] = Money(cartTax), ["total"] = Money(linesNet + shippingNet + cartTax + shippingTax),
