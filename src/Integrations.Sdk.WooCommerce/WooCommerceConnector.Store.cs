@@ -40,7 +40,7 @@ public sealed partial class WooCommerceConnector : IStoreConnector
     /// </summary>
     /// <param name="order">The order.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
-    /// <exception cref="PlatformException">The order or a refund lacks its creation date (<c>invalid_response</c>).</exception>
+    /// <exception cref="PlatformException">The order has neither <c>date_created_gmt</c> nor <c>date_modified_gmt</c> (<c>invalid_response</c>).</exception>
     public async Task<StoreOrder> ToStoreOrderAsync(WooOrder order, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(order);

@@ -17,8 +17,12 @@ namespace Integrations.Sdk.Testing.WooCommerce;
 /// <c>id</c> or <c>date</c> and <c>order</c> <c>asc</c>/<c>desc</c> (default date, desc); <c>GET /orders/{id}</c>
 /// [<c>order</c>]; <c>GET /orders/{id}/refunds</c> [<c>refunds</c>]; <c>GET /products</c> [<c>products</c>] with
 /// <c>sku</c>; <c>GET /products/{id}</c> [<c>product</c>]; <c>GET /products/{id}/variations</c> [<c>variations</c>] with
-/// <c>sku</c>; <c>GET /customers</c> [<c>customers</c>] with <c>email</c>. Lists answer <c>X-WP-Total</c> and
-/// <c>X-WP-TotalPages</c>.</para>
+/// <c>sku</c>; <c>GET /customers</c> [<c>customers</c>] with <c>email</c>; <c>PUT /products/{id}</c>
+/// [<c>product.update</c>] and <c>PUT /products/{productId}/variations/{id}</c> [<c>variation.update</c>] for
+/// <c>manage_stock</c>/<c>stock_quantity</c>. Lists answer <c>X-WP-Total</c> and <c>X-WP-TotalPages</c>.</para>
+/// <para><b>Seeding</b>: <see cref="AddSale"/>/<see cref="AddRefund(string, Commerce.SimulatedSaleRefund)"/> record sales
+/// and refunds in WooCommerce's shape, with stock; <see cref="StockOf"/> reads stock; <see cref="SaveAsync"/> and
+/// <see cref="LoadAsync"/> keep the store between runs.</para>
 /// <para><b>Auth</b>: HTTP Basic with <see cref="ConsumerKey"/>/<see cref="ConsumerSecret"/>, or the
 /// <c>consumer_key</c>/<c>consumer_secret</c> query parameters; anything else is answered 401
 /// <c>{"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":401}}</c>.

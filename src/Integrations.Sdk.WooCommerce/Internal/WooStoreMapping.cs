@@ -22,8 +22,8 @@ internal static class WooStoreMapping
 
     public static StoreOrder ToStoreOrder(WooOrder order, IReadOnlyList<WooRefund> refunds, IReadOnlyDictionary<long, string?> productTypes)
     {
-        var created = order.DateCreatedGmt
-            ?? throw PlatformException.InvalidResponse(WooCommerceConnector.ConnectorName, $"order {order.Id} has no date_created_gmt");
+        var created = order.DateCreatedGmt ?? order.DateModifiedGmt
+            ?? throw PlatformException.InvalidResponse(WooCommerceConnector.ConnectorName, $"order {order.Id} has neither date_created_gmt nor date_modified_gmt");
         var inclusive = order.PricesIncludeTax;
         var rates = new Dictionary<long, WooTaxLine>();
         foreach (var rate in order.TaxLines)
@@ -140,8 +140,7 @@ internal static class WooStoreMapping
             .. sorted.Select((refund, i) => new StoreRefund
             {
                 Id = refund.Id.ToString(CultureInfo.InvariantCulture),
-                CreatedAt = refund.DateCreatedGmt
-                    ?? throw PlatformException.InvalidResponse(WooCommerceConnector.ConnectorName, $"refund {refund.Id} of order {order.Id} has no date_created_gmt"),
+                CreatedAt = refund.DateCreatedGmt ?? order.DateModifiedGmt ?? order.DateCreatedGmt ?? DateTimeOffset.UnixEpoch,
                 Lines = [.. refund.LineItems.Select((line, j) => new StoreRefundLine
                 {
                     LineId = (lineIds[i][j]?.Id ?? line.Id).ToString(CultureInfo.InvariantCulture),
