@@ -221,6 +221,39 @@ public sealed class WooCommerceStoreModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Orders_UnderServerFaults_AreReadWholeWithTheirRefunds_AsWithoutFaults()
+    {
+        SeedMugAndTee();
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add(_store.AddSale(EuroSale() with { Email = $"buyer{i % 3}@example.com", CreatedAt = SoldAt.AddMinutes(i) }));
+        }
+
+        _store.AddRefund(ids[1], new SimulatedSaleRefund { Lines = [new SimulatedSaleRefundLine("MUG-1", 1, 10.80m, 2.16m, Restock: true)], CreatedAt = SoldAt.AddHours(1) });
+        _store.AddRefund(ids[4], new SimulatedSaleRefund { Lines = [new SimulatedSaleRefundLine("TEE-1", 1, 18.00m, 3.60m, Restock: false)], Shipping = 5.00m, ShippingTax = 1.00m, CreatedAt = SoldAt.AddHours(2) });
+        var calm = await Store.Orders.ReadAsync(null).ToListAsync();
+        await using var faulty = Integrations.Sdk.Testing.IntegrationsTestHost.Build(
+            TimeProvider.System,
+            i => i.AddWooCommerce(o =>
+            {
+                o.StoreUrl = _store.BaseAddress;
+                o.ConsumerKey = _store.ConsumerKey;
+                o.ConsumerSecret = _store.ConsumerSecret;
+                o.PageSize = 2;
+            }),
+            s => Integrations.Sdk.Testing.IntegrationsTestHost.RetryWithoutDelay(s, WooCommerceConnector.ConnectorName, o => o.MaxRetryAttempts = 10));
+        _store.Faults.SetRandom(0.3, seed: 14, Integrations.Sdk.Testing.FaultKind.ServerError);
+
+        var stormy = await faulty.GetRequiredKeyedService<IStoreConnector>(WooCommerceConnector.ConnectorName).Orders.ReadAsync(null).ToListAsync();
+
+        _store.Faults.InjectedTotal.Should().BeGreaterThan(0);
+        stormy.Select(r => r.Value.Id).Should().Equal(ids);
+        stormy.Should().BeEquivalentTo(calm, o => o.Excluding(r => r.Value.Native).WithStrictOrdering());
+        stormy.Select(r => r.Value.Refunds.Count).Should().Equal(0, 1, 0, 0, 1, 0);
+    }
+
+    [Fact]
     public async Task SetStock_OnAProductAndAVariation_IsWhatTheStoreThenCounts_AndRepeatingItChangesNothing()
     {
         var mug = _store.AddProduct("MUG-1", "Mug", 12.00m, stockQuantity: 10);
