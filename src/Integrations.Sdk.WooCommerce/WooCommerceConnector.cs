@@ -7,10 +7,12 @@ namespace Integrations.Sdk.WooCommerce;
 
 /// <summary>
 /// The WooCommerce connector (REST API v3): orders read incrementally by <c>modified_after</c>, an order and its
-/// refunds, products and variations with their stock (found by SKU), customers (found by email). Lists are paged by
-/// <c>page</c>/<c>per_page</c> until <c>X-WP-TotalPages</c>. Resolve it after <c>AddWooCommerce(...)</c>; it is thread-safe.
+/// refunds, products and variations with their stock (found by SKU, set by <see cref="SetStock"/>), customers (found by
+/// email). Lists are paged by <c>page</c>/<c>per_page</c> until <c>X-WP-TotalPages</c>. It is also the store category
+/// model's <see cref="Integrations.Sdk.Stores.IStoreConnector"/> (keyed <c>woocommerce</c>). Resolve it after
+/// <c>AddWooCommerce(...)</c>; it is thread-safe.
 /// </summary>
-public sealed class WooCommerceConnector
+public sealed partial class WooCommerceConnector
 {
     /// <summary>The connector's name: it names its HTTP options, budget, telemetry and webhook route.</summary>
     public const string ConnectorName = "woocommerce";
@@ -26,6 +28,8 @@ public sealed class WooCommerceConnector
         _api = api;
         _options = options;
         Orders = RecordSource.Create<WooOrder>(ReadOrdersAsync);
+        _storeOrders = RecordSource.Create<Integrations.Sdk.Stores.StoreOrder>(ReadStoreOrdersAsync);
+        SetStock = SinkOperation.NaturalUpsert<WooStockUpdate, WooStockLevel>(WriteStockAsync, ValidateStock);
     }
 
     /// <summary>
@@ -90,7 +94,7 @@ public sealed class WooCommerceConnector
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sku);
         var wanted = sku.Trim();
-        await foreach (var product in ListAsync((page, size, ct) => _api().ListProductsAsync(wanted, page, size, ct), cancellationToken).ConfigureAwait(false))
+        await foreach (var product in ListAsync((page, size, ct) => _api().ListProductsAsync(wanted, null, page, size, ct), cancellationToken).ConfigureAwait(false))
         {
             if (string.Equals(product.Sku, wanted, StringComparison.Ordinal))
             {

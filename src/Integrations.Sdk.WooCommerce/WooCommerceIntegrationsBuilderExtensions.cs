@@ -1,3 +1,4 @@
+using Integrations.Sdk.Stores;
 using Integrations.Sdk.Transport.Auth;
 using Integrations.Sdk.WooCommerce;
 using Integrations.Sdk.WooCommerce.Internal;
@@ -9,7 +10,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Adds the WooCommerce connector: <c>services.AddIntegrations().AddWooCommerce(o =&gt; ...)</c>.</summary>
 public static class WooCommerceIntegrationsBuilderExtensions
 {
-    /// <summary>Registers <see cref="WooCommerceOptions"/> (validated at start), the client, <see cref="WooCommerceConnector"/> and <see cref="WooCommerceWebhookSource"/>.</summary>
+    /// <summary>Registers <see cref="WooCommerceOptions"/> (validated at start), the client, <see cref="WooCommerceConnector"/> (also as the keyed <see cref="IStoreConnector"/> <c>woocommerce</c>) and <see cref="WooCommerceWebhookSource"/>.</summary>
     /// <param name="builder">The integrations builder.</param>
     /// <param name="configure">Fills the options.</param>
     /// <exception cref="InvalidOperationException">WooCommerce is already registered.</exception>
@@ -23,7 +24,14 @@ public static class WooCommerceIntegrationsBuilderExtensions
     public static IIntegrationsBuilder AddWooCommerce(this IIntegrationsBuilder builder, IConfiguration section) =>
         Define(builder.AddConnector<WooCommerceOptions>(WooCommerceConnector.ConnectorName, "WooCommerce", section));
 
-    private static IIntegrationsBuilder Define(ConnectorDefinition<WooCommerceOptions> woo) => woo
+    private static IIntegrationsBuilder Define(ConnectorDefinition<WooCommerceOptions> woo)
+    {
+        var builder = Configure(woo);
+        builder.Services.AddKeyedSingleton<IStoreConnector>(WooCommerceConnector.ConnectorName, (sp, _) => sp.GetRequiredService<WooCommerceConnector>());
+        return builder;
+    }
+
+    private static IIntegrationsBuilder Configure(ConnectorDefinition<WooCommerceOptions> woo) => woo
         .Validate(o => o.Validate())
         .Secrets(o => [o.ConsumerSecret, o.WebhookSecret])
         .Client<IWooCommerceApi>((o, http) =>

@@ -17,8 +17,12 @@ namespace Integrations.Sdk.Testing.WooCommerce;
 /// <c>id</c> or <c>date</c> and <c>order</c> <c>asc</c>/<c>desc</c> (default date, desc); <c>GET /orders/{id}</c>
 /// [<c>order</c>]; <c>GET /orders/{id}/refunds</c> [<c>refunds</c>]; <c>GET /products</c> [<c>products</c>] with
 /// <c>sku</c>; <c>GET /products/{id}</c> [<c>product</c>]; <c>GET /products/{id}/variations</c> [<c>variations</c>] with
-/// <c>sku</c>; <c>GET /customers</c> [<c>customers</c>] with <c>email</c>. Lists answer <c>X-WP-Total</c> and
-/// <c>X-WP-TotalPages</c>.</para>
+/// <c>sku</c>; <c>GET /customers</c> [<c>customers</c>] with <c>email</c>; <c>PUT /products/{id}</c>
+/// [<c>product.update</c>] and <c>PUT /products/{productId}/variations/{id}</c> [<c>variation.update</c>] for
+/// <c>manage_stock</c>/<c>stock_quantity</c>. Lists answer <c>X-WP-Total</c> and <c>X-WP-TotalPages</c>.</para>
+/// <para><b>Seeding</b>: <see cref="AddSale"/>/<see cref="AddRefund(string, Commerce.SimulatedSaleRefund)"/> record sales
+/// and refunds in WooCommerce's shape, with stock; <see cref="StockOf"/> reads stock; <see cref="SaveAsync"/> and
+/// <see cref="LoadAsync"/> keep the store between runs.</para>
 /// <para><b>Auth</b>: HTTP Basic with <see cref="ConsumerKey"/>/<see cref="ConsumerSecret"/>, or the
 /// <c>consumer_key</c>/<c>consumer_secret</c> query parameters; anything else is answered 401
 /// <c>{"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":401}}</c>.
@@ -26,7 +30,7 @@ namespace Integrations.Sdk.Testing.WooCommerce;
 /// <para><b>Webhooks</b>: <see cref="AddWebhook"/>, then <see cref="Ping"/> (unsigned form body <c>webhook_id=N</c>)
 /// and <see cref="Deliver"/> (the resource's JSON, <c>X-WC-Webhook-Signature</c> = Base64(HMAC-SHA256(secret, body))).</para>
 /// </remarks>
-public sealed class WooCommerceSimulator : SimulatorHost
+public sealed partial class WooCommerceSimulator : SimulatorHost
 {
     private const string Prefix = "/wp-json/wc/v3";
 
@@ -65,17 +69,27 @@ public sealed class WooCommerceSimulator : SimulatorHost
     /// <param name="name">Its name.</param>
     /// <param name="price">Its price.</param>
     /// <param name="stockQuantity">Its managed stock; <see langword="null"/> for an unmanaged product.</param>
-    public long AddProduct(string sku, string name, decimal price, int? stockQuantity = null)
+    /// <param name="productType">
+    /// Its category (WooCommerce has no product type beyond simple/variable: the first category plays that part);
+    /// <see langword="null"/> for none. Categories are created on first use.
+    /// </param>
+    public long AddProduct(string sku, string name, decimal price, int? stockQuantity = null, string? productType = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sku);
         lock (Gate)
         {
+            if (FindSkuLocked(sku) is not null)
+            {
+                throw new ArgumentException($"A product or variation with SKU '{sku}' exists already.", nameof(sku));
+            }
+
             var id = ++_nextId;
             _products[id] = new JsonObject
             {
                 ["id"] = id, ["name"] = name, ["type"] = "simple", ["status"] = "publish", ["sku"] = sku,
                 ["price"] = Money(price), ["regular_price"] = Money(price), ["manage_stock"] = stockQuantity is not null,
-                ["stock_quantity"] = stockQuantity, ["stock_status"] = stockQuantity is 0 ? "outofstock" : "instock",
+                ["stock_quantity"] = stockQuantity, ["stock_status"] = StockStatus(stockQuantity),
+                ["parent_id"] = 0, ["categories"] = productType is null ? new JsonArray() : new JsonArray(CategoryLocked(productType)),
                 ["variations"] = new JsonArray(), ["date_modified_gmt"] = Now(),
             };
             return id;
@@ -92,6 +106,11 @@ public sealed class WooCommerceSimulator : SimulatorHost
         lock (Gate)
         {
             var product = _products.GetValueOrDefault(productId) ?? throw new ArgumentException($"No product {productId}.", nameof(productId));
+            if (FindSkuLocked(sku) is not null)
+            {
+                throw new ArgumentException($"A product or variation with SKU '{sku}' exists already.", nameof(sku));
+            }
+
             var id = ++_nextId;
             product["type"] = "variable";
             product["variations"]!.AsArray().Add(id);
@@ -99,7 +118,7 @@ public sealed class WooCommerceSimulator : SimulatorHost
             {
                 ["id"] = id, ["sku"] = sku, ["price"] = Money(price), ["regular_price"] = Money(price),
                 ["manage_stock"] = stockQuantity is not null, ["stock_quantity"] = stockQuantity,
-                ["stock_status"] = stockQuantity is 0 ? "outofstock" : "instock",
+                ["stock_status"] = StockStatus(stockQuantity),
             });
             return id;
         }
@@ -168,7 +187,11 @@ public sealed class WooCommerceSimulator : SimulatorHost
         }
     }
 
-    /// <summary>Refunds part of an order: a refund (<c>amount</c>, <c>reason</c>, refunded lines), listed on the order with a negative total; the order is modified.</summary>
+    /// <summary>
+    /// Refunds part of an order: a refund (<c>amount</c>, <c>reason</c>, refunded lines), listed first (newest first)
+    /// on the order with a negative total; the order is modified. Status and stock are left as they are (see
+    /// <see cref="AddRefund(string, Commerce.SimulatedSaleRefund)"/> for a refund as the admin makes it).
+    /// </summary>
     /// <param name="orderId">The order.</param>
     /// <param name="amount">The amount refunded (positive).</param>
     /// <param name="reason">The reason.</param>
@@ -181,12 +204,13 @@ public sealed class WooCommerceSimulator : SimulatorHost
             var order = _orders.GetValueOrDefault(orderId) ?? throw new ArgumentException($"No order {orderId}.", nameof(orderId));
             var id = ++_nextId;
             var now = Now();
-            (_refunds.TryGetValue(orderId, out var list) ? list : _refunds[orderId] = []).Add(new JsonObject
+            (_refunds.TryGetValue(orderId, out var list) ? list : _refunds[orderId] = []).Insert(0, new JsonObject
             {
                 ["id"] = id, ["date_created"] = now, ["date_created_gmt"] = now, ["amount"] = Money(amount), ["reason"] = reason,
-                ["refunded_by"] = 1, ["meta_data"] = new JsonArray(), ["line_items"] = lineItems?.DeepClone() ?? new JsonArray(),
+                ["refunded_by"] = 1, ["refunded_payment"] = false, ["meta_data"] = new JsonArray(),
+                ["line_items"] = lineItems?.DeepClone() ?? new JsonArray(), ["shipping_lines"] = new JsonArray(), ["tax_lines"] = new JsonArray(),
             });
-            order["refunds"]!.AsArray().Add(new JsonObject { ["id"] = id, ["reason"] = reason, ["total"] = Money(-amount) });
+            order["refunds"]!.AsArray().Insert(0, new JsonObject { ["id"] = id, ["reason"] = reason, ["total"] = Money(-amount) });
             Touch(order);
             return id;
         }
@@ -271,6 +295,8 @@ public sealed class WooCommerceSimulator : SimulatorHost
         Map(endpoints, "GET", Prefix + "/products/{id}/variations", c => Serve(c, "variations", () =>
             Locked(() => _products.ContainsKey(Id(c)) ? (IResult?)null : NotFound("woocommerce_rest_product_invalid_id"))
             ?? List(c, Locked(() => BySku(c, _variations.GetValueOrDefault(Id(c)) ?? [])))));
+        Map(endpoints, "PUT", Prefix + "/products/{id}", c => Serve(c, "product.update", () => UpdateStockAsync(c, variation: false)));
+        Map(endpoints, "PUT", Prefix + "/products/{productId}/variations/{id}", c => Serve(c, "variation.update", () => UpdateStockAsync(c, variation: true)));
         Map(endpoints, "GET", Prefix + "/customers", c => Serve(c, "customers", () =>
         {
             var email = c.Request.Query["email"].ToString();
@@ -280,10 +306,13 @@ public sealed class WooCommerceSimulator : SimulatorHost
         }));
     }
 
-    private Task<IResult> Serve(HttpContext context, string endpoint, Func<IResult> apply)
+    private Task<IResult> Serve(HttpContext context, string endpoint, Func<IResult> apply) =>
+        Serve(context, endpoint, () => Task.FromResult(apply()));
+
+    private Task<IResult> Serve(HttpContext context, string endpoint, Func<Task<IResult>> apply)
     {
         Interlocked.Increment(ref _requests);
-        return WithFaultsAsync(context, endpoint, () => Authorized(context) ? apply() : Error(401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."));
+        return WithFaultsAsync(context, endpoint, () => Authorized(context) ? apply() : Task.FromResult(Error(401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")));
     }
 
     private bool Authorized(HttpContext context)
@@ -337,7 +366,11 @@ public sealed class WooCommerceSimulator : SimulatorHost
     private static List<JsonObject> BySku(HttpContext context, IEnumerable<JsonObject> items)
     {
         var sku = context.Request.Query["sku"].ToString();
-        return [.. items.Where(x => sku.Length == 0 || x["sku"]?.GetValue<string>() == sku).Select(x => x.DeepClone().AsObject())];
+        var type = context.Request.Query["type"].ToString();
+        return [.. items
+            .Where(x => sku.Length == 0 || x["sku"]?.GetValue<string>() == sku)
+            .Where(x => type.Length == 0 || x["type"]?.GetValue<string>() == type)
+            .Select(x => x.DeepClone().AsObject())];
     }
 
     private static IResult List(HttpContext context, List<JsonObject> items)
@@ -383,6 +416,8 @@ public sealed class WooCommerceSimulator : SimulatorHost
         order["date_modified"] = now;
         order["date_modified_gmt"] = now;
     }
+
+    private static string StockStatus(int? quantity) => quantity is <= 0 ? "outofstock" : "instock";
 
     private string Now() => Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 

@@ -27,7 +27,14 @@ internal interface IWooCommerceApi
     Task<IApiResponse<List<WooRefund?>>> ListRefundsAsync(long orderId, [AliasAs("page")] int page, [AliasAs("per_page")] int perPage, CancellationToken cancellationToken = default);
 
     [Get("/wp-json/wc/v3/products")]
-    Task<IApiResponse<List<WooProduct?>>> ListProductsAsync([AliasAs("sku")] string? sku, [AliasAs("page")] int page, [AliasAs("per_page")] int perPage, CancellationToken cancellationToken = default);
+    Task<IApiResponse<List<WooProduct?>>> ListProductsAsync(
+        [AliasAs("sku")] string? sku, [AliasAs("type")] string? type, [AliasAs("page")] int page, [AliasAs("per_page")] int perPage, CancellationToken cancellationToken = default);
+
+    [Put("/wp-json/wc/v3/products/{id}")]
+    Task<WooProduct> UpdateProductStockAsync(long id, [Body] WooStockBody body, CancellationToken cancellationToken = default);
+
+    [Put("/wp-json/wc/v3/products/{productId}/variations/{id}")]
+    Task<WooProductVariation> UpdateVariationStockAsync(long productId, long id, [Body] WooStockBody body, CancellationToken cancellationToken = default);
 
     [Get("/wp-json/wc/v3/products/{id}")]
     Task<WooProduct> GetProductAsync(long id, CancellationToken cancellationToken = default);
@@ -39,4 +46,14 @@ internal interface IWooCommerceApi
     [Get("/wp-json/wc/v3/customers")]
     Task<IApiResponse<List<WooCustomer?>>> ListCustomersAsync(
         [AliasAs("email")] string? email, [AliasAs("role")] string role, [AliasAs("page")] int page, [AliasAs("per_page")] int perPage, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The body of a stock write: stock counted, and the quantity to set.</summary>
+internal sealed class WooStockBody
+{
+    [JsonPropertyName("manage_stock")]
+    public bool ManageStock { get; init; } = true;
+
+    [JsonPropertyName("stock_quantity")]
+    public int StockQuantity { get; init; }
 }

@@ -21,6 +21,10 @@ public sealed class WooOrder
     [JsonPropertyName("status")]
     public string Status { get; set; } = string.Empty;
 
+    /// <summary>Where the order was created (<c>created_via</c>): <c>checkout</c>, <c>admin</c>, <c>rest-api</c>, <c>store-api</c>, or what a plugin sets (a point of sale, for example).</summary>
+    [JsonPropertyName("created_via")]
+    public string? CreatedVia { get; set; }
+
     /// <summary>The order's currency (ISO 4217).</summary>
     [JsonPropertyName("currency")]
     public string Currency { get; set; } = string.Empty;
@@ -227,11 +231,22 @@ public sealed class WooLineItem
     [JsonPropertyName("taxes")]
     public List<WooLineTax> Taxes { get; set; } = [];
 
+    /// <summary>
+    /// The line's meta data. WooCommerce keeps its own bookkeeping here, for example <c>_reduced_stock</c> (the quantity
+    /// taken out of stock), <c>_restock_refunded_items</c> (the quantity refunds put back) and, on a refund's line,
+    /// <c>_refunded_item_id</c> (the order line it refunds).
+    /// </summary>
+    [JsonPropertyName("meta_data")]
+    public List<WooMetaData> MetaData { get; set; } = [];
+
     /// <summary>The product's SKU, if it has one.</summary>
     [JsonPropertyName("sku")]
     public string? Sku { get; set; }
 
-    /// <summary>The unit price.</summary>
+    /// <summary>
+    /// The unit price WooCommerce reports: the line's <see cref="Total"/> divided by its quantity (after discounts,
+    /// without tax); negative on a refund's line.
+    /// </summary>
     [JsonPropertyName("price")]
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public decimal Price { get; set; }
@@ -246,12 +261,12 @@ public sealed class WooLineTax
 
     /// <summary>The tax after discounts.</summary>
     [JsonPropertyName("total")]
-    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    [JsonConverter(typeof(LenientMoneyConverter))]
     public decimal Total { get; set; }
 
-    /// <summary>The tax before discounts.</summary>
+    /// <summary>The tax before discounts (WooCommerce sends <c>""</c> on shipping lines: read as 0).</summary>
     [JsonPropertyName("subtotal")]
-    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    [JsonConverter(typeof(LenientMoneyConverter))]
     public decimal Subtotal { get; set; }
 }
 
@@ -282,6 +297,11 @@ public sealed class WooTaxLine
     [JsonPropertyName("tax_total")]
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public decimal TaxTotal { get; set; }
+
+    /// <summary>The rate in percent (<c>rate_percent</c>, for example <c>7.25</c>); <see langword="null"/> when the store does not send it.</summary>
+    [JsonPropertyName("rate_percent")]
+    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    public decimal? RatePercent { get; set; }
 
     /// <summary>The tax on shipping.</summary>
     [JsonPropertyName("shipping_tax_total")]
@@ -317,6 +337,26 @@ public sealed class WooShippingLine
     /// <summary>Its taxes by rate.</summary>
     [JsonPropertyName("taxes")]
     public List<WooLineTax> Taxes { get; set; } = [];
+
+    /// <summary>Its meta data (on a refund's shipping line, <c>_refunded_item_id</c> names the order's shipping line).</summary>
+    [JsonPropertyName("meta_data")]
+    public List<WooMetaData> MetaData { get; set; } = [];
+}
+
+/// <summary>A meta data entry of an order line (<c>{id, key, value}</c>).</summary>
+public sealed class WooMetaData
+{
+    /// <summary>The entry's id.</summary>
+    [JsonPropertyName("id")]
+    public long Id { get; set; }
+
+    /// <summary>The key.</summary>
+    [JsonPropertyName("key")]
+    public string? Key { get; set; }
+
+    /// <summary>The value, as JSON (WooCommerce sends text, numbers or objects).</summary>
+    [JsonPropertyName("value")]
+    public JsonElement Value { get; set; }
 }
 
 /// <summary>A fee charged on an order.</summary>

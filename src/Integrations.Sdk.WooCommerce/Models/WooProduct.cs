@@ -42,6 +42,10 @@ public sealed class WooProduct
     [JsonPropertyName("stock_status")]
     public string? StockStatus { get; set; }
 
+    /// <summary>The product's categories, in the store's order (id, name, slug).</summary>
+    [JsonPropertyName("categories")]
+    public List<WooCategoryRef> Categories { get; set; } = [];
+
     /// <summary>The ids of a variable product's variations.</summary>
     [JsonPropertyName("variations")]
     public List<long> Variations { get; set; } = [];
@@ -54,6 +58,22 @@ public sealed class WooProduct
     /// <summary>The fields WooCommerce sent that this model does not type, by name (for example <c>Extra["categories"]</c>).</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement> Extra { get; set; } = [];
+}
+
+/// <summary>A category a product is in.</summary>
+public sealed class WooCategoryRef
+{
+    /// <summary>The category's id.</summary>
+    [JsonPropertyName("id")]
+    public long Id { get; set; }
+
+    /// <summary>The category's name.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+
+    /// <summary>The category's slug.</summary>
+    [JsonPropertyName("slug")]
+    public string? Slug { get; set; }
 }
 
 /// <summary>A variation of a variable product (<c>/products/{id}/variations</c>), typed for SKU, price and stock.</summary>
@@ -137,9 +157,20 @@ public sealed class WooRefund
     [JsonPropertyName("reason")]
     public string? Reason { get; set; }
 
-    /// <summary>The lines refunded (quantities and totals are negative, as WooCommerce sends them).</summary>
+    /// <summary>Whether the payment was refunded through the payment gateway (<c>refunded_payment</c>).</summary>
+    [JsonPropertyName("refunded_payment")]
+    public bool RefundedPayment { get; set; }
+
+    /// <summary>
+    /// The lines refunded, as WooCommerce sends them: quantity, <c>subtotal</c>, <c>total</c>, <c>total_tax</c>, the
+    /// taxes and <c>price</c> are <b>negative</b>; the meta data entry <c>_refunded_item_id</c> names the order line.
+    /// </summary>
     [JsonPropertyName("line_items")]
     public List<WooLineItem> LineItems { get; set; } = [];
+
+    /// <summary>The shipping refunded (<c>total</c> and <c>total_tax</c> negative, as WooCommerce sends them).</summary>
+    [JsonPropertyName("shipping_lines")]
+    public List<WooShippingLine> ShippingLines { get; set; } = [];
 
     /// <summary>The fields WooCommerce sent that this model does not type, by name.</summary>
     [JsonExtensionData]
