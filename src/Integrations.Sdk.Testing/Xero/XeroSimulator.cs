@@ -21,11 +21,16 @@ namespace Integrations.Sdk.Testing.Xero;
 /// <c>X-AppMinLimit-Remaining</c>; over <see cref="MinuteLimit"/> a rolling minute or <see cref="DayLimit"/> a rolling
 /// day, 429 with <c>Retry-After</c> (seconds) and <c>X-Rate-Limit-Problem</c> (<c>Minute</c> or <c>Daily</c>).</para>
 /// <para><b>Endpoints</b> under <c>/api.xro/2.0/</c>: <c>GET Contacts</c>, <c>GET Items</c>, <c>GET Invoices</c> (with
-/// <c>where=Field=="value"</c>), <c>GET Invoices/{id}</c>, <c>PUT Contacts</c>, <c>PUT Invoices</c>, <c>PUT CreditNotes</c>,
+/// <c>where=Field=="value"</c>), <c>GET Invoices/{id}</c>, <c>GET Organisation</c>, <c>GET Currencies</c>, <c>GET TaxRates</c>,
+/// <c>GET Accounts</c>, <c>GET TrackingCategories</c>, <c>PUT Contacts</c>, <c>PUT Invoices</c>, <c>PUT CreditNotes</c>,
 /// <c>PUT Payments</c>, <c>PUT CreditNotes/{id}/Allocations</c>, each served through <see cref="SimulatorHost.Faults"/>
 /// under <c>{collection}.get</c> or <c>{collection}.create</c>. A <c>PUT</c> with an <c>Idempotency-Key</c> seen before
 /// replays the first answer without writing again. Refusals are Xero's 400 <c>ValidationException</c> with
 /// <c>Elements[].ValidationErrors[].Message</c>.</para>
+/// <para><b>Books</b>: invoices and credit notes work out their lines, <c>SubTotal</c>, <c>TotalTax</c>, <c>Total</c>
+/// and <c>AmountDue</c> / <c>RemainingCredit</c> by Xero's rules (a given line <c>TaxAmount</c> is kept), check tax
+/// types, accounts, tracking options and currencies, and move tracked items' <c>QuantityOnHand</c> when approved;
+/// payments reduce <c>AmountDue</c> and never exceed it. See docs/testing.md for what is assumed.</para>
 /// </remarks>
 public sealed partial class XeroSimulator : SimulatorHost
 {
@@ -108,10 +113,10 @@ public sealed partial class XeroSimulator : SimulatorHost
     /// <param name="code">The item's code.</param>
     /// <param name="name">The item's name.</param>
     /// <param name="quantityOnHand">The quantity on hand of a tracked item; <see langword="null"/> for an untracked one.</param>
-    /// <param name="salesAccountCode">The income account its sales post to (<c>SalesDetails.AccountCode</c>); optional.</param>
+    /// <param name="salesAccountCode">The income account its sales post to (<c>SalesDetails.AccountCode</c>). <value>Default: <c>200</c>, the seeded Sales account.</value></param>
     /// <param name="unitPrice">The sales price (<c>SalesDetails.UnitPrice</c>); optional.</param>
     /// <returns>The item's id.</returns>
-    public string AddItem(string code, string name, decimal? quantityOnHand = null, string? salesAccountCode = null, decimal? unitPrice = null)
+    public string AddItem(string code, string name, decimal? quantityOnHand = null, string? salesAccountCode = "200", decimal? unitPrice = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(code);
         var id = Guid.NewGuid().ToString();
