@@ -6,7 +6,9 @@ namespace Integrations.Sdk.Xero;
 
 /// <summary>
 /// The Xero Accounting API connector for one organisation (tenant). Every create sends the step's idempotency key as
-/// Xero's <c>Idempotency-Key</c> header, so a retry replays the original answer instead of writing twice. Thread-safe.
+/// Xero's <c>Idempotency-Key</c> header, so a retry replays the original answer instead of writing twice. It is also
+/// the books category model's <see cref="IBooksConnector"/> for Xero (registered keyed <c>"xero"</c>), each member a
+/// mapping over this typed API. Thread-safe.
 /// </summary>
 public sealed partial class XeroConnector : IBooksConnector
 {
