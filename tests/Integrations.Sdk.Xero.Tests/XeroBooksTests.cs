@@ -160,6 +160,17 @@ public sealed class XeroBooksTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Simulator_CountsARepeatedInvoiceNumberAsADuplicate()
+    {
+        var customer = await Books.FindOrCreateCustomer.ExecuteAsync(new BooksCustomerDraft { Name = "Dee" }, XeroHost.Write(step: "customer"));
+
+        await Books.CreateInvoice.ExecuteAsync(Invoice(customer.Id), XeroHost.Write());
+        await Books.CreateInvoice.ExecuteAsync(Invoice(customer.Id), XeroHost.Write(recordKey: "another:order:1001"));
+
+        (_simulator.InvoiceCount, _simulator.DuplicateDocuments).Should().Be((2, 1), "Xero's API accepts a repeated number; the simulator counts it");
+    }
+
+    [Fact]
     public async Task Simulator_WorksOutTaxFromTheRateWhenNoTaxAmountIsGiven()
     {
         var connector = _services.GetRequiredService<XeroConnector>();
