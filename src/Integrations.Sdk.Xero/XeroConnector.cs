@@ -1,3 +1,4 @@
+using Integrations.Sdk.Books;
 using Integrations.Sdk.Xero.Internal;
 using Integrations.Sdk.Xero.Models;
 
@@ -5,9 +6,11 @@ namespace Integrations.Sdk.Xero;
 
 /// <summary>
 /// The Xero Accounting API connector for one organisation (tenant). Every create sends the step's idempotency key as
-/// Xero's <c>Idempotency-Key</c> header, so a retry replays the original answer instead of writing twice. Thread-safe.
+/// Xero's <c>Idempotency-Key</c> header, so a retry replays the original answer instead of writing twice. It is also
+/// the books category model's <see cref="IBooksConnector"/> for Xero (registered keyed <c>"xero"</c>), each member a
+/// mapping over this typed API. Thread-safe.
 /// </summary>
-public sealed class XeroConnector
+public sealed partial class XeroConnector : IBooksConnector
 {
     /// <summary>The connector's name: it names its HTTP options, budgets, OAuth tokens, telemetry and webhook route.</summary>
     public const string ConnectorName = "xero";
@@ -53,6 +56,7 @@ public sealed class XeroConnector
             Require.Text(draft.InvoiceId, "A Xero allocation needs an invoice", nameof(draft.InvoiceId));
             Positive(draft.Amount, "A Xero allocation", nameof(draft.Amount));
         });
+        InitBooks();
     }
 
     /// <summary>
@@ -120,6 +124,41 @@ public sealed class XeroConnector
             cancellationToken: cancellationToken);
     }
 
+    /// <summary>Returns the sales invoice with this number (<c>GET /Invoices?where=InvoiceNumber=="..."</c>), or <see langword="null"/>.</summary>
+    /// <param name="invoiceNumber">The invoice's number.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    public Task<XeroInvoice?> FindInvoiceByNumberAsync(string invoiceNumber, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(invoiceNumber);
+        return FirstAsync<XeroInvoice>("Invoices", "InvoiceNumber", invoiceNumber, cancellationToken);
+    }
+
+    /// <summary>Reads the organisation (<c>GET /Organisation</c>): its name and base currency.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<XeroOrganisation> GetOrganisationAsync(CancellationToken cancellationToken = default) =>
+        (await ListAsync<XeroOrganisation>("Organisation", "Organisations", cancellationToken).ConfigureAwait(false)).FirstOrDefault()
+        ?? throw PlatformException.InvalidResponse(ConnectorName, "the answer to GET /Organisation holds no organisation", mayHaveBeenApplied: false);
+
+    /// <summary>Reads the currencies the organisation has added (<c>GET /Currencies</c>), its base currency included.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public Task<IReadOnlyList<XeroCurrency>> GetCurrenciesAsync(CancellationToken cancellationToken = default) =>
+        ListAsync<XeroCurrency>("Currencies", "Currencies", cancellationToken);
+
+    /// <summary>Reads the tax rates (<c>GET /TaxRates</c>).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public Task<IReadOnlyList<XeroTaxRate>> GetTaxRatesAsync(CancellationToken cancellationToken = default) =>
+        ListAsync<XeroTaxRate>("TaxRates", "TaxRates", cancellationToken);
+
+    /// <summary>Reads the chart of accounts (<c>GET /Accounts</c>).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public Task<IReadOnlyList<XeroAccount>> GetAccountsAsync(CancellationToken cancellationToken = default) =>
+        ListAsync<XeroAccount>("Accounts", "Accounts", cancellationToken);
+
+    /// <summary>Reads the tracking categories with their options (<c>GET /TrackingCategories</c>).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public Task<IReadOnlyList<XeroTrackingCategory>> GetTrackingCategoriesAsync(CancellationToken cancellationToken = default) =>
+        ListAsync<XeroTrackingCategory>("TrackingCategories", "TrackingCategories", cancellationToken);
+
     /// <summary>
     /// A Xero <c>where</c> condition: <paramref name="field"/> equals <paramref name="value"/> (<c>Name=="Acme"</c>),
     /// with quotes and backslashes in the value escaped.
@@ -152,6 +191,15 @@ public sealed class XeroConnector
             : null;
     }
 
+    private async Task<IReadOnlyList<T>> ListAsync<T>(string collection, string listName, CancellationToken cancellationToken)
+        where T : class
+    {
+        var answer = await CallAsync(api => api.QueryAsync(collection, where: null, page: null, TenantId, cancellationToken)).ConfigureAwait(false);
+        return PlatformJson.TryGet(answer, listName, out var list, ignoreCase: true) && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray().Select(e => e.Deserialize<T>(XeroJson.Options)).OfType<T>()]
+            : throw PlatformException.InvalidResponse(ConnectorName, $"the answer to GET /{collection} holds no {listName}", mayHaveBeenApplied: false);
+    }
+
     private async Task<XeroContact> CreateContactOrFindRacedAsync(XeroContactDraft draft, WriteContext context, CancellationToken cancellationToken)
     {
         var body = new { Contacts = new[] { new ContactBody(draft.Name.Trim(), draft.FirstName, draft.LastName, Blank(draft.Email)) } };
@@ -178,7 +226,7 @@ public sealed class XeroConnector
     {
         var invoice = new InvoiceBody(
             "ACCREC", new IdRef(draft.ContactId.Trim()), Lines(draft.Lines, "invoice"), Day(draft.Date), Day(draft.DueDate), Blank(draft.InvoiceNumber),
-            Blank(draft.Reference), Blank(draft.CurrencyCode), Blank(draft.LineAmountTypes), Blank(draft.Status));
+            Blank(draft.Reference), Blank(draft.CurrencyCode), draft.CurrencyRate, Blank(draft.LineAmountTypes), Blank(draft.Status));
         var answer = await CallAsync(api => api.CreateAsync("Invoices", new { Invoices = new[] { invoice } }, key, TenantId, cancellationToken)).ConfigureAwait(false);
         return Single<XeroInvoice>(answer, "Invoices", "an invoice creation", applied: true);
     }
@@ -187,21 +235,22 @@ public sealed class XeroConnector
     {
         var note = new CreditNoteBody(
             "ACCRECCREDIT", new IdRef(draft.ContactId.Trim()), Lines(draft.Lines, "credit note"), Day(draft.Date), Blank(draft.CreditNoteNumber),
-            Blank(draft.Reference), Blank(draft.CurrencyCode), Blank(draft.LineAmountTypes), Blank(draft.Status));
+            Blank(draft.Reference), Blank(draft.CurrencyCode), draft.CurrencyRate, Blank(draft.LineAmountTypes), Blank(draft.Status));
         var answer = await CallAsync(api => api.CreateAsync("CreditNotes", new { CreditNotes = new[] { note } }, key, TenantId, cancellationToken)).ConfigureAwait(false);
         return Single<XeroCreditNote>(answer, "CreditNotes", "a credit note creation", applied: true);
     }
 
     private async Task<XeroPayment> CreatePaymentAsync(XeroPaymentDraft draft, string key, CancellationToken cancellationToken)
     {
-        var payment = new PaymentBody(new InvoiceIdRef(draft.InvoiceId.Trim()), new AccountCodeRef(draft.AccountCode.Trim()), draft.Amount, Day(draft.Date), Blank(draft.Reference));
+        var payment = new PaymentBody(new InvoiceIdRef(draft.InvoiceId.Trim()), new AccountCodeRef(draft.AccountCode.Trim()), draft.Amount, Day(draft.Date), Blank(draft.Reference), draft.CurrencyRate);
         var answer = await CallAsync(api => api.CreateAsync("Payments", new { Payments = new[] { payment } }, key, TenantId, cancellationToken)).ConfigureAwait(false);
         return Single<XeroPayment>(answer, "Payments", "a payment creation", applied: true);
     }
 
     private async Task<XeroAllocation> AllocateAsync(XeroAllocationDraft draft, string key, CancellationToken cancellationToken)
     {
-        var allocation = new AllocationBody(new InvoiceIdRef(draft.InvoiceId.Trim()), draft.Amount, Day(draft.Date));
+        // The spec requires the allocation's Date: today (UTC) when none is given.
+        var allocation = new AllocationBody(new InvoiceIdRef(draft.InvoiceId.Trim()), draft.Amount, Day(draft.Date ?? DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime)));
         var answer = await CallAsync(api => api.AllocateCreditNoteAsync(draft.CreditNoteId.Trim(), new { Allocations = new[] { allocation } }, key, TenantId, cancellationToken)).ConfigureAwait(false);
         return Single<XeroAllocation>(answer, "Allocations", "a credit note allocation", applied: true);
     }
@@ -269,7 +318,24 @@ public sealed class XeroConnector
                 throw new ArgumentException($"Xero {what}: Lines[{i}] needs a Description or an ItemCode (field Lines[{i}].Description).", $"Lines[{i}].Description");
             }
 
-            return new LineBody(Blank(line.Description), line.Quantity, line.UnitAmount, Blank(line.ItemCode), Blank(line.AccountCode), Blank(line.TaxType), line.DiscountRate);
+            if (line.UnitAmount is null && line.LineAmount is null)
+            {
+                throw new ArgumentException($"Xero {what}: Lines[{i}] needs a UnitAmount or a LineAmount (field Lines[{i}].UnitAmount).", $"Lines[{i}].UnitAmount");
+            }
+
+            if (line.Tracking is { Count: > 2 })
+            {
+                throw new ArgumentException($"Xero {what}: Lines[{i}] has {line.Tracking.Count} tracking options; Xero takes at most 2 (field Lines[{i}].Tracking).", $"Lines[{i}].Tracking");
+            }
+
+            var tracking = line.Tracking is { Count: > 0 } options
+                ? options.Select((t, j) => t is null || string.IsNullOrWhiteSpace(t.Name) || string.IsNullOrWhiteSpace(t.Option)
+                    ? throw new ArgumentException($"Xero {what}: Lines[{i}].Tracking[{j}] needs a category Name and an Option.", $"Lines[{i}].Tracking[{j}]")
+                    : new TrackingBody(t.Name.Trim(), t.Option.Trim())).ToList()
+                : null;
+            return new LineBody(
+                Blank(line.Description), line.Quantity, line.UnitAmount, Blank(line.ItemCode), Blank(line.AccountCode), Blank(line.TaxType), line.DiscountRate,
+                line.DiscountAmount, line.TaxAmount, line.LineAmount, tracking);
         })];
 
     private static void Positive(decimal amount, string what, string field)

@@ -41,6 +41,13 @@ public sealed class XeroOptions
     /// <summary>The webhook key of the app's webhook subscription (<c>x-xero-signature</c>). Secret; needed only for webhooks.</summary>
     public string? WebhookKey { get; set; }
 
+    /// <summary>
+    /// The tracking category (by name, for example <c>Channel</c>) whose options the books model's classes are: a
+    /// <c>BooksLine.ClassId</c> is an option of it, and <c>IBooksConnector.GetClassesAsync</c> lists its options.
+    /// Optional; a line with a class is refused while it is not set. At most 100 characters, as Xero's names.
+    /// </summary>
+    public string? TrackingCategoryName { get; set; }
+
     /// <summary>Requests per minute per tenant. <value>Default: 60, Xero's limit.</value></summary>
     public int RequestsPerMinute { get; set; } = 60;
 
@@ -91,6 +98,8 @@ public sealed class XeroOptions
             (TokenEndpoint is not { IsAbsoluteUri: true }, $"{nameof(TokenEndpoint)} must be an absolute URI."),
             (RequestsPerMinute is < 1 or > 60, $"{nameof(RequestsPerMinute)} must be between 1 and 60 (Xero's limit per tenant)."),
             (RequestsPerDay is < 1 or > 5000, $"{nameof(RequestsPerDay)} must be between 1 and 5000 (Xero's limit per tenant)."),
+            (TrackingCategoryName is { } category && (category.Trim().Length == 0 || category.Trim().Length > 100),
+                $"{nameof(TrackingCategoryName)} must be a tracking category's name (1 to 100 characters) or unset."),
             (MaxConcurrentRequests is < 1 or > 5, $"{nameof(MaxConcurrentRequests)} must be between 1 and 5 (Xero's limit per tenant)."),
         ];
         return checks.Where(c => c.Wrong).Select(c => "Xero: " + c.Message);

@@ -27,7 +27,7 @@ public static class XeroHost
             configure?.Invoke(o);
         }, tune);
 
-    public static ServiceProvider Build(XeroSimulator simulator, TimeProvider time, Action<ConnectorHttpOptions>? tune = null) =>
+    public static ServiceProvider Build(XeroSimulator simulator, TimeProvider time, Action<ConnectorHttpOptions>? tune = null, Action<XeroOptions>? configure = null) =>
         Build(time, o =>
         {
             o.TenantId = simulator.TenantId;
@@ -37,6 +37,7 @@ public static class XeroHost
             o.TokenEndpoint = simulator.TokenEndpoint;
             o.WebhookKey = simulator.WebhookKey;
             o.InitialRefreshToken = simulator.IssueRefreshToken();
+            configure?.Invoke(o);
         }, tune);
 
     public static ServiceProvider Build(TimeProvider time, Action<XeroOptions> configure, Action<ConnectorHttpOptions>? tune = null) =>

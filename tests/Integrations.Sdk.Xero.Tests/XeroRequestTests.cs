@@ -82,7 +82,7 @@ public sealed class XeroRequestTests : IAsyncLifetime
         requests.Select(r => r.Body).Should().Equal(
             """{"CreditNotes":[{"Type":"ACCRECCREDIT","Contact":{"ContactID":"c-1"},"LineItems":[{"Description":"Refund: blue mug","Quantity":1,"UnitAmount":5,"AccountCode":"200"}],"Date":"2026-12-01","Status":"AUTHORISED"}]}""",
             """{"Payments":[{"Invoice":{"InvoiceID":"inv-1"},"Account":{"Code":"090"},"Amount":20.99,"Date":"2026-12-01","Reference":"ch_1"}]}""",
-            """{"Allocations":[{"Invoice":{"InvoiceID":"inv-1"},"Amount":5}]}""");
+            """{"Allocations":[{"Invoice":{"InvoiceID":"inv-1"},"Amount":5,"Date":"2026-12-01"}]}""");
         requests.Select(r => Header(r, "Idempotency-Key")).Should().OnlyHaveUniqueItems().And.AllSatisfy(k => k.Should().NotBeEmpty());
         requests.Select(r => Header(r, "xero-tenant-id")).Should().AllBe(XeroHost.Tenant);
         note.RemainingCredit.Should().Be(5m);

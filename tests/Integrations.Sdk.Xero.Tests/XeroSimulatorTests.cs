@@ -38,10 +38,10 @@ public sealed class XeroSimulatorTests : IAsyncLifetime
         var again = await Connector.FindOrCreateContact.ExecuteAsync(new XeroContactDraft("Pat", "pat@example.com"), XeroHost.Write(step: "contact"));
         var item = await Connector.FindItemByCodeAsync("MUG-1");
         var invoice = await Connector.CreateInvoice.ExecuteAsync(
-            new XeroInvoiceDraft(contact.ContactID, [new XeroLineDraft("Blue mug", 2, 10m, item!.Code), new XeroLineDraft("Shipping", 1, 5m)], Status: "AUTHORISED"),
+            new XeroInvoiceDraft(contact.ContactID, [new XeroLineDraft("Blue mug", 2, 10m, item!.Code, "200"), new XeroLineDraft("Shipping", 1, 5m, AccountCode: "200")], Status: "AUTHORISED"),
             XeroHost.Write());
         var note = await Connector.CreateCreditNote.ExecuteAsync(
-            new XeroCreditNoteDraft(contact.ContactID, [new XeroLineDraft("Refund", 1, 5m)], Status: "AUTHORISED"), XeroHost.Write(step: "refund"));
+            new XeroCreditNoteDraft(contact.ContactID, [new XeroLineDraft("Refund", 1, 5m, AccountCode: "200")], Status: "AUTHORISED"), XeroHost.Write(step: "refund"));
         await Connector.AllocateCreditNote.ExecuteAsync(new XeroAllocationDraft(note.CreditNoteID, invoice.InvoiceID, 5m), XeroHost.Write(step: "allocate"));
         await Connector.CreatePayment.ExecuteAsync(new XeroPaymentDraft(invoice.InvoiceID, "090", 20m), XeroHost.Write(step: "payment"));
 

@@ -8,7 +8,7 @@ namespace Integrations.Sdk.Testing.Conformance;
 /// </summary>
 /// <remarks>
 /// <para><see cref="Default"/> holds every spec embedded in this assembly (Stripe, HubSpot, Mailchimp Transactional,
-/// Trello: OpenAPI; Shopify: the GraphQL Admin schema) and the built-in allow-list
+/// Trello, Xero Accounting: OpenAPI; Shopify: the GraphQL Admin schema) and the built-in allow-list
 /// (<c>Conformance/conformance-allow.json</c>). Specs are read once per process, on first use.</para>
 /// <para>An allow-list is a JSON array of entries: <c>platform</c> (required), <c>side</c> (<c>request</c> or
 /// <c>response</c>), <c>operation</c>, <c>where</c> and <c>schema</c> (globs, <c>*</c> for any text, matched against
@@ -97,6 +97,9 @@ public sealed class ConformanceChecker
 
         // The spec's server is https://api.trello.com/1: its paths lack the /1.
         OpenApiPlatformSpec.BuiltIn("trello", "^/1(?<path>/.*)$", "trello.trello-openapi.json"),
+
+        // The spec's server is https://api.xero.com/api.xro/2.0: its paths lack the /api.xro/2.0.
+        OpenApiPlatformSpec.BuiltIn("xero", "^/api\\.xro/2\\.0(?<path>/.*)$", "xero.xero_accounting.json"),
         new ShopifyGraphQlSpec(),
 
         // QuickBooks publishes XML schemas, not OpenAPI: its JSON is checked against them (QuickBooksXsdSpec).

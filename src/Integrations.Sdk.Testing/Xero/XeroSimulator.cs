@@ -21,13 +21,18 @@ namespace Integrations.Sdk.Testing.Xero;
 /// <c>X-AppMinLimit-Remaining</c>; over <see cref="MinuteLimit"/> a rolling minute or <see cref="DayLimit"/> a rolling
 /// day, 429 with <c>Retry-After</c> (seconds) and <c>X-Rate-Limit-Problem</c> (<c>Minute</c> or <c>Daily</c>).</para>
 /// <para><b>Endpoints</b> under <c>/api.xro/2.0/</c>: <c>GET Contacts</c>, <c>GET Items</c>, <c>GET Invoices</c> (with
-/// <c>where=Field=="value"</c>), <c>GET Invoices/{id}</c>, <c>PUT Contacts</c>, <c>PUT Invoices</c>, <c>PUT CreditNotes</c>,
+/// <c>where=Field=="value"</c>), <c>GET Invoices/{id}</c>, <c>GET Organisation</c>, <c>GET Currencies</c>, <c>GET TaxRates</c>,
+/// <c>GET Accounts</c>, <c>GET TrackingCategories</c>, <c>PUT Contacts</c>, <c>PUT Invoices</c>, <c>PUT CreditNotes</c>,
 /// <c>PUT Payments</c>, <c>PUT CreditNotes/{id}/Allocations</c>, each served through <see cref="SimulatorHost.Faults"/>
 /// under <c>{collection}.get</c> or <c>{collection}.create</c>. A <c>PUT</c> with an <c>Idempotency-Key</c> seen before
 /// replays the first answer without writing again. Refusals are Xero's 400 <c>ValidationException</c> with
 /// <c>Elements[].ValidationErrors[].Message</c>.</para>
+/// <para><b>Books</b>: invoices and credit notes work out their lines, <c>SubTotal</c>, <c>TotalTax</c>, <c>Total</c>
+/// and <c>AmountDue</c> / <c>RemainingCredit</c> by Xero's rules (a given line <c>TaxAmount</c> is kept), check tax
+/// types, accounts, tracking options and currencies, and move tracked items' <c>QuantityOnHand</c> when approved;
+/// payments reduce <c>AmountDue</c> and never exceed it. See docs/testing.md for what is assumed.</para>
 /// </remarks>
-public sealed class XeroSimulator : SimulatorHost
+public sealed partial class XeroSimulator : SimulatorHost
 {
     private const string Api = "/api.xro/2.0/";
     private readonly Dictionary<string, string> _refreshTokens = new(StringComparer.Ordinal); // token -> state ("ok" | "used")
@@ -35,6 +40,7 @@ public sealed class XeroSimulator : SimulatorHost
     private readonly Dictionary<string, List<JsonObject>> _records = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Contacts"] = [], ["Items"] = [], ["Invoices"] = [], ["CreditNotes"] = [], ["Payments"] = [],
+        ["Accounts"] = [], ["TaxRates"] = [], ["TrackingCategories"] = [],
     };
     private readonly Dictionary<string, (int Status, string Body)> _idempotent = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _minute = new();
@@ -48,6 +54,7 @@ public sealed class XeroSimulator : SimulatorHost
     public XeroSimulator(TimeProvider? timeProvider = null, int seed = 0)
         : base(timeProvider, seed)
     {
+        SeedSettings();
     }
 
     /// <inheritdoc />
@@ -106,15 +113,33 @@ public sealed class XeroSimulator : SimulatorHost
     /// <param name="code">The item's code.</param>
     /// <param name="name">The item's name.</param>
     /// <param name="quantityOnHand">The quantity on hand of a tracked item; <see langword="null"/> for an untracked one.</param>
+    /// <param name="salesAccountCode">The income account its sales post to (<c>SalesDetails.AccountCode</c>). <value>Default: <c>200</c>, the seeded Sales account.</value></param>
+    /// <param name="unitPrice">The sales price (<c>SalesDetails.UnitPrice</c>); optional.</param>
     /// <returns>The item's id.</returns>
-    public string AddItem(string code, string name, decimal? quantityOnHand = null)
+    public string AddItem(string code, string name, decimal? quantityOnHand = null, string? salesAccountCode = "200", decimal? unitPrice = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(code);
         var id = Guid.NewGuid().ToString();
-        var item = new JsonObject { ["ItemID"] = id, ["Code"] = code, ["Name"] = name, ["IsTrackedAsInventory"] = quantityOnHand is not null };
+        var item = new JsonObject { ["ItemID"] = id, ["Code"] = code, ["Name"] = name, ["IsSold"] = true, ["IsTrackedAsInventory"] = quantityOnHand is not null };
         if (quantityOnHand is { } q)
         {
             item["QuantityOnHand"] = q;
+        }
+
+        if (salesAccountCode is not null || unitPrice is not null)
+        {
+            var sales = new JsonObject();
+            if (unitPrice is { } price)
+            {
+                sales["UnitPrice"] = price;
+            }
+
+            if (salesAccountCode is not null)
+            {
+                sales["AccountCode"] = salesAccountCode;
+            }
+
+            item["SalesDetails"] = sales;
         }
 
         lock (Gate)
@@ -313,6 +338,11 @@ public sealed class XeroSimulator : SimulatorHost
         var collection = context.Request.RouteValues["collection"]!.ToString()!;
         lock (Gate)
         {
+            if (Settings(collection) is { } settings)
+            {
+                return settings;
+            }
+
             if (!_records.TryGetValue(collection, out var records))
             {
                 return Results.NotFound();
@@ -361,8 +391,8 @@ public sealed class XeroSimulator : SimulatorHost
         List<string> errors = collection switch
         {
             "Contacts" => NewContact(record),
-            "Invoices" => NewDocument(record, "InvoiceID", "InvoiceNumber", "INV", ["ACCREC", "ACCPAY"], "AmountDue"),
-            "CreditNotes" => NewDocument(record, "CreditNoteID", "CreditNoteNumber", "CN", ["ACCRECCREDIT", "ACCPAYCREDIT"], "RemainingCredit"),
+            "Invoices" => NewDocument(record, invoice: true),
+            "CreditNotes" => NewDocument(record, invoice: false),
             "Payments" => NewPayment(record),
             _ => [$"{collection} cannot be created by the simulator"],
         };
@@ -391,109 +421,6 @@ public sealed class XeroSimulator : SimulatorHost
 
         contact["ContactID"] = Guid.NewGuid().ToString();
         contact["ContactStatus"] = "ACTIVE";
-        return [];
-    }
-
-    private List<string> NewDocument(JsonObject doc, string idField, string numberField, string prefix, string[] types, string openField)
-    {
-        var errors = new List<string>();
-        var type = Str(doc["Type"]);
-        if (type is null || !types.Contains(type))
-        {
-            errors.Add($"The document type must be one of {string.Join(", ", types)}.");
-        }
-
-        var contactId = Str(doc["Contact"]?["ContactID"]);
-        var contact = _records["Contacts"].FirstOrDefault(c => Str(c["ContactID"]) == contactId);
-        if (contact is null)
-        {
-            errors.Add("A Contact must be specified for this type of transaction");
-        }
-
-        var lineErrors = new JsonArray();
-        decimal subTotal = 0;
-        if (doc["LineItems"] is not JsonArray { Count: > 0 } lines)
-        {
-            errors.Add("At least one line item must be specified.");
-            lines = [];
-        }
-
-        foreach (var line in lines.OfType<JsonObject>())
-        {
-            var code = Str(line["ItemCode"]);
-            if (string.IsNullOrWhiteSpace(Str(line["Description"])) && code is null)
-            {
-                errors.Add("Description needs to be specified for line items without an item code.");
-            }
-
-            if (code is not null && !_records["Items"].Any(i => Str(i["Code"]) == code))
-            {
-                errors.Add($"Item code '{code}' is not valid");
-            }
-
-            var qty = Num(line["Quantity"]) ?? 1;
-            var unit = Num(line["UnitAmount"]) ?? 0;
-            var amount = decimal.Round(qty * unit * (1 - ((Num(line["DiscountRate"]) ?? 0) / 100)), 2, MidpointRounding.AwayFromZero);
-            line["LineAmount"] = amount;
-            line["TaxAmount"] = 0m;
-            subTotal += amount;
-        }
-
-        if (errors.Count > 0)
-        {
-            return errors;
-        }
-
-        var count = _records[idField == "InvoiceID" ? "Invoices" : "CreditNotes"].Count + 1;
-        doc[idField] = Guid.NewGuid().ToString();
-        doc[numberField] ??= string.Create(CultureInfo.InvariantCulture, $"{prefix}-{count:0000}");
-        doc["Contact"] = new JsonObject { ["ContactID"] = contactId, ["Name"] = Str(contact!["Name"]) };
-        doc["Status"] ??= "DRAFT";
-        doc["LineAmountTypes"] ??= "Exclusive";
-        doc["Date"] = XeroDate(Str(doc["Date"]));
-        doc["SubTotal"] = subTotal;
-        doc["TotalTax"] = 0m; // no tax rates in the simulator: see docs/testing.md
-        doc["Total"] = subTotal;
-        doc[openField] = subTotal;
-        if (idField == "InvoiceID")
-        {
-            doc["AmountPaid"] = 0m;
-            doc["AmountCredited"] = 0m;
-        }
-
-        return [];
-    }
-
-    private List<string> NewPayment(JsonObject payment)
-    {
-        var invoice = _records["Invoices"].FirstOrDefault(i => Str(i["InvoiceID"]) == Str(payment["Invoice"]?["InvoiceID"]));
-        var amount = Num(payment["Amount"]) ?? 0;
-        var code = Str(payment["Account"]?["Code"]);
-        if (invoice is null)
-        {
-            return ["Invoice could not be found"];
-        }
-
-        if (code is null || !BankAccountCodes.Contains(code))
-        {
-            return ["Account code must be a bank account or an account with payments enabled"];
-        }
-
-        if (Str(invoice["Status"]) != "AUTHORISED")
-        {
-            return ["Payments can only be made against Authorised documents"];
-        }
-
-        if (amount <= 0 || amount > (Num(invoice["AmountDue"]) ?? 0))
-        {
-            return ["Payment amount exceeds the amount outstanding on this document"];
-        }
-
-        Settle(invoice, amount, "AmountPaid");
-        payment["PaymentID"] = Guid.NewGuid().ToString();
-        payment["Invoice"] = new JsonObject { ["InvoiceID"] = Str(invoice["InvoiceID"]), ["InvoiceNumber"] = Str(invoice["InvoiceNumber"]) };
-        payment["Date"] = XeroDate(Str(payment["Date"]));
-        payment["Status"] = "AUTHORISED";
         return [];
     }
 

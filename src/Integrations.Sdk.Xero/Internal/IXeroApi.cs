@@ -53,16 +53,20 @@ internal sealed record InvoiceIdRef(string InvoiceID);
 
 internal sealed record AccountCodeRef(string Code);
 
-internal sealed record LineBody(string? Description, decimal Quantity, decimal UnitAmount, string? ItemCode, string? AccountCode, string? TaxType, decimal? DiscountRate);
+internal sealed record LineBody(
+    string? Description, decimal Quantity, decimal? UnitAmount, string? ItemCode, string? AccountCode, string? TaxType, decimal? DiscountRate,
+    decimal? DiscountAmount, decimal? TaxAmount, decimal? LineAmount, List<TrackingBody>? Tracking);
+
+internal sealed record TrackingBody(string Name, string Option);
 
 internal sealed record InvoiceBody(
     string Type, IdRef Contact, List<LineBody> LineItems, string? Date, string? DueDate, string? InvoiceNumber, string? Reference,
-    string? CurrencyCode, string? LineAmountTypes, string? Status);
+    string? CurrencyCode, decimal? CurrencyRate, string? LineAmountTypes, string? Status);
 
 internal sealed record CreditNoteBody(
     string Type, IdRef Contact, List<LineBody> LineItems, string? Date, string? CreditNoteNumber, string? Reference,
-    string? CurrencyCode, string? LineAmountTypes, string? Status);
+    string? CurrencyCode, decimal? CurrencyRate, string? LineAmountTypes, string? Status);
 
-internal sealed record PaymentBody(InvoiceIdRef Invoice, AccountCodeRef Account, decimal Amount, string? Date, string? Reference);
+internal sealed record PaymentBody(InvoiceIdRef Invoice, AccountCodeRef Account, decimal Amount, string? Date, string? Reference, decimal? CurrencyRate);
 
 internal sealed record AllocationBody(InvoiceIdRef Invoice, decimal Amount, string? Date);

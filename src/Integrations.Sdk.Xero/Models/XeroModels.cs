@@ -67,6 +67,9 @@ public sealed class XeroItem
     /// <summary>The quantity on hand, for a tracked item.</summary>
     public decimal? QuantityOnHand { get; set; }
 
+    /// <summary>The sales details: price, income account code and tax type used when the item is sold.</summary>
+    public XeroItemDetails? SalesDetails { get; set; }
+
     /// <summary>The fields Xero sent that this model does not type, by name.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement> Extra { get; set; } = [];
@@ -101,18 +104,34 @@ public sealed class XeroLineItem
 
     /// <summary>The discount, in percent.</summary>
     public decimal? DiscountRate { get; set; }
+
+    /// <summary>The discount, as an amount taken off the line (ACCREC invoices only).</summary>
+    public decimal? DiscountAmount { get; set; }
+
+    /// <summary>The tracking options of the line (at most two categories).</summary>
+    public List<XeroLineTracking>? Tracking { get; set; }
 }
+
+/// <summary>A tracking option on a line: the tracking category's name and the option's name.</summary>
+/// <param name="Name">The tracking category's name, for example <c>Region</c>.</param>
+/// <param name="Option">The option's name, for example <c>North</c>.</param>
+public sealed record XeroLineTracking(string Name, string Option);
 
 /// <summary>A line to write.</summary>
 /// <param name="Description">The description. Required by Xero when there is no item.</param>
 /// <param name="Quantity">The quantity.</param>
-/// <param name="UnitAmount">The unit price.</param>
+/// <param name="UnitAmount">The unit price; <see langword="null"/> to send <paramref name="LineAmount"/> instead and let Xero work out the unit price.</param>
 /// <param name="ItemCode">The item's code; optional.</param>
 /// <param name="AccountCode">The revenue account's code; optional when the item has one.</param>
 /// <param name="TaxType">The tax rate's type; optional (the account's default).</param>
-/// <param name="DiscountRate">A discount in percent; optional.</param>
+/// <param name="DiscountRate">A discount in percent (ACCREC invoices only); optional.</param>
+/// <param name="TaxAmount">The tax on the line as charged, overriding Xero's calculation; optional.</param>
+/// <param name="DiscountAmount">A discount as an amount (ACCREC invoices only); optional.</param>
+/// <param name="LineAmount">The line's amount (before tax on <c>Exclusive</c> documents); optional, required when <paramref name="UnitAmount"/> is absent.</param>
+/// <param name="Tracking">The tracking options (at most two); optional.</param>
 public sealed record XeroLineDraft(
-    string? Description, decimal Quantity, decimal UnitAmount, string? ItemCode = null, string? AccountCode = null, string? TaxType = null, decimal? DiscountRate = null);
+    string? Description, decimal Quantity, decimal? UnitAmount, string? ItemCode = null, string? AccountCode = null, string? TaxType = null, decimal? DiscountRate = null,
+    decimal? TaxAmount = null, decimal? DiscountAmount = null, decimal? LineAmount = null, IReadOnlyList<XeroLineTracking>? Tracking = null);
 
 /// <summary>How line amounts are given: <c>Exclusive</c> (of tax), <c>Inclusive</c> or <c>NoTax</c>.</summary>
 public static class XeroLineAmountTypes
@@ -157,6 +176,9 @@ public sealed class XeroInvoice
     /// <summary>The currency.</summary>
     public string? CurrencyCode { get; set; }
 
+    /// <summary>Units of <see cref="CurrencyCode"/> per unit of the organisation's base currency (1 in the base currency).</summary>
+    public decimal? CurrencyRate { get; set; }
+
     /// <summary>How line amounts are given (<see cref="XeroLineAmountTypes"/>).</summary>
     public string? LineAmountTypes { get; set; }
 
@@ -196,9 +218,13 @@ public sealed class XeroInvoice
 /// <param name="CurrencyCode">The currency; the organisation's when absent.</param>
 /// <param name="LineAmountTypes">How line amounts are given (<see cref="XeroLineAmountTypes"/>); Xero's default (<c>Exclusive</c>) when absent.</param>
 /// <param name="Status">The status to create it in, for example <c>AUTHORISED</c>; <c>DRAFT</c> when absent.</param>
+/// <param name="CurrencyRate">
+/// Units of <paramref name="CurrencyCode"/> per unit of the organisation's base currency (Xero's direction: the inverse
+/// of a home-per-foreign rate), at most 6 decimals; Xero's rate of the day when absent.
+/// </param>
 public sealed record XeroInvoiceDraft(
     string ContactId, IReadOnlyList<XeroLineDraft> Lines, DateOnly? Date = null, DateOnly? DueDate = null, string? InvoiceNumber = null,
-    string? Reference = null, string? CurrencyCode = null, string? LineAmountTypes = null, string? Status = null);
+    string? Reference = null, string? CurrencyCode = null, string? LineAmountTypes = null, string? Status = null, decimal? CurrencyRate = null);
 
 /// <summary>A Xero credit note.</summary>
 public sealed class XeroCreditNote
@@ -227,8 +253,20 @@ public sealed class XeroCreditNote
     /// <summary>The currency.</summary>
     public string? CurrencyCode { get; set; }
 
+    /// <summary>Units of <see cref="CurrencyCode"/> per unit of the organisation's base currency.</summary>
+    public decimal? CurrencyRate { get; set; }
+
+    /// <summary>How line amounts are given (<see cref="XeroLineAmountTypes"/>).</summary>
+    public string? LineAmountTypes { get; set; }
+
     /// <summary>The lines.</summary>
     public List<XeroLineItem> LineItems { get; set; } = [];
+
+    /// <summary>The total before tax.</summary>
+    public decimal? SubTotal { get; set; }
+
+    /// <summary>The tax.</summary>
+    public decimal? TotalTax { get; set; }
 
     /// <summary>The total.</summary>
     public decimal? Total { get; set; }
@@ -250,9 +288,10 @@ public sealed class XeroCreditNote
 /// <param name="CurrencyCode">The currency.</param>
 /// <param name="LineAmountTypes">How line amounts are given (<see cref="XeroLineAmountTypes"/>).</param>
 /// <param name="Status">The status to create it in, for example <c>AUTHORISED</c> (needed to allocate it).</param>
+/// <param name="CurrencyRate">Units of <paramref name="CurrencyCode"/> per unit of the base currency, at most 6 decimals; Xero's rate of the day when absent.</param>
 public sealed record XeroCreditNoteDraft(
     string ContactId, IReadOnlyList<XeroLineDraft> Lines, DateOnly? Date = null, string? CreditNoteNumber = null,
-    string? Reference = null, string? CurrencyCode = null, string? LineAmountTypes = null, string? Status = null);
+    string? Reference = null, string? CurrencyCode = null, string? LineAmountTypes = null, string? Status = null, decimal? CurrencyRate = null);
 
 /// <summary>A reference to an invoice.</summary>
 public sealed class XeroInvoiceRef
@@ -309,7 +348,8 @@ public sealed class XeroPayment
 /// <param name="Amount">The amount, in the invoice's currency; more than zero.</param>
 /// <param name="Date">The payment date; Xero's today when absent.</param>
 /// <param name="Reference">A reference (a payout or charge id).</param>
-public sealed record XeroPaymentDraft(string InvoiceId, string AccountCode, decimal Amount, DateOnly? Date = null, string? Reference = null);
+/// <param name="CurrencyRate">For an invoice in a foreign currency: units of it per unit of the base currency on the payment date; optional.</param>
+public sealed record XeroPaymentDraft(string InvoiceId, string AccountCode, decimal Amount, DateOnly? Date = null, string? Reference = null, decimal? CurrencyRate = null);
 
 /// <summary>An allocation of a credit note to an invoice, as Xero answers it.</summary>
 public sealed class XeroAllocation
@@ -331,5 +371,5 @@ public sealed class XeroAllocation
 /// <param name="CreditNoteId">The credit note's id. Required.</param>
 /// <param name="InvoiceId">The invoice's id. Required.</param>
 /// <param name="Amount">The amount; more than zero.</param>
-/// <param name="Date">The allocation date; Xero's today when absent.</param>
+/// <param name="Date">The allocation date (required by Xero); today (UTC, by the connector's clock) when absent.</param>
 public sealed record XeroAllocationDraft(string CreditNoteId, string InvoiceId, decimal Amount, DateOnly? Date = null);
