@@ -170,21 +170,21 @@ public sealed partial class QuickBooksConnector
 
     /// <summary>Reads the active tax codes.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public Task<List<QboTaxCode>> GetTaxCodesAsync(CancellationToken cancellationToken = default) => AllAsync<QboTaxCode>("TaxCode", cancellationToken);
+    public Task<IReadOnlyList<QboTaxCode>> GetTaxCodesAsync(CancellationToken cancellationToken = default) => AllAsync<QboTaxCode>("TaxCode", cancellationToken);
 
     /// <summary>Reads the active tax rates (what tax codes' <c>SalesTaxRateList</c> refer to).</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public Task<List<QboTaxRate>> GetTaxRatesAsync(CancellationToken cancellationToken = default) => AllAsync<QboTaxRate>("TaxRate", cancellationToken);
+    public Task<IReadOnlyList<QboTaxRate>> GetTaxRatesAsync(CancellationToken cancellationToken = default) => AllAsync<QboTaxRate>("TaxRate", cancellationToken);
 
     /// <summary>Reads the active accounts of the chart of accounts.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public Task<List<QboAccount>> GetAccountsAsync(CancellationToken cancellationToken = default) => AllAsync<QboAccount>("Account", cancellationToken);
+    public Task<IReadOnlyList<QboAccount>> GetAccountsAsync(CancellationToken cancellationToken = default) => AllAsync<QboAccount>("Account", cancellationToken);
 
     /// <summary>Reads the active classes.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public Task<List<QboClass>> GetClassesAsync(CancellationToken cancellationToken = default) => AllAsync<QboClass>("Class", cancellationToken);
+    public Task<IReadOnlyList<QboClass>> GetClassesAsync(CancellationToken cancellationToken = default) => AllAsync<QboClass>("Class", cancellationToken);
 
-    private async Task<List<T>> AllAsync<T>(string entity, CancellationToken cancellationToken) =>
+    private async Task<IReadOnlyList<T>> AllAsync<T>(string entity, CancellationToken cancellationToken) =>
         await QueryAsync<T>(entity, null, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
 
     private async Task<QboCustomer> CreateCustomerOrFindRacedAsync(QboCustomerDraft draft, WriteContext context, CancellationToken cancellationToken)

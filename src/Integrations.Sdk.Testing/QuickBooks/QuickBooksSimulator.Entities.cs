@@ -201,12 +201,12 @@ public sealed partial class QuickBooksSimulator
                 "Required parameter Line is missing in the request", "Line");
         }
 
-        if (Currency(body, now) is { Refused: { } refusedCurrency })
+        var (currency, rate, refusedCurrency) = Currency(body, now);
+        if (refusedCurrency is not null)
         {
             return refusedCurrency;
         }
 
-        var (currency, rate, _) = Currency(body, now);
         var calculation = Str(body["GlobalTaxCalculation"]);
         if (calculation is not (null or "TaxExcluded" or "TaxInclusive" or "NotApplicable"))
         {
@@ -382,6 +382,8 @@ public sealed partial class QuickBooksSimulator
         sale["DocNumber"] = Str(body["DocNumber"]) ?? (1000 + id).ToString(CultureInfo.InvariantCulture);
         sale["TxnDate"] = txnDate;
         sale["CurrencyRef"] = CurrencyRef(currency);
+        sale.Remove("ExchangeRate");
+        sale.Remove("HomeTotalAmt");
         if (MultiCurrencyEnabled)
         {
             sale["ExchangeRate"] = rate;
@@ -523,12 +525,12 @@ public sealed partial class QuickBooksSimulator
             return QboFaults.Validation(now, "2010", "Request has invalid or unsupported property", "TotalAmt cannot be negative", "TotalAmt");
         }
 
-        if (Currency(body, now) is { Refused: { } refusedCurrency })
+        var (currency, rate, refusedCurrency) = Currency(body, now);
+        if (refusedCurrency is not null)
         {
             return refusedCurrency;
         }
 
-        var (currency, rate, _) = Currency(body, now);
         if (CheckReferences(body, now, string.Empty, ("DepositToAccountRef", "Account")) is { } refusedAccount)
         {
             return refusedAccount;
@@ -593,6 +595,7 @@ public sealed partial class QuickBooksSimulator
         payment["TxnDate"] = Str(body["TxnDate"]) ?? Date(now);
         payment["CustomerRef"] = new JsonObject { ["value"] = customerId, ["name"] = Str(customer["DisplayName"]) };
         payment["CurrencyRef"] = CurrencyRef(currency);
+        payment.Remove("ExchangeRate");
         if (MultiCurrencyEnabled)
         {
             payment["ExchangeRate"] = rate;

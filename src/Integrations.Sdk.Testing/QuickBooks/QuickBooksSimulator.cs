@@ -16,7 +16,8 @@ namespace Integrations.Sdk.Testing.QuickBooks;
 /// secret in a Basic header (else 401 <c>invalid_client</c>). Answers a new access token valid
 /// <see cref="AccessTokenLifetime"/> on the simulator's clock and a NEW refresh token every time.</item>
 /// <item><c>GET /v3/company/{realmId}/query?query=...</c> [<c>query</c>]:
-/// <c>SELECT * FROM Customer|Item|Invoice|SalesReceipt [WHERE Field = 'value' [AND ...]] [STARTPOSITION n]
+/// <c>SELECT * FROM Customer|Item|Invoice|SalesReceipt|CreditMemo|Payment|TaxCode|TaxRate|Account|Class|CompanyInfo|Preferences
+/// [WHERE Field = 'value' [AND ...]] [STARTPOSITION n]
 /// [MAXRESULTS m]</c> (default 100, at most 1000 per page); strings compare case-insensitively, <c>PrimaryEmailAddr</c>
 /// by its address and references by their <c>value</c>. Answers
 /// <c>{"QueryResponse":{"Customer":[...],"startPosition":1,"maxResults":n},"time":...}</c>. Anything else is a 400
@@ -34,6 +35,13 @@ namespace Integrations.Sdk.Testing.QuickBooks;
 /// <item><c>POST /v3/company/{realmId}/item</c>: with an <c>Id</c> [<c>item.update</c>] an update, sparse when
 /// <c>"sparse": true</c> (only the fields sent change), else full; the <c>SyncToken</c> must be current, or it is
 /// refused with 5010 (Stale Object Error). Without an <c>Id</c> [<c>item.create</c>] a create.</item>
+/// <item><c>POST /v3/company/{realmId}/creditmemo</c> [<c>creditmemo.create</c>]: like an invoice; an open credit
+/// (<c>Balance</c>, <c>RemainingCredit</c>) whose tracked items go back on hand. Invoices, sales receipts and credit
+/// memos also take <c>DiscountLineDetail</c> lines, the shipping line (<c>ItemRef</c> <c>SHIPPING_ITEM_ID</c>), item-less
+/// sales lines, <c>ClassRef</c>, <c>TaxCodeRef</c>, <c>TxnTaxDetail.TotalTax</c> (else computed from the tax codes),
+/// <c>CurrencyRef</c> with <c>ExchangeRate</c> (see <see cref="MultiCurrencyEnabled"/>).</item>
+/// <item><c>POST /v3/company/{realmId}/payment</c> [<c>payment.create</c>]: <c>CustomerRef</c> and <c>TotalAmt</c>
+/// required; each line's <c>LinkedTxn</c> names an invoice of that customer whose <c>Balance</c> it lowers.</item>
 /// <item>Any other entity: 400 with code 500 (Unsupported Operation); any other route: 404 with the same Fault body.</item>
 /// </list>
 /// <para><b>Answers</b> carry the fields QuickBooks sends, with the defaults of a new US company: <c>Id</c>,
