@@ -5,13 +5,26 @@ public sealed partial class QuickBooksSimulator
 {
     private const string SalesItemLine = "SalesItemLineDetail";
     private const string SubTotalLine = "SubTotalLineDetail";
+    private const string DiscountLine = "DiscountLineDetail";
+
+    /// <summary>The item id Intuit documents for a shipping charge on a sales line.</summary>
+    private const string ShippingItemId = "SHIPPING_ITEM_ID";
 
     private QboAnswer Query(QboQuery query, DateTimeOffset now)
     {
-        if (!_entities.TryGetValue(query.Entity, out var all))
+        List<JsonObject> all;
+        if (_entities.TryGetValue(query.Entity, out var stored))
+        {
+            all = stored;
+        }
+        else if (Settings(query.Entity, now) is { } setting)
+        {
+            all = [setting];
+        }
+        else
         {
             return QboFaults.Validation(now, "4001", "Invalid query",
-                $"QueryValidationError: the simulator serves Customer, Item, Invoice and SalesReceipt, not '{query.Entity}' (entity names are case-sensitive)");
+                $"QueryValidationError: the simulator serves {string.Join(", ", ServedNames)}, not '{query.Entity}' (entity names are case-sensitive)");
         }
 
         var page = all.Where(query.Matches).Skip(query.StartPosition - 1).Take(query.MaxResults).ToList();
@@ -61,7 +74,7 @@ public sealed partial class QuickBooksSimulator
         customer["Job"] ??= false;
         customer["BillWithParent"] ??= false;
         customer["PreferredDeliveryMethod"] ??= "Print";
-        customer["CurrencyRef"] ??= HomeCurrency();
+        customer["CurrencyRef"] ??= CurrencyRef(_homeCurrency);
         customer["Balance"] = 0m;
         customer["BalanceWithJobs"] = 0m;
         _entities["Customer"].Add(customer);
@@ -160,12 +173,19 @@ public sealed partial class QuickBooksSimulator
         return Envelope("Item", item, now);
     }
 
+    /// <summary>
+    /// Creates an invoice, sales receipt or credit memo. Lines: <c>SalesItemLineDetail</c> (an item, Intuit's
+    /// <c>SHIPPING_ITEM_ID</c>, or no item) and <c>DiscountLineDetail</c>; <c>SubTotalLineDetail</c> lines sent are
+    /// ignored (QuickBooks recomputes them). TotalAmt = Σ sales lines − Σ discounts + tax (tax-exclusive), the tax being
+    /// <c>TxnTaxDetail.TotalTax</c> when sent, else computed from the lines' tax codes.
+    /// </summary>
     private QboAnswer CreateSale(string kind, JsonObject body, DateTimeOffset now)
     {
         var isInvoice = kind == "Invoice";
+        var isCredit = kind == "CreditMemo";
         var customerId = Str(body["CustomerRef"]?["value"]);
         JsonObject? customer = null;
-        if (customerId is null && isInvoice)
+        if (customerId is null && kind != "SalesReceipt")
         {
             return RequiredMissing(now, "CustomerRef");
         }
@@ -181,9 +201,31 @@ public sealed partial class QuickBooksSimulator
                 "Required parameter Line is missing in the request", "Line");
         }
 
-        var written = new JsonArray();
+        var (currency, rate, refusedCurrency) = Currency(body, now);
+        if (refusedCurrency is not null)
+        {
+            return refusedCurrency;
+        }
+
+        var calculation = Str(body["GlobalTaxCalculation"]);
+        if (calculation is not (null or "TaxExcluded" or "TaxInclusive" or "NotApplicable"))
+        {
+            return QboFaults.Validation(now, "2010", "Request has invalid or unsupported property",
+                $"GlobalTaxCalculation must be TaxExcluded, TaxInclusive or NotApplicable, not '{calculation}'", "GlobalTaxCalculation");
+        }
+
+        var txnTaxCodeId = Str(body["TxnTaxDetail"]?["TxnTaxCodeRef"]?["value"]);
+        if (txnTaxCodeId is not null && FindById("TaxCode", txnTaxCodeId) is null)
+        {
+            return InvalidReference(now, "TaxCode", txnTaxCodeId, "TxnTaxDetail.TxnTaxCodeRef");
+        }
+
+        var salesLines = new JsonArray();
+        var discountLines = new JsonArray();
         var stock = new List<(JsonObject Item, decimal Qty)>();
-        var total = 0m;
+        var sales = 0m;
+        var discounts = 0m;
+        var computedTax = 0m;
         var number = 0;
         foreach (var node in lines)
         {
@@ -198,10 +240,31 @@ public sealed partial class QuickBooksSimulator
                 continue;
             }
 
+            if (type == DiscountLine)
+            {
+                if (Discount(line, sales, now) is not { } discount)
+                {
+                    continue;
+                }
+
+                if (discount.Refused is { } refusedDiscount)
+                {
+                    return refusedDiscount;
+                }
+
+                number++;
+                discount.Line!["Id"] = number.ToString(CultureInfo.InvariantCulture);
+                discount.Line["LineNum"] = number;
+                discountLines.Add(discount.Line);
+                discounts += discount.Amount;
+                computedTax -= discount.Amount * TaxRateOf(Str(line[DiscountLine]?["TaxCodeRef"]?["value"]), txnTaxCodeId);
+                continue;
+            }
+
             if (type != SalesItemLine)
             {
                 return QboFaults.Validation(now, "2010", "Request has invalid or unsupported property",
-                    $"the simulator supports SalesItemLineDetail lines only, not '{type}'", "Line.DetailType");
+                    $"the simulator supports SalesItemLineDetail and DiscountLineDetail lines only, not '{type}'", "Line.DetailType");
             }
 
             if (line[SalesItemLine] is not JsonObject detail)
@@ -210,9 +273,17 @@ public sealed partial class QuickBooksSimulator
             }
 
             var itemId = Str(detail["ItemRef"]?["value"]);
-            if (FindById("Item", itemId) is not { } item)
+            var shipping = itemId == ShippingItemId;
+            JsonObject? item = null;
+            if (shipping && !AllowShipping)
             {
-                return QboFaults.Validation(now, "2500", "Invalid Reference Id", $"Invalid Reference Id : Item {itemId ?? "(none)"} does not exist",
+                return QboFaults.Validation(now, "2500", "Invalid Reference Id",
+                    "Invalid Reference Id : SHIPPING_ITEM_ID needs shipping turned on (Preferences.SalesFormsPrefs.AllowShipping)", "Line.SalesItemLineDetail.ItemRef");
+            }
+
+            if (itemId is not null && !shipping && (item = FindById("Item", itemId)) is null)
+            {
+                return QboFaults.Validation(now, "2500", "Invalid Reference Id", $"Invalid Reference Id : Item {itemId} does not exist",
                     "Line.SalesItemLineDetail.ItemRef");
             }
 
@@ -229,20 +300,43 @@ public sealed partial class QuickBooksSimulator
                     string.Create(CultureInfo.InvariantCulture, $"Amount is not equal to Qty * UnitPrice. Supplied value:{amount}"), "Line.Amount");
             }
 
-            qty ??= price is { } unit && unit != 0 ? amount / unit : 1;
-            price ??= qty != 0 ? amount / qty : Dec(item["UnitPrice"]) ?? 0;
-            number++;
-            var writtenDetail = new JsonObject
+            if (CheckReferences(detail, now, "Line.SalesItemLineDetail", ("TaxCodeRef", "TaxCode"), ("ClassRef", "Class"), ("ItemAccountRef", "Account")) is { } refusedReference)
             {
-                ["ItemRef"] = new JsonObject { ["value"] = Str(item["Id"]), ["name"] = Str(item["Name"]) },
-                ["UnitPrice"] = price,
-                ["Qty"] = qty,
-                ["TaxCodeRef"] = detail["TaxCodeRef"]?.DeepClone() ?? new JsonObject { ["value"] = "NON" },
-            };
-            if ((detail["ItemAccountRef"] ?? item["IncomeAccountRef"])?.DeepClone() is { } account)
+                return refusedReference;
+            }
+
+            number++;
+            var writtenDetail = new JsonObject();
+            if (shipping)
+            {
+                writtenDetail["ItemRef"] = new JsonObject { ["value"] = ShippingItemId, ["name"] = "Shipping" };
+            }
+            else
+            {
+                qty ??= price is { } unit && unit != 0 ? amount / unit : 1;
+                price ??= qty != 0 ? amount / qty : Dec(item?["UnitPrice"]) ?? 0;
+                if (item is not null)
+                {
+                    writtenDetail["ItemRef"] = new JsonObject { ["value"] = Str(item["Id"]), ["name"] = Str(item["Name"]) };
+                }
+
+                writtenDetail["UnitPrice"] = price;
+                writtenDetail["Qty"] = qty;
+            }
+
+            if (detail["ClassRef"]?.DeepClone() is { } classRef)
+            {
+                writtenDetail["ClassRef"] = classRef;
+            }
+
+            var account = detail["ItemAccountRef"]?.DeepClone() ?? (shipping ? AccountRef(ShippingIncomeAccountId) : item?["IncomeAccountRef"]?.DeepClone());
+            if (account is not null)
             {
                 writtenDetail["ItemAccountRef"] = account;
             }
+
+            var taxCode = Str(detail["TaxCodeRef"]?["value"]) ?? "NON";
+            writtenDetail["TaxCodeRef"] = new JsonObject { ["value"] = taxCode };
             var writtenLine = new JsonObject
             {
                 ["Id"] = number.ToString(CultureInfo.InvariantCulture),
@@ -256,36 +350,65 @@ public sealed partial class QuickBooksSimulator
                 writtenLine["Description"] = description;
             }
 
-            written.Add(writtenLine);
-            total += amount;
-            if (Bool(item["TrackQtyOnHand"]))
+            salesLines.Add(writtenLine);
+            sales += amount;
+            computedTax += amount * TaxRateOf(taxCode, txnTaxCodeId);
+            if (item is not null && Bool(item["TrackQtyOnHand"]))
             {
-                stock.Add((item, qty.Value));
+                stock.Add((item, qty!.Value));
             }
         }
 
-        if (number == 0)
+        if (salesLines.Count == 0)
         {
             return QboFaults.Validation(now, "2020", "Required param missing, need to supply the required value for the API",
                 "Required parameter Line is missing in the request: no SalesItemLineDetail line", "Line");
         }
 
-        written.Add(new JsonObject { ["Amount"] = total, ["DetailType"] = SubTotalLine, [SubTotalLine] = new JsonObject() });
+        var inclusive = calculation == "TaxInclusive";
+        var sentTax = Dec(body["TxnTaxDetail"]?["TotalTax"]);
+        var tax = sentTax ?? decimal.Round(inclusive ? computedTax / (1 + (sales == 0 ? 0 : computedTax / sales)) : computedTax, 2, MidpointRounding.AwayFromZero);
+        var total = inclusive ? sales - discounts : sales - discounts + tax;
+        var written = new JsonArray([.. salesLines.Select(l => l!.DeepClone())]);
+        written.Add(new JsonObject { ["Amount"] = sales, ["DetailType"] = SubTotalLine, [SubTotalLine] = new JsonObject() });
+        foreach (var discount in discountLines)
+        {
+            written.Add(discount!.DeepClone());
+        }
 
         var sale = (JsonObject)body.DeepClone();
         var id = Stamp(sale, kind, now);
         var txnDate = Str(body["TxnDate"]) ?? Date(now);
         sale["DocNumber"] = Str(body["DocNumber"]) ?? (1000 + id).ToString(CultureInfo.InvariantCulture);
         sale["TxnDate"] = txnDate;
-        sale["CurrencyRef"] ??= HomeCurrency();
+        sale["CurrencyRef"] = CurrencyRef(currency);
+        sale.Remove("ExchangeRate");
+        sale.Remove("HomeTotalAmt");
+        if (MultiCurrencyEnabled)
+        {
+            sale["ExchangeRate"] = rate;
+        }
+
         sale["Line"] = written;
-        sale["TxnTaxDetail"] ??= new JsonObject { ["TotalTax"] = 0m };
+        var taxDetail = new JsonObject();
+        if (txnTaxCodeId is not null)
+        {
+            taxDetail["TxnTaxCodeRef"] = new JsonObject { ["value"] = txnTaxCodeId };
+        }
+
+        taxDetail["TotalTax"] = tax;
+        sale["TxnTaxDetail"] = taxDetail;
         sale["LinkedTxn"] ??= new JsonArray();
         sale["ApplyTaxAfterDiscount"] ??= false;
         sale["PrintStatus"] ??= "NotSet";
         sale["EmailStatus"] ??= "NotSet";
         sale["TotalAmt"] = total;
-        sale["Balance"] = isInvoice ? total : 0m;
+        sale["Balance"] = kind == "SalesReceipt" ? 0m : total;
+        if (currency != _homeCurrency)
+        {
+            sale["HomeTotalAmt"] = decimal.Round(total * rate, 2, MidpointRounding.AwayFromZero);
+        }
+
         if (customer is not null)
         {
             sale["CustomerRef"] = new JsonObject { ["value"] = Str(customer["Id"]), ["name"] = Str(customer["DisplayName"]) };
@@ -301,19 +424,22 @@ public sealed partial class QuickBooksSimulator
             sale["AllowOnlineCreditCardPayment"] ??= false;
             sale["AllowOnlineACHPayment"] ??= false;
             sale["DueDate"] ??= DateOnly.ParseExact(txnDate, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            if (customer is not null)
-            {
-                customer["Balance"] = (Dec(customer["Balance"]) ?? 0) + total;
-            }
+            AddToBalance(customer, total);
+        }
+        else if (isCredit)
+        {
+            sale["RemainingCredit"] = total;
+            AddToBalance(customer, -total);
         }
         else
         {
-            sale["DepositToAccountRef"] ??= Account("4", "Undeposited Funds");
+            sale["DepositToAccountRef"] ??= AccountRef(UndepositedFundsAccountId);
         }
 
         foreach (var (item, qty) in stock)
         {
-            item["QtyOnHand"] = (Dec(item["QtyOnHand"]) ?? 0) - qty;
+            // Sales take tracked quantities out of stock; a credit memo puts them back (goods returned).
+            item["QtyOnHand"] = (Dec(item["QtyOnHand"]) ?? 0) + (isCredit ? qty : -qty);
             Touch(item, now);
         }
 
@@ -321,17 +447,277 @@ public sealed partial class QuickBooksSimulator
         return Envelope(kind, sale, now);
     }
 
+    /// <summary>A discount line as written back, or a refusal; null for a discount line of no amount and no percent (ignored).</summary>
+    private DiscountOutcome? Discount(JsonObject line, decimal salesAbove, DateTimeOffset now)
+    {
+        var detail = line[DiscountLine] as JsonObject ?? [];
+        var percentBased = Bool(detail["PercentBased"]);
+        var amount = percentBased && Dec(detail["DiscountPercent"]) is { } percent
+            ? decimal.Round(salesAbove * percent / 100m, 2, MidpointRounding.AwayFromZero)
+            : Dec(line["Amount"]);
+        if (amount is null)
+        {
+            return new DiscountOutcome(0, null, RequiredMissing(now, "Line.Amount"));
+        }
+
+        if (amount < 0)
+        {
+            return new DiscountOutcome(0, null, QboFaults.Validation(now, "2010", "Request has invalid or unsupported property",
+                "a discount line's Amount is what is taken off, a positive number", "Line.Amount"));
+        }
+
+        if (CheckReferences(detail, now, "Line.DiscountLineDetail", ("DiscountAccountRef", "Account"), ("ClassRef", "Class"), ("TaxCodeRef", "TaxCode")) is { } refused)
+        {
+            return new DiscountOutcome(0, null, refused);
+        }
+
+        var written = new JsonObject { ["PercentBased"] = percentBased };
+        if (percentBased && Dec(detail["DiscountPercent"]) is { } rate)
+        {
+            written["DiscountPercent"] = rate;
+        }
+
+        written["DiscountAccountRef"] = detail["DiscountAccountRef"]?.DeepClone() ?? AccountRef(DiscountsGivenAccountId);
+        foreach (var name in new[] { "ClassRef", "TaxCodeRef" })
+        {
+            if (detail[name]?.DeepClone() is { } reference)
+            {
+                written[name] = reference;
+            }
+        }
+
+        var writtenLine = new JsonObject { ["Amount"] = amount, ["DetailType"] = DiscountLine, [DiscountLine] = written };
+        if (Str(line["Description"]) is { } description)
+        {
+            writtenLine["Description"] = description;
+        }
+
+        return new DiscountOutcome(amount.Value, writtenLine, null);
+    }
+
+    private sealed record DiscountOutcome(decimal Amount, JsonObject? Line, QboAnswer? Refused);
+
+    /// <summary>
+    /// Creates a payment: <c>CustomerRef</c> and <c>TotalAmt</c> are required; each line applies its <c>Amount</c> to the
+    /// invoice in its <c>LinkedTxn</c>, which must be the customer's and in the payment's currency, and lowers that
+    /// invoice's <c>Balance</c>; the lines may not apply more than <c>TotalAmt</c>; the rest is <c>UnappliedAmt</c>.
+    /// </summary>
+    private QboAnswer CreatePayment(JsonObject body, DateTimeOffset now)
+    {
+        var customerId = Str(body["CustomerRef"]?["value"]);
+        if (customerId is null)
+        {
+            return RequiredMissing(now, "CustomerRef");
+        }
+
+        if (FindById("Customer", customerId) is not { } customer)
+        {
+            return InvalidReference(now, "Customer", customerId, "CustomerRef");
+        }
+
+        if (Dec(body["TotalAmt"]) is not { } total)
+        {
+            return RequiredMissing(now, "TotalAmt");
+        }
+
+        if (total < 0)
+        {
+            return QboFaults.Validation(now, "2010", "Request has invalid or unsupported property", "TotalAmt cannot be negative", "TotalAmt");
+        }
+
+        var (currency, rate, refusedCurrency) = Currency(body, now);
+        if (refusedCurrency is not null)
+        {
+            return refusedCurrency;
+        }
+
+        if (CheckReferences(body, now, string.Empty, ("DepositToAccountRef", "Account")) is { } refusedAccount)
+        {
+            return refusedAccount;
+        }
+
+        var applied = new List<(JsonObject Invoice, decimal Amount)>();
+        var written = new JsonArray();
+        foreach (var node in body["Line"] as JsonArray ?? [])
+        {
+            if (node is not JsonObject line || Dec(line["Amount"]) is not { } amount)
+            {
+                return RequiredMissing(now, "Line.Amount");
+            }
+
+            if (line["LinkedTxn"] is not JsonArray { Count: 1 } links || links[0] is not JsonObject link)
+            {
+                return QboFaults.Validation(now, "2020", "Required param missing, need to supply the required value for the API",
+                    "Required parameter Line.LinkedTxn is missing in the request: each payment line links one transaction", "Line.LinkedTxn");
+            }
+
+            var txnId = Str(link["TxnId"]);
+            if (!string.Equals(Str(link["TxnType"]), "Invoice", StringComparison.Ordinal))
+            {
+                return QboFaults.Validation(now, "2010", "Request has invalid or unsupported property",
+                    $"the simulator applies payments to invoices only (LinkedTxn.TxnType Invoice), not '{Str(link["TxnType"])}'", "Line.LinkedTxn.TxnType");
+            }
+
+            if (FindById("Invoice", txnId) is not { } invoice)
+            {
+                return InvalidReference(now, "Invoice", txnId ?? "(none)", "Line.LinkedTxn.TxnId");
+            }
+
+            if (Str(invoice["CustomerRef"]?["value"]) != customerId)
+            {
+                return QboFaults.Validation(now, "6000", "A business validation error has occurred while processing your request",
+                    $"Business Validation Error: invoice {txnId} belongs to another customer than {customerId}", "Line.LinkedTxn.TxnId");
+            }
+
+            if (Str(invoice["CurrencyRef"]?["value"]) != currency)
+            {
+                return QboFaults.Validation(now, "6000", "A business validation error has occurred while processing your request",
+                    $"Business Validation Error: the payment is in {currency}, invoice {txnId} in {Str(invoice["CurrencyRef"]?["value"])}", "CurrencyRef");
+            }
+
+            applied.Add((invoice, amount));
+            written.Add(new JsonObject
+            {
+                ["Amount"] = amount,
+                ["LinkedTxn"] = new JsonArray(new JsonObject { ["TxnId"] = txnId, ["TxnType"] = "Invoice" }),
+            });
+        }
+
+        var appliedTotal = applied.Sum(a => a.Amount);
+        if (appliedTotal > total)
+        {
+            return QboFaults.Validation(now, "6000", "A business validation error has occurred while processing your request",
+                string.Create(CultureInfo.InvariantCulture, $"Business Validation Error: the lines apply {appliedTotal}, more than the payment's TotalAmt {total}"), "TotalAmt");
+        }
+
+        var payment = (JsonObject)body.DeepClone();
+        var id = Stamp(payment, "Payment", now);
+        payment["TxnDate"] = Str(body["TxnDate"]) ?? Date(now);
+        payment["CustomerRef"] = new JsonObject { ["value"] = customerId, ["name"] = Str(customer["DisplayName"]) };
+        payment["CurrencyRef"] = CurrencyRef(currency);
+        payment.Remove("ExchangeRate");
+        if (MultiCurrencyEnabled)
+        {
+            payment["ExchangeRate"] = rate;
+        }
+
+        payment["DepositToAccountRef"] ??= AccountRef(UndepositedFundsAccountId);
+        payment["Line"] = written;
+        payment["TotalAmt"] = total;
+        payment["UnappliedAmt"] = total - appliedTotal;
+        payment["ProcessPayment"] = false;
+        foreach (var (invoice, amount) in applied)
+        {
+            // Overpaying an invoice is not refused: its Balance goes below zero (assumed), and DuplicateDocuments counts it.
+            invoice["Balance"] = (Dec(invoice["Balance"]) ?? 0) - amount;
+            var links = invoice["LinkedTxn"] as JsonArray ?? [];
+            links.Add(new JsonObject { ["TxnId"] = id.ToString(CultureInfo.InvariantCulture), ["TxnType"] = "Payment" });
+            invoice["LinkedTxn"] = links;
+            Touch(invoice, now);
+        }
+
+        AddToBalance(customer, -appliedTotal);
+        _entities["Payment"].Add(payment);
+        return Envelope("Payment", payment, now);
+    }
+
+    /// <summary>
+    /// The document's currency and rate (home units per unit): the home currency at 1 when <c>CurrencyRef</c> is left
+    /// out; another currency only with multicurrency on and an explicit <c>ExchangeRate</c> (the simulator keeps no rate table).
+    /// </summary>
+    private (string Currency, decimal Rate, QboAnswer? Refused) Currency(JsonObject body, DateTimeOffset now)
+    {
+        var currency = Str(body["CurrencyRef"]?["value"])?.Trim().ToUpperInvariant() ?? _homeCurrency;
+        if (currency == _homeCurrency)
+        {
+            return (currency, 1m, null);
+        }
+
+        if (!MultiCurrencyEnabled)
+        {
+            return (currency, 0, QboFaults.Validation(now, "6000", "A business validation error has occurred while processing your request",
+                $"Business Validation Error: multicurrency is not enabled for this company, so a transaction can only be in {_homeCurrency}, not {currency}", "CurrencyRef"));
+        }
+
+        return Dec(body["ExchangeRate"]) is { } rate and > 0
+            ? (currency, rate, null)
+            : (currency, 0, QboFaults.Validation(now, "2020", "Required param missing, need to supply the required value for the API",
+                $"Required parameter ExchangeRate is missing in the request: the simulator has no rate for {currency} (send ExchangeRate, home units per unit)", "ExchangeRate"));
+    }
+
+    /// <summary>The first reference among <paramref name="references"/> (property, entity) that names no existing entity, as a 2500 fault.</summary>
+    private QboAnswer? CheckReferences(JsonObject owner, DateTimeOffset now, string path, params (string Property, string Entity)[] references)
+    {
+        foreach (var (property, entity) in references)
+        {
+            var id = Str(owner[property]?["value"]);
+            if (id is not null && FindById(entity, id) is null)
+            {
+                return InvalidReference(now, entity, id, path.Length == 0 ? property : path + "." + property);
+            }
+        }
+
+        return null;
+    }
+
+    private static QboAnswer InvalidReference(DateTimeOffset now, string entity, string id, string element) =>
+        QboFaults.Validation(now, "2500", "Invalid Reference Id", $"Invalid Reference Id : {entity} {id} does not exist", element);
+
+    /// <summary>
+    /// A line's tax rate as a fraction: its tax code's sales rates; the US pseudo code <c>TAX</c> takes the rate of
+    /// <c>TxnTaxDetail.TxnTaxCodeRef</c>, <c>NON</c> none.
+    /// </summary>
+    private decimal TaxRateOf(string? taxCodeId, string? txnTaxCodeId)
+    {
+        var codeId = taxCodeId == "TAX" ? txnTaxCodeId : taxCodeId;
+        if (codeId is null or "NON" or "TAX" || FindById("TaxCode", codeId) is not { } code)
+        {
+            return 0m;
+        }
+
+        var rate = 0m;
+        foreach (var detail in (code["SalesTaxRateList"]?["TaxRateDetail"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            rate += Dec(FindById("TaxRate", Str(detail["TaxRateRef"]?["value"]))?["RateValue"]) ?? 0m;
+        }
+
+        return rate / 100m;
+    }
+
+    private static void AddToBalance(JsonObject? customer, decimal amount)
+    {
+        if (customer is not null)
+        {
+            customer["Balance"] = (Dec(customer["Balance"]) ?? 0) + amount;
+        }
+    }
+
     /// <summary>A single-object read: the entity, or 610 Object Not Found.</summary>
     private QboAnswer Read(string kind, string id, DateTimeOffset now) =>
-        FindById(kind, id) is { } entity
+        (Settings(kind, now) is { } setting && (id == RealmId || id == Str(setting["Id"])) ? setting : FindById(kind, id)) is { } entity
             ? Envelope(kind, entity, now)
             : QboFaults.Validation(now, "610", "Object Not Found", $"Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts. ({kind} {id} does not exist)", "Id");
 
-    /// <summary>The company's home currency, as QuickBooks writes it on customers and transactions (a US company here).</summary>
-    private static JsonObject HomeCurrency() => new() { ["value"] = "USD", ["name"] = "United States Dollar" };
+    /// <summary>A currency reference as QuickBooks writes it on customers and transactions: the ISO code and its name.</summary>
+    private static JsonObject CurrencyRef(string code) => new() { ["value"] = code, ["name"] = CurrencyName(code) };
+
+    private static string CurrencyName(string code) => code switch
+    {
+        "USD" => "United States Dollar",
+        "EUR" => "Euro",
+        "GBP" => "British Pound Sterling",
+        "CAD" => "Canadian Dollar",
+        "AUD" => "Australian Dollar",
+        "NZD" => "New Zealand Dollar",
+        "JPY" => "Japanese Yen",
+        _ => code,
+    };
 
     /// <summary>A reference to one of the accounts of a new QuickBooks company (ids and names as in Intuit's API reference examples).</summary>
     private static JsonObject Account(string id, string name) => new() { ["value"] = id, ["name"] = name };
+
+    /// <summary>A reference to an account of the simulator's chart of accounts, with its name.</summary>
+    private JsonObject AccountRef(string id) => new() { ["value"] = id, ["name"] = Str(FindById("Account", id)?["Name"]) ?? id };
 
     private static string Date(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -366,6 +752,38 @@ public sealed partial class QuickBooksSimulator
         }
 
         meta["LastUpdatedTime"] = QboFaults.Time(now);
+    }
+
+    /// <summary>The company's settings, built from the simulator's properties: <c>CompanyInfo</c> and <c>Preferences</c> (null for other names).</summary>
+    private JsonObject? Settings(string kind, DateTimeOffset now)
+    {
+        JsonObject? setting = kind switch
+        {
+            "CompanyInfo" => new JsonObject
+            {
+                ["CompanyName"] = CompanyName,
+                ["LegalName"] = CompanyName,
+                ["Country"] = _homeCurrency switch { "GBP" => "GB", "CAD" => "CA", "AUD" => "AU", "EUR" => "FR", _ => "US" },
+                ["SupportedLanguages"] = "en",
+                ["DefaultTimeZone"] = "America/Los_Angeles",
+            },
+            "Preferences" => new JsonObject
+            {
+                ["SalesFormsPrefs"] = new JsonObject { ["AllowShipping"] = AllowShipping, ["DefaultShippingAccount"] = ShippingIncomeAccountId },
+                ["CurrencyPrefs"] = new JsonObject { ["MultiCurrencyEnabled"] = MultiCurrencyEnabled, ["HomeCurrency"] = new JsonObject { ["value"] = _homeCurrency } },
+            },
+            _ => null,
+        };
+        if (setting is not null)
+        {
+            setting["Id"] = "1";
+            setting["SyncToken"] = "0";
+            setting["domain"] = "QBO";
+            setting["sparse"] = false;
+            setting["MetaData"] = new JsonObject { ["CreateTime"] = QboFaults.Time(_created), ["LastUpdatedTime"] = QboFaults.Time(now) };
+        }
+
+        return setting;
     }
 
     private JsonObject? FindById(string kind, string? id) =>

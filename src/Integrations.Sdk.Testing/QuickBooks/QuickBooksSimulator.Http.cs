@@ -58,11 +58,11 @@ public sealed partial class QuickBooksSimulator
 
     /// <summary>The entity name as served (<c>Invoice</c>), for a path segment in any case (<c>invoice</c>), or null.</summary>
     private static string? ServedEntity(string segment) =>
-        Array.Find(EntityNames, n => string.Equals(n, segment, StringComparison.OrdinalIgnoreCase));
+        Array.Find(ServedNames, n => string.Equals(n, segment, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>An entity QuickBooks may have but the simulator does not serve (or no entity at all): 400, code 500 Unsupported Operation.</summary>
     private static QboAnswer UnsupportedEntity(DateTimeOffset now, string entity) =>
-        QboFaults.Validation(now, "500", "Unsupported Operation", $"Operation {entity} is not supported. (The simulator serves Customer, Item, Invoice and SalesReceipt.)");
+        QboFaults.Validation(now, "500", "Unsupported Operation", $"Operation {entity} is not supported. (The simulator serves {string.Join(", ", ServedNames)}.)");
 
     private async Task<IResult> WriteAsync(HttpContext context)
     {
@@ -82,6 +82,8 @@ public sealed partial class QuickBooksSimulator
                 "customer" => CreateCustomer(json, now),
                 "invoice" => CreateSale("Invoice", json, now),
                 "salesreceipt" => CreateSale("SalesReceipt", json, now),
+                "creditmemo" => CreateSale("CreditMemo", json, now),
+                "payment" => CreatePayment(json, now),
                 "item" when json.ContainsKey("Id") => UpdateItem(json, now),
                 "item" => CreateItem(json, now),
                 _ => UnsupportedEntity(now, entity),

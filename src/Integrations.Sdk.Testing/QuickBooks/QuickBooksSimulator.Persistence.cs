@@ -48,7 +48,13 @@ public sealed partial class QuickBooksSimulator
         {
             foreach (var name in EntityNames)
             {
-                _entities[name] = [.. (root["entities"]?[name] as JsonArray ?? []).OfType<JsonObject>().Select(e => (JsonObject)e.DeepClone())];
+                if (root["entities"]?[name] is not JsonArray saved)
+                {
+                    // Saved before the simulator served this entity: keep what a new company starts with.
+                    continue;
+                }
+
+                _entities[name] = [.. saved.OfType<JsonObject>().Select(e => (JsonObject)e.DeepClone())];
                 _lastIds[name] = (int)(Dec(root["lastIds"]?[name]) ?? _entities[name].Count);
             }
 

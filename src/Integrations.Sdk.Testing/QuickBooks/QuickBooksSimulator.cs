@@ -16,7 +16,8 @@ namespace Integrations.Sdk.Testing.QuickBooks;
 /// secret in a Basic header (else 401 <c>invalid_client</c>). Answers a new access token valid
 /// <see cref="AccessTokenLifetime"/> on the simulator's clock and a NEW refresh token every time.</item>
 /// <item><c>GET /v3/company/{realmId}/query?query=...</c> [<c>query</c>]:
-/// <c>SELECT * FROM Customer|Item|Invoice|SalesReceipt [WHERE Field = 'value' [AND ...]] [STARTPOSITION n]
+/// <c>SELECT * FROM Customer|Item|Invoice|SalesReceipt|CreditMemo|Payment|TaxCode|TaxRate|Account|Class|CompanyInfo|Preferences
+/// [WHERE Field = 'value' [AND ...]] [STARTPOSITION n]
 /// [MAXRESULTS m]</c> (default 100, at most 1000 per page); strings compare case-insensitively, <c>PrimaryEmailAddr</c>
 /// by its address and references by their <c>value</c>. Answers
 /// <c>{"QueryResponse":{"Customer":[...],"startPosition":1,"maxResults":n},"time":...}</c>. Anything else is a 400
@@ -34,6 +35,13 @@ namespace Integrations.Sdk.Testing.QuickBooks;
 /// <item><c>POST /v3/company/{realmId}/item</c>: with an <c>Id</c> [<c>item.update</c>] an update, sparse when
 /// <c>"sparse": true</c> (only the fields sent change), else full; the <c>SyncToken</c> must be current, or it is
 /// refused with 5010 (Stale Object Error). Without an <c>Id</c> [<c>item.create</c>] a create.</item>
+/// <item><c>POST /v3/company/{realmId}/creditmemo</c> [<c>creditmemo.create</c>]: like an invoice; an open credit
+/// (<c>Balance</c>, <c>RemainingCredit</c>) whose tracked items go back on hand. Invoices, sales receipts and credit
+/// memos also take <c>DiscountLineDetail</c> lines, the shipping line (<c>ItemRef</c> <c>SHIPPING_ITEM_ID</c>), item-less
+/// sales lines, <c>ClassRef</c>, <c>TaxCodeRef</c>, <c>TxnTaxDetail.TotalTax</c> (else computed from the tax codes),
+/// <c>CurrencyRef</c> with <c>ExchangeRate</c> (see <see cref="MultiCurrencyEnabled"/>).</item>
+/// <item><c>POST /v3/company/{realmId}/payment</c> [<c>payment.create</c>]: <c>CustomerRef</c> and <c>TotalAmt</c>
+/// required; each line's <c>LinkedTxn</c> names an invoice of that customer whose <c>Balance</c> it lowers.</item>
 /// <item>Any other entity: 400 with code 500 (Unsupported Operation); any other route: 404 with the same Fault body.</item>
 /// </list>
 /// <para><b>Answers</b> carry the fields QuickBooks sends, with the defaults of a new US company: <c>Id</c>,
@@ -79,10 +87,17 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
 
     private const string TokenPath = "/oauth2/v1/tokens/bearer";
 
-    private static readonly string[] EntityNames = ["Customer", "Item", "Invoice", "SalesReceipt"];
+    private const string UndepositedFundsAccountId = "4";
+    private const string ShippingIncomeAccountId = "85";
+    private const string DiscountsGivenAccountId = "86";
+
+    private static readonly string[] EntityNames = ["Customer", "Item", "Invoice", "SalesReceipt", "CreditMemo", "Payment", "TaxCode", "TaxRate", "Account", "Class"];
+    private static readonly string[] ServedNames = [.. EntityNames, "CompanyInfo", "Preferences"];
+    private readonly DateTimeOffset _created;
     private readonly Dictionary<string, List<JsonObject>> _entities = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _lastIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QboAnswer> _replays = new(StringComparer.Ordinal);
+    private string _homeCurrency = "USD";
     private int _requests;
     private int _throttled;
     private int _replayed;
@@ -100,6 +115,201 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
         {
             _entities[name] = [];
             _lastIds[name] = 0;
+        }
+
+        _created = Time.GetUtcNow();
+        SeedChartOfAccounts(_created);
+    }
+
+    /// <summary>
+    /// The home currency: the currency of the company's reports, and of transactions sent without <c>CurrencyRef</c>
+    /// (<c>Preferences.CurrencyPrefs.HomeCurrency</c>). Set it before anything is written. <value>Default: <c>USD</c>.</value>
+    /// </summary>
+    public string HomeCurrency
+    {
+        get => Locked(() => _homeCurrency);
+        set
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(value);
+            lock (Gate)
+            {
+                _homeCurrency = value.Trim().ToUpperInvariant();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether transactions may be in other currencies (<c>Preferences.CurrencyPrefs.MultiCurrencyEnabled</c>); when off a
+    /// foreign <c>CurrencyRef</c> is refused. <value>Default: true (a new QuickBooks company starts with it off; the simulator
+    /// starts with it on so foreign-currency orders book without setup).</value>
+    /// </summary>
+    public bool MultiCurrencyEnabled { get; set; } = true;
+
+    /// <summary>Whether sales forms allow shipping (<c>Preferences.SalesFormsPrefs.AllowShipping</c>), needed by <c>SHIPPING_ITEM_ID</c> lines. <value>Default: true.</value></summary>
+    public bool AllowShipping { get; set; } = true;
+
+    /// <summary>The company's name (<c>CompanyInfo.CompanyName</c>). <value>Default: <c>Simulated Company</c>.</value></summary>
+    public string CompanyName { get; set; } = "Simulated Company";
+
+    /// <summary>The invoices created.</summary>
+    public int InvoiceCount => Locked(() => _entities["Invoice"].Count);
+
+    /// <summary>The credit memos created.</summary>
+    public int CreditNoteCount => Locked(() => _entities["CreditMemo"].Count);
+
+    /// <summary>The payments recorded.</summary>
+    public int PaymentCount => Locked(() => _entities["Payment"].Count);
+
+    /// <summary>The credit memos, in creation order.</summary>
+    public IReadOnlyList<SimulatedTransaction> CreditMemos => Snapshot("CreditMemo", ToTransaction);
+
+    /// <summary>
+    /// What a correct integration never causes: invoices, and credit memos, whose <c>DocNumber</c> repeats an earlier one
+    /// of the same type, plus payments that take an invoice's paid amount over its total.
+    /// </summary>
+    public int DuplicateDocuments => Locked(() =>
+    {
+        var repeated = new[] { "Invoice", "CreditMemo" }.Sum(kind => _entities[kind]
+            .Select(t => Str(t["DocNumber"])).Where(n => n is not null)
+            .GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Sum(g => g.Count() - 1));
+        var paid = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var overpaying = 0;
+        foreach (var payment in _entities["Payment"])
+        {
+            var over = false;
+            foreach (var line in (payment["Line"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var invoiceId = Str(line["LinkedTxn"]?[0]?["TxnId"]);
+                if (invoiceId is null || FindById("Invoice", invoiceId) is not { } invoice)
+                {
+                    continue;
+                }
+
+                paid[invoiceId] = paid.GetValueOrDefault(invoiceId) + (Dec(line["Amount"]) ?? 0);
+                over |= paid[invoiceId] > (Dec(invoice["TotalAmt"]) ?? 0);
+            }
+
+            overpaying += over ? 1 : 0;
+        }
+
+        return repeated + overpaying;
+    });
+
+    /// <summary>
+    /// The revenue booked, in the home currency: for each invoice and sales receipt, minus each credit memo, its net
+    /// amount (<c>TotalAmt</c> − <c>TxnTaxDetail.TotalTax</c>: the lines after discounts, without tax) times its
+    /// <c>ExchangeRate</c> (1 in the home currency), rounded to cents half away from zero.
+    /// </summary>
+    /// <returns>The revenue.</returns>
+    public decimal RevenueInHomeCurrency() => Locked(() =>
+    {
+        static decimal Home(JsonObject t) => decimal.Round(
+            ((Dec(t["TotalAmt"]) ?? 0) - (Dec(t["TxnTaxDetail"]?["TotalTax"]) ?? 0)) * (Dec(t["ExchangeRate"]) ?? 1), 2, MidpointRounding.AwayFromZero);
+        return _entities["Invoice"].Sum(Home) + _entities["SalesReceipt"].Sum(Home) - _entities["CreditMemo"].Sum(Home);
+    });
+
+    /// <summary>The quantity on hand of the item with this SKU; <see langword="null"/> when no item has it or it does not track quantity.</summary>
+    /// <param name="sku">The SKU.</param>
+    /// <returns>The quantity, or <see langword="null"/>.</returns>
+    public decimal? QuantityOnHand(string sku)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sku);
+        return Locked(() => _entities["Item"].FirstOrDefault(i => string.Equals(Str(i["Sku"]), sku, StringComparison.OrdinalIgnoreCase)) is { } item
+            && Bool(item["TrackQtyOnHand"]) ? Dec(item["QtyOnHand"]) ?? 0 : (decimal?)null);
+    }
+
+    /// <summary>
+    /// Adds a tax code with one sales tax rate, as if set up in QuickBooks: a <c>TaxRate</c> of <paramref name="ratePercent"/>
+    /// and a <c>TaxCode</c> with id <paramref name="id"/> whose <c>SalesTaxRateList</c> names it. Lines naming the code
+    /// are taxed at that rate when the request sends no <c>TxnTaxDetail.TotalTax</c>.
+    /// </summary>
+    /// <param name="id">The tax code's id, for example <c>5</c>.</param>
+    /// <param name="name">Its name, for example <c>VAT 20%</c>.</param>
+    /// <param name="ratePercent">The rate in percent, 20 for 20 %.</param>
+    /// <exception cref="InvalidOperationException">A tax code has this id.</exception>
+    public void AddTaxCode(string id, string name, decimal ratePercent)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(ratePercent);
+        lock (Gate)
+        {
+            if (FindById("TaxCode", id) is not null)
+            {
+                throw new InvalidOperationException($"The tax code {id} exists.");
+            }
+
+            var now = Time.GetUtcNow();
+            var rate = new JsonObject { ["Name"] = name, ["Description"] = name, ["Active"] = true, ["RateValue"] = ratePercent, ["SpecialTaxType"] = "NONE", ["DisplayType"] = "ReadOnly" };
+            var rateId = Stamp(rate, "TaxRate", now).ToString(CultureInfo.InvariantCulture);
+            _entities["TaxRate"].Add(rate);
+            var code = new JsonObject
+            {
+                ["Name"] = name,
+                ["Description"] = name,
+                ["Active"] = true,
+                ["Taxable"] = ratePercent > 0,
+                ["TaxGroup"] = false,
+                ["SalesTaxRateList"] = new JsonObject
+                {
+                    ["TaxRateDetail"] = new JsonArray(new JsonObject
+                    {
+                        ["TaxRateRef"] = new JsonObject { ["value"] = rateId, ["name"] = name },
+                        ["TaxTypeApplicable"] = "TaxOnAmount",
+                        ["TaxOrder"] = 0,
+                    }),
+                },
+                ["PurchaseTaxRateList"] = new JsonObject { ["TaxRateDetail"] = new JsonArray() },
+            };
+            Seed(code, "TaxCode", id, now);
+        }
+    }
+
+    /// <summary>Adds an account to the chart of accounts, as if created in QuickBooks.</summary>
+    /// <param name="name">Its name, unique among accounts.</param>
+    /// <param name="type">Its <c>AccountType</c>, for example <c>Income</c>, <c>Bank</c> or <c>Other Current Asset</c>.</param>
+    /// <param name="code">Its account number (<c>AcctNum</c>); optional.</param>
+    /// <returns>Its id, which lines and payments refer to.</returns>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not a QuickBooks account type.</exception>
+    /// <exception cref="InvalidOperationException">The name is taken.</exception>
+    public string AddAccount(string name, string type, string? code = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        var classification = ClassificationOf(type)
+            ?? throw new ArgumentException($"'{type}' is not a QuickBooks AccountType (for example Income, Bank, Other Current Asset, Expense).", nameof(type));
+        lock (Gate)
+        {
+            if (FindByName("Account", "Name", name) is not null)
+            {
+                throw new InvalidOperationException($"An account is named '{name}'.");
+            }
+
+            var account = NewAccount(name, type, classification, code);
+            var id = Stamp(account, "Account", Time.GetUtcNow());
+            _entities["Account"].Add(account);
+            return id.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Adds a class, as if created in QuickBooks.</summary>
+    /// <param name="name">Its name, unique among classes.</param>
+    /// <returns>Its id, which lines refer to (<c>ClassRef</c>).</returns>
+    /// <exception cref="InvalidOperationException">The name is taken.</exception>
+    public string AddClass(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (Gate)
+        {
+            if (FindByName("Class", "Name", name) is not null)
+            {
+                throw new InvalidOperationException($"A class is named '{name}'.");
+            }
+
+            var entity = new JsonObject { ["Name"] = name.Trim(), ["SubClass"] = false, ["FullyQualifiedName"] = name.Trim(), ["Active"] = true };
+            var id = Stamp(entity, "Class", Time.GetUtcNow());
+            _entities["Class"].Add(entity);
+            return id.ToString(CultureInfo.InvariantCulture);
         }
     }
 
@@ -340,7 +550,7 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
             Bool(i["TrackQtyOnHand"]), Str(i["IncomeAccountRef"]?["value"]), Str(i["SyncToken"]) ?? "0");
 
     private static SimulatedTransaction ToTransaction(JsonObject t) =>
-        new(Str(t["Id"])!, Str(t["DocNumber"]), Str(t["CustomerRef"]?["value"]), Str(t["TxnDate"]), Dec(t["TotalAmt"]) ?? 0, Str(t["PrivateNote"]),
+        new SimulatedTransaction(Str(t["Id"])!, Str(t["DocNumber"]), Str(t["CustomerRef"]?["value"]), Str(t["TxnDate"]), Dec(t["TotalAmt"]) ?? 0, Str(t["PrivateNote"]),
             [.. (t["Line"] as JsonArray ?? []).OfType<JsonObject>()
                 .Where(l => Str(l["DetailType"]) == SalesItemLine)
                 .Select(l => new SimulatedLine(
@@ -348,7 +558,81 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
                     Dec(l["SalesItemLineDetail"]?["Qty"]) ?? 0,
                     Dec(l["SalesItemLineDetail"]?["UnitPrice"]) ?? 0,
                     Dec(l["Amount"]) ?? 0,
-                    Str(l["Description"])))]);
+                    Str(l["Description"])))])
+        {
+            Currency = Str(t["CurrencyRef"]?["value"]),
+            ExchangeRate = Dec(t["ExchangeRate"]),
+            TotalTax = Dec(t["TxnTaxDetail"]?["TotalTax"]) ?? 0,
+            Balance = Dec(t["Balance"]) ?? 0,
+        };
+
+    /// <summary>The accounts every new company has that the simulator refers to, and the US tax codes TAX and NON (ids as in Intuit's examples).</summary>
+    private void SeedChartOfAccounts(DateTimeOffset now)
+    {
+        foreach (var (id, name, type) in new[]
+        {
+            (UndepositedFundsAccountId, "Undeposited Funds", "Other Current Asset"),
+            ("35", "Checking", "Bank"),
+            ("79", "Sales of Product Income", "Income"),
+            ("80", "Cost of Goods Sold", "Cost of Goods Sold"),
+            ("81", "Inventory Asset", "Other Current Asset"),
+            (ShippingIncomeAccountId, "Shipping Income", "Income"),
+            (DiscountsGivenAccountId, "Discounts given", "Income"),
+        })
+        {
+            Seed(NewAccount(name, type, ClassificationOf(type)!, null), "Account", id, now);
+        }
+
+        Seed(new JsonObject { ["Name"] = "TAX", ["Description"] = "TAX", ["Active"] = true, ["Taxable"] = true, ["TaxGroup"] = false }, "TaxCode", "TAX", now);
+        Seed(new JsonObject { ["Name"] = "NON", ["Description"] = "NON", ["Active"] = true, ["Taxable"] = false, ["TaxGroup"] = false }, "TaxCode", "NON", now);
+    }
+
+    /// <summary>Adds an entity with a chosen id; numeric ids move the id counter past it.</summary>
+    private void Seed(JsonObject entity, string kind, string id, DateTimeOffset now)
+    {
+        Stamp(entity, kind, now);
+        _lastIds[kind]--;
+        entity["Id"] = id;
+        if (int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            _lastIds[kind] = Math.Max(_lastIds[kind], number);
+        }
+
+        _entities[kind].Add(entity);
+    }
+
+    private JsonObject NewAccount(string name, string type, string classification, string? code)
+    {
+        var account = new JsonObject
+        {
+            ["Name"] = name.Trim(),
+            ["SubAccount"] = false,
+            ["FullyQualifiedName"] = name.Trim(),
+            ["Active"] = true,
+            ["Classification"] = classification,
+            ["AccountType"] = type,
+            ["CurrentBalance"] = 0m,
+            ["CurrentBalanceWithSubAccounts"] = 0m,
+            ["CurrencyRef"] = CurrencyRef(_homeCurrency),
+        };
+        if (!string.IsNullOrWhiteSpace(code))
+        {
+            account["AcctNum"] = code.Trim();
+        }
+
+        return account;
+    }
+
+    /// <summary>The <c>Classification</c> of an <c>AccountType</c> (the XSD's enumeration), or null for an unknown type.</summary>
+    private static string? ClassificationOf(string type) => type switch
+    {
+        "Bank" or "Accounts Receivable" or "Other Current Asset" or "Fixed Asset" or "Other Asset" => "Asset",
+        "Accounts Payable" or "Credit Card" or "Other Current Liability" or "Long Term Liability" => "Liability",
+        "Equity" => "Equity",
+        "Income" or "Other Income" => "Revenue",
+        "Cost of Goods Sold" or "Expense" or "Other Expense" => "Expense",
+        _ => null,
+    };
 
     private static string NewSecret(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 

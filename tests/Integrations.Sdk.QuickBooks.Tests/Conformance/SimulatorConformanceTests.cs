@@ -67,6 +67,56 @@ public sealed class SimulatorConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BooksAnswers_CreditMemosPaymentsAndSettings_ConformToTheXsd()
+    {
+        var mug = _simulator.AddItem("MUG", "Mug", 10, 12.5m);
+        var pat = _simulator.AddCustomer("Pat");
+        _simulator.AddTaxCode("7", "VAT 20%", 20m);
+        var classId = _simulator.AddClass("Retail");
+        var bank = _simulator.AddAccount("Business Checking", "Bank", "1010");
+        var invoice = await SendAsync(HttpMethod.Post, $"{Api}/invoice?minorversion=75&requestid=b1", $$$$"""
+            {"CustomerRef":{"value":"{{{{pat.Id}}}}"},"DocNumber":"2001","CurrencyRef":{"value":"EUR"},"ExchangeRate":1.1,"GlobalTaxCalculation":"TaxExcluded",
+             "TxnTaxDetail":{"TotalTax":5.40},
+             "Line":[{"Amount":25.00,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"{{{{mug.Id}}}}"},"Qty":2,"UnitPrice":12.50,"TaxCodeRef":{"value":"7"},"ClassRef":{"value":"{{{{classId}}}}"}}},
+                     {"Amount":5.00,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"SHIPPING_ITEM_ID"},"TaxCodeRef":{"value":"7"}}},
+                     {"Amount":3.00,"DetailType":"DiscountLineDetail","DiscountLineDetail":{"PercentBased":false,"DiscountAccountRef":{"value":"86"}}}]}
+            """);
+        var invoiceId = invoice.Body["Invoice"]!["Id"]!.GetValue<string>();
+        var payment = await SendAsync(HttpMethod.Post, $"{Api}/payment?minorversion=75&requestid=b2", $$$$"""
+            {"CustomerRef":{"value":"{{{{pat.Id}}}}"},"TotalAmt":32.40,"CurrencyRef":{"value":"EUR"},"ExchangeRate":1.1,"DepositToAccountRef":{"value":"{{{{bank}}}}"},
+             "Line":[{"Amount":32.40,"LinkedTxn":[{"TxnId":"{{{{invoiceId}}}}","TxnType":"Invoice"}]}]}
+            """);
+        var memo = await SendAsync(HttpMethod.Post, $"{Api}/creditmemo?minorversion=75&requestid=b3", $$$$"""
+            {"CustomerRef":{"value":"{{{{pat.Id}}}}"},"DocNumber":"2001-R1","CurrencyRef":{"value":"EUR"},"ExchangeRate":1.1,"CustomerMemo":{"value":"Credit for invoice 2001"},
+             "Line":[{"Amount":12.50,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"{{{{mug.Id}}}}"},"Qty":1,"UnitPrice":12.50,"TaxCodeRef":{"value":"7"}}}]}
+            """);
+        var reads = new List<(HttpStatusCode Status, JsonNode Body)>
+        {
+            await SendAsync(HttpMethod.Get, $"{Api}/companyinfo/{QboHost.Realm}?minorversion=75"),
+            await SendAsync(HttpMethod.Get, $"{Api}/preferences/1?minorversion=75"),
+            await SendAsync(HttpMethod.Get, $"{Api}/payment/{payment.Body["Payment"]!["Id"]}?minorversion=75"),
+            await SendAsync(HttpMethod.Get, $"{Api}/taxcode/7?minorversion=75"),
+        };
+        foreach (var entity in new[] { "CompanyInfo", "Preferences", "TaxCode", "TaxRate", "Account", "Class", "CreditMemo", "Payment", "Invoice" })
+        {
+            reads.Add(await SendAsync(HttpMethod.Get, $"{Api}/query?query={Uri.EscapeDataString("SELECT * FROM " + entity)}&minorversion=75"));
+        }
+
+        new[] { invoice, payment, memo }.Concat(reads).Select(a => a.Status).Should().AllBeEquivalentTo(HttpStatusCode.OK);
+        var written = invoice.Body["Invoice"]!;
+        written["TotalAmt"]!.GetValue<decimal>().Should().Be(32.40m, "25 + 5 shipping − 3 discount + 5.40 tax as sent");
+        written["HomeTotalAmt"]!.GetValue<decimal>().Should().Be(35.64m);
+        written["Line"]!.AsArray().Select(l => l!["DetailType"]!.GetValue<string>()).Should().Equal(
+            "SalesItemLineDetail", "SalesItemLineDetail", "SubTotalLineDetail", "DiscountLineDetail");
+        payment.Body["Payment"]!["UnappliedAmt"]!.GetValue<decimal>().Should().Be(0m);
+        memo.Body["CreditMemo"]!["RemainingCredit"]!.GetValue<decimal>().Should().Be(15.00m, "12.50 and the 20 % computed from the tax code, none being sent");
+        reads[1].Body["Preferences"]!["CurrencyPrefs"]!["HomeCurrency"]!["value"]!.GetValue<string>().Should().Be("USD");
+        reads[3].Body["TaxCode"]!["SalesTaxRateList"]!["TaxRateDetail"]![0]!["TaxRateRef"]!["value"].Should().NotBeNull();
+        _simulator.Invoices.Single().Balance.Should().Be(0m);
+        Exchanges.Check(QuickBooksXsdSpec.Default, _recorder.Exchanges).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Faults_AreQuickBooksFaultEnvelopes_WithTheDocumentedCodes()
     {
         _simulator.Conformance = ConformanceMode.Record; // several of these requests break the schema on purpose, to meet each fault
@@ -84,7 +134,7 @@ public sealed class SimulatorConformanceTests : IAsyncLifetime
             ("2020", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Get, $"{Api}/query?minorversion=75")),
             ("2010", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Get, $"{Api}/query?query=SELECT%20*%20FROM%20Item&minorversion=latest")),
             ("500", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Post, $"{Api}/widget?minorversion=75", "{}")),
-            ("500", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Get, $"{Api}/payment/1?minorversion=75")),
+            ("500", HttpStatusCode.BadRequest, SendAsync(HttpMethod.Get, $"{Api}/estimate/1?minorversion=75")),
             ("500", HttpStatusCode.NotFound, SendAsync(HttpMethod.Get, "v2/company/1/invoices")),
         };
 
