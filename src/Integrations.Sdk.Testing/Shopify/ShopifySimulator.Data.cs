@@ -87,8 +87,9 @@ public sealed partial class ShopifySimulator
     /// <param name="title">The product's title.</param>
     /// <param name="price">The price.</param>
     /// <param name="available">The available quantity at the default location.</param>
+    /// <param name="productType">The product's type (<c>productType</c>, which order line items show through their product); none by default.</param>
     /// <returns>The variant.</returns>
-    public SimulatedVariant AddProduct(string sku, string title, decimal price, int available = 0)
+    public SimulatedVariant AddProduct(string sku, string title, decimal price, int available = 0, string? productType = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sku);
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
@@ -99,7 +100,7 @@ public sealed partial class ShopifySimulator
                 throw new ArgumentException($"A variant with SKU '{sku}' exists already.", nameof(sku));
             }
 
-            var variant = new SimulatedVariant(NewId("ProductVariant"), NewId("Product"), sku, title, "Default Title", price, NewId("InventoryItem"));
+            var variant = new SimulatedVariant(NewId("ProductVariant"), NewId("Product"), sku, title, "Default Title", price, NewId("InventoryItem")) { ProductType = productType };
             _variants.Add(variant);
             _inventory[(variant.InventoryItemId, DefaultLocationId)] = available;
             return variant;
