@@ -32,8 +32,8 @@ public sealed partial class ShopifyOptions
     /// </summary>
     public int OrdersPageSize { get; set; } = 8;
 
-    /// <summary>Line items fetched with each order, 1 to 250; an order with more is completed by follow-up queries. <value>Default: 5.</value></summary>
-    public int OrderLineItemsPageSize { get; set; } = 5;
+    /// <summary>Line items fetched with each order, 1 to 250; an order with more is completed by follow-up queries. <value>Default: 3.</value></summary>
+    public int OrderLineItemsPageSize { get; set; } = 3;
 
     /// <summary>
     /// How far before the checkpoint a resumed read starts, to catch orders whose <c>updated_at</c> was written late; the step memo skips
