@@ -263,6 +263,46 @@ public sealed class ShopifyStoreModelTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("OrdersUpdatedSince")]
+    [InlineData("OrderById")]
+    [InlineData("OrderLineItems")]
+    [InlineData("OrderRefunds")]
+    public async Task ConnectorQueries_AsTheSimulatorCostsThem_StayWithinShopifysLimitAndTheConnectorsEstimate(string operation)
+    {
+        var id = "gid://shopify/Order/" + _shop.AddSale(EuroSale);
+        var options = new ShopifyOptions();
+        var (document, variables, estimate) = operation switch
+        {
+            "OrdersUpdatedSince" => (GraphQl.ShopifyOperations.OrdersDocument,
+                new System.Text.Json.Nodes.JsonObject { ["first"] = options.OrdersPageSize, ["lineItemsFirst"] = options.OrderLineItemsPageSize }, options.OrdersQueryCost),
+            "OrderById" => (GraphQl.ShopifyOperations.OrderByIdDocument,
+                new System.Text.Json.Nodes.JsonObject { ["id"] = id, ["lineItemsFirst"] = options.OrderLineItemsPageSize },
+                GraphQl.ShopifyOperations.OrderCostWithoutLines + (GraphQl.ShopifyOperations.LineItemCost * options.OrderLineItemsPageSize)),
+            "OrderLineItems" => (GraphQl.ShopifyOperations.OrderLineItemsDocument,
+                new System.Text.Json.Nodes.JsonObject { ["id"] = id, ["first"] = GraphQl.ShopifyOperations.LineItemsFollowUpPageSize },
+                1 + 3 + (GraphQl.ShopifyOperations.LineItemCost * GraphQl.ShopifyOperations.LineItemsFollowUpPageSize)),
+            _ => (GraphQl.ShopifyOperations.OrderRefundsDocument, new System.Text.Json.Nodes.JsonObject { ["id"] = id }, 831),
+        };
+        using var http = new HttpClient { BaseAddress = _shop.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"admin/api/{_shop.Options.ApiVersion}/graphql.json")
+        {
+            Content = new StringContent(
+                new System.Text.Json.Nodes.JsonObject { ["query"] = document, ["operationName"] = operation, ["variables"] = variables }.ToJsonString(),
+                System.Text.Encoding.UTF8,
+                "application/json"),
+        };
+        request.Headers.Add("X-Shopify-Access-Token", _shop.Options.AccessToken);
+
+        using var response = await http.SendAsync(request);
+
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        body["errors"].Should().BeNull(body.ToJsonString());
+        var requested = body["extensions"]!["cost"]!["requestedQueryCost"]!.GetValue<int>();
+        requested.Should().BeLessThanOrEqualTo(estimate, "the connector's estimate counts lists sized by first per item").And.BeLessThanOrEqualTo(1000);
+        estimate.Should().BeLessThanOrEqualTo(ShopifyOptions.MaxQueryCost);
+    }
+
     [Fact]
     public void AddSaleAndRefund_BadInput_FailNamingTheField()
     {
