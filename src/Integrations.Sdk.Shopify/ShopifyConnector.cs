@@ -1,25 +1,33 @@
 using Integrations.Sdk.Shopify.GraphQl;
 using Integrations.Sdk.Shopify.Internal;
+using Integrations.Sdk.Stores;
 
 namespace Integrations.Sdk.Shopify;
 
 /// <summary>
 /// One Shopify shop, on the GraphQL Admin API: its orders as an incremental source, customer and variant lookups,
-/// and inventory adjustments as an idempotent sink. Registered by <c>AddShopify(...)</c>; resolve it from the services.
+/// and inventory adjustments as an idempotent sink. Registered by <c>AddShopify(...)</c>; resolve it from the services,
+/// or as the store category model with <c>GetRequiredKeyedService&lt;IStoreConnector&gt;("shopify")</c>.
 /// </summary>
-public sealed class ShopifyConnector
+public sealed class ShopifyConnector : IStoreConnector
 {
     /// <summary>The connector's name: it names its HTTP options, budgets, telemetry and webhook source.</summary>
     public const string ConnectorName = "shopify";
 
+    private const string InventoryQuantityField = "inventoryQuantity";
+
     private readonly ShopifyGraphQlClient _client;
+    private readonly ShopifyOptions _options;
+    private readonly IRecordSource<StoreOrder> _storeOrders;
 
     internal ShopifyConnector(Func<IShopifyGraphQl> api, ShopifyOptions options)
     {
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(options);
         _client = new ShopifyGraphQlClient(api, options.ApiVersion);
+        _options = options;
         Orders = RecordSource.Create<ShopifyOrder>((checkpoint, ct) => OrderReads.ReadAsync(_client, options, checkpoint, cancellationToken: ct));
+        _storeOrders = Orders.Select(StoreMapping.ToStoreOrder);
         AdjustInventory = SinkOperation.WithIdempotencyKey<InventoryAdjustment, InventoryAdjustmentResult>(
             "Shopify", maxKeyLength: 255, // Shopify documents no limit; step keys are far shorter
             (input, key, ct) => InventoryAdjustments.SendAsync(_client, input, key, ct), InventoryAdjustments.Validate);
@@ -30,6 +38,49 @@ public sealed class ShopifyConnector
     /// read starts <see cref="ShopifyOptions.UpdatedAtOverlap"/> earlier. Without <c>read_all_orders</c> Shopify returns only the last 60 days.
     /// </summary>
     public IRecordSource<ShopifyOrder> Orders { get; }
+
+    /// <inheritdoc />
+    string IStoreConnector.Platform => ConnectorName;
+
+    /// <summary>
+    /// <see cref="Orders"/> in the store category model: amounts in the presentment currency (what the customer paid in), with the
+    /// exchange rate to the shop's currency when they differ. An order that does not map is dead-lettered by the sync reading it.
+    /// </summary>
+    IRecordSource<StoreOrder> IStoreConnector.Orders => _storeOrders;
+
+    /// <summary>Reads one order, complete (all its line items and refunds).</summary>
+    /// <param name="orderId">The order's numeric id (as <see cref="StoreOrder.Id"/> shows it) or its global id (<c>gid://shopify/Order/...</c>).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The order, or <see langword="null"/> when the shop has none with this id.</returns>
+    /// <exception cref="ArgumentException"><paramref name="orderId"/> is neither a numeric id nor a global id.</exception>
+    public Task<ShopifyOrder?> GetOrderAsync(string orderId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        return OrderReads.ReadOneAsync(_client, _options, StoreMapping.OrderGlobalId(orderId.Trim()), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    async Task<StoreOrder?> IStoreConnector.GetOrderAsync(string orderId, CancellationToken cancellationToken) =>
+        await GetOrderAsync(orderId, cancellationToken).ConfigureAwait(false) is { } order ? StoreMapping.ToStoreOrder(order) : null;
+
+    /// <inheritdoc />
+    async Task<StoreCustomer?> IStoreConnector.FindCustomerByEmailAsync(string email, CancellationToken cancellationToken) =>
+        await FindCustomerByEmailAsync(email, cancellationToken).ConfigureAwait(false) is { } customer ? StoreMapping.ToStoreCustomer(customer) : null;
+
+    /// <summary>
+    /// The quantity of a SKU available over all the shop's locations: the variant's <c>inventoryQuantity</c>, read with
+    /// <see cref="FindVariantBySkuAsync(string, IEnumerable{string}?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="sku">The SKU.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The quantity, or <see langword="null"/> when no variant has the SKU or Shopify gives no quantity.</returns>
+    async Task<decimal?> IStoreConnector.GetStockAsync(string sku, CancellationToken cancellationToken)
+    {
+        var variant = await FindVariantBySkuAsync(sku, [InventoryQuantityField], cancellationToken).ConfigureAwait(false);
+        return variant is not null && variant.Extra.TryGetValue(InventoryQuantityField, out var quantity) && quantity.ValueKind == JsonValueKind.Number
+            ? quantity.GetDecimal()
+            : null;
+    }
 
     /// <summary>
     /// Adjusts the <c>available</c> quantity of an inventory item at a location, keyed by <c>@idempotent</c> so a retry applies it once. A refusal

@@ -1,5 +1,6 @@
 using Integrations.Sdk.Shopify;
 using Integrations.Sdk.Shopify.GraphQl;
+using Integrations.Sdk.Stores;
 using Integrations.Sdk.Transport.Auth;
 using Microsoft.Extensions.Configuration;
 
@@ -16,7 +17,9 @@ public static class ShopifyIntegrationsBuilderExtensions
     public static IIntegrationsBuilder AddShopify(this IIntegrationsBuilder builder, IConfiguration section) =>
         Declare(builder.AddConnector<ShopifyOptions>(ShopifyConnector.ConnectorName, "Shopify", section));
 
-    private static IIntegrationsBuilder Declare(ConnectorDefinition<ShopifyOptions> shopify) => shopify
+    private static IIntegrationsBuilder Declare(ConnectorDefinition<ShopifyOptions> shopify)
+    {
+        var builder = shopify
         .Validate(o => o.Validate())
         .Secrets(o => [o.AccessToken, o.WebhookSecret])
         .Client<IShopifyGraphQl>(
@@ -31,4 +34,9 @@ public static class ShopifyIntegrationsBuilderExtensions
         .Connector(c => new ShopifyConnector(c.Api<IShopifyGraphQl>(), c.Options))
         .Webhooks(c => new ShopifyWebhookSource(c.OptionsAccessor, c.Time))
         .Builder;
+
+        // The store category model, keyed by the connector's name: the same connector instance.
+        builder.Services.AddKeyedSingleton<IStoreConnector>(ShopifyConnector.ConnectorName, (sp, _) => sp.GetRequiredService<ShopifyConnector>());
+        return builder;
+    }
 }

@@ -28,12 +28,12 @@ public sealed partial class ShopifyOptions
 
     /// <summary>
     /// Orders per page (<c>first</c>), 1 to 250; with <see cref="OrderLineItemsPageSize"/> it must keep <see cref="OrdersQueryCost"/> within
-    /// Shopify's 1,000 points (checked at start). <value>Default: 25 (with 5 line items: 828 points).</value>
+    /// Shopify's 1,000 points (checked at start). <value>Default: 8 (with 3 line items: 851 points).</value>
     /// </summary>
-    public int OrdersPageSize { get; set; } = 25;
+    public int OrdersPageSize { get; set; } = 8;
 
-    /// <summary>Line items fetched with each order, 1 to 250; an order with more is completed by follow-up queries. <value>Default: 5.</value></summary>
-    public int OrderLineItemsPageSize { get; set; } = 5;
+    /// <summary>Line items fetched with each order, 1 to 250; an order with more is completed by follow-up queries. <value>Default: 3.</value></summary>
+    public int OrderLineItemsPageSize { get; set; } = 3;
 
     /// <summary>
     /// How far before the checkpoint a resumed read starts, to catch orders whose <c>updated_at</c> was written late; the step memo skips
@@ -42,10 +42,12 @@ public sealed partial class ShopifyOptions
     public TimeSpan UpdatedAtOverlap { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The requested cost of one orders page, <c>3 + OrdersPageSize × (8 + 5 × OrderLineItemsPageSize)</c> by Shopify's rule (objects 1,
-    /// connections 2 plus their items): an order is 8 points, a line item 5 (itself, its price set and money, variant, inventory item).
+    /// The requested cost of one orders page, <c>3 + OrdersPageSize × (34 + 24 × OrderLineItemsPageSize)</c> by Shopify's rule (objects 1,
+    /// connections and lists sized by <c>first</c> 2 plus their items): an order is 34 points without its lines (its money sets, customer,
+    /// up to 2 shipping lines with their taxes and discounts, the refunds probe, the line items connection), a line item 24 (its price set,
+    /// variant, inventory item, product, up to 4 tax lines, discount allocations).
     /// </summary>
-    public int OrdersQueryCost => 3 + (OrdersPageSize * (8 + (5 * OrderLineItemsPageSize)));
+    public int OrdersQueryCost => 3 + (OrdersPageSize * (GraphQl.ShopifyOperations.OrderCostWithoutLines + (GraphQl.ShopifyOperations.LineItemCost * OrderLineItemsPageSize)));
 
     /// <inheritdoc />
     public override string ToString() =>

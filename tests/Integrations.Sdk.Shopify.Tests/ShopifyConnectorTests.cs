@@ -68,6 +68,7 @@ public sealed class ShopifyConnectorTests : IDisposable
             Title = "Product SKU-1",
             Quantity = 2,
             UnitPrice = 10.25m,
+            PresentmentUnitPrice = 10.25m, // no presentmentMoney in the answer: the shop money stands in
             VariantId = "gid://shopify/ProductVariant/4001",
             InventoryItemId = "gid://shopify/InventoryItem/9001",
         });
@@ -85,14 +86,14 @@ public sealed class ShopifyConnectorTests : IDisposable
             .And.Contain("pageInfo { hasNextPage endCursor }")
             .And.Contain("updatedAt")
             .And.Contain("displayFinancialStatus")
-            .And.Contain("totalPriceSet { shopMoney { amount currencyCode } }")
+            .And.Contain("totalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount } }")
             .And.Contain("defaultEmailAddress { emailAddress }")
             .And.Contain("lineItems(first: $lineItemsFirst)")
-            .And.Contain("originalUnitPriceSet { shopMoney { amount currencyCode } }")
+            .And.Contain("originalUnitPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount } }")
             .And.Contain("variant { id inventoryItem { id } }");
         var variables = Variables(request);
-        variables["first"]!.GetValue<int>().Should().Be(25, "the default page keeps the query under Shopify's 1,000-point limit");
-        variables["lineItemsFirst"]!.GetValue<int>().Should().Be(5);
+        variables["first"]!.GetValue<int>().Should().Be(8, "the default page keeps the query under Shopify's 1,000-point limit");
+        variables["lineItemsFirst"]!.GetValue<int>().Should().Be(3);
         variables.Should().ContainKey("after").WhoseValue.Should().BeNull();
         variables.Should().ContainKey("query").WhoseValue.Should().BeNull("a full read has no filter");
         Text(Variables(_server.LogEntries[1])["after"]).Should().Be("cursor-page-1");
@@ -104,16 +105,16 @@ public sealed class ShopifyConnectorTests : IDisposable
         Answer(GraphQl("OrdersUpdatedSince"), OrdersPage(false, null));
         await using var sp = Build(o =>
         {
-            o.OrdersPageSize = 50;
-            o.OrderLineItemsPageSize = 2;
+            o.OrdersPageSize = 12;
+            o.OrderLineItemsPageSize = 1;
         });
 
         var records = await ShopifyTestHost.ToListAsync(sp.GetRequiredService<ShopifyConnector>().Orders.ReadAsync(null));
 
         records.Should().BeEmpty();
         var variables = Variables(_server.LogEntries.Single());
-        variables["first"]!.GetValue<int>().Should().Be(50);
-        variables["lineItemsFirst"]!.GetValue<int>().Should().Be(2);
+        variables["first"]!.GetValue<int>().Should().Be(12);
+        variables["lineItemsFirst"]!.GetValue<int>().Should().Be(1);
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class ShopifyConnectorTests : IDisposable
         var followUp = Body(_server.LogEntries[1]);
         Text(followUp["query"]).Should().Contain("order(id: $id)").And.Contain("lineItems(first: $first, after: $after)");
         Text(followUp["variables"]!["id"]).Should().Be("gid://shopify/Order/5001");
-        followUp["variables"]!["first"]!.GetValue<int>().Should().Be(100);
+        followUp["variables"]!["first"]!.GetValue<int>().Should().Be(40, "40 line items of 24 points keep the follow-up under 1,000 points");
     }
 
     private void AnswerInTurn(params string[] bodies)

@@ -88,7 +88,7 @@ public sealed class ShopifyOptionsTests
             o.OrderLineItemsPageSize = 5;
         });
 
-        Messages(error).Should().Contain("OrdersPageSize 250").And.Contain("OrderLineItemsPageSize 5").And.Contain("8253 points").And.Contain("1000");
+        Messages(error).Should().Contain("OrdersPageSize 250").And.Contain("OrderLineItemsPageSize 5").And.Contain("38503 points").And.Contain("1000");
     }
 
     [Theory]
@@ -114,10 +114,10 @@ public sealed class ShopifyOptionsTests
         var options = new ShopifyOptions();
 
         options.ApiVersion.Should().Be("2026-10");
-        options.OrdersPageSize.Should().Be(25);
-        options.OrderLineItemsPageSize.Should().Be(5);
+        options.OrdersPageSize.Should().Be(8);
+        options.OrderLineItemsPageSize.Should().Be(3);
         options.UpdatedAtOverlap.Should().Be(TimeSpan.FromMinutes(5));
-        options.OrdersQueryCost.Should().Be(828).And.BeLessThanOrEqualTo(ShopifyOptions.MaxQueryCost);
+        options.OrdersQueryCost.Should().Be(851).And.BeLessThanOrEqualTo(ShopifyOptions.MaxQueryCost);
     }
 
     [Fact]

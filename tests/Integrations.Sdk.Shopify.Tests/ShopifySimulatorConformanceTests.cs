@@ -121,6 +121,8 @@ public sealed class ShopifySimulatorConformanceTests : IAsyncLifetime
     {
         { "OrdersUpdatedSince", "query OrdersUpdatedSince($first: Int!, $lineItemsFirst: Int!) { orders(first: $first) { ROOT } }" },
         { "OrderLineItems", "query OrderLineItems($id: ID!, $first: Int!) { order(id: $id) { ROOT } }" },
+        { "OrderById", "query OrderById($id: ID!, $lineItemsFirst: Int!) { order(id: $id) { ROOT } }" },
+        { "OrderRefunds", "query OrderRefunds($id: ID!) { order(id: $id) { ROOT } }" },
         { "CustomerByEmail", "query CustomerByEmail($first: Int!, $query: String!) { customers(first: $first, query: $query) { ROOT } }" },
         { "VariantBySku", "query VariantBySku($first: Int!, $query: String!) { productVariants(first: $first, query: $query) { ROOT } }" },
         { "AdjustInventory", "mutation AdjustInventory($input: InventoryAdjustQuantitiesInput!) { inventoryAdjustQuantities(input: $input) @idempotent(key: \"k-all\") { ROOT } }" },
@@ -133,10 +135,31 @@ public sealed class ShopifySimulatorConformanceTests : IAsyncLifetime
         var customer = _shop.AddCustomer("ann@example.com", "Ann", "Lee");
         var mug = _shop.AddProduct("MUG-1", "Mug", 9.90m, available: 10);
         var order = _shop.AddOrder(customer.Email, [new SimulatedOrderLine("MUG-1", 2)]);
+
+        // A sale with everything the store model reads (taxes, shipping, a discount, a foreign currency) and a refund.
+        var sale = _shop.AddSale(new Testing.Commerce.SimulatedSale
+        {
+            Email = "ann@example.com",
+            Lines = [new Testing.Commerce.SimulatedSaleLine("MUG-1", 2, 9m, Discount: 1m, Tax: 1.36m, TaxRate: 0.08m)],
+            Shipping = 4m,
+            ShippingTax = 0.32m,
+            Currency = "EUR",
+            ExchangeRate = 1.1m,
+            DiscountCode = "SAVE1",
+            Tags = ["gift"],
+            CreatedAt = new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero),
+        });
+        _shop.AddRefund(sale, new Testing.Commerce.SimulatedSaleRefund
+        {
+            Lines = [new Testing.Commerce.SimulatedSaleRefundLine("MUG-1", 1, 8.5m, 0.68m, Restock: true)],
+            Shipping = 4m,
+            ShippingTax = 0.32m,
+            CreatedAt = new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero),
+        });
         var (root, connection) = operation switch
         {
             "OrdersUpdatedSince" => ("OrderConnection", true),
-            "OrderLineItems" => ("Order", false),
+            "OrderLineItems" or "OrderById" or "OrderRefunds" => ("Order", false),
             "CustomerByEmail" => ("CustomerConnection", true),
             "VariantBySku" => ("ProductVariantConnection", true),
             _ => ("InventoryAdjustQuantitiesPayload", false),
@@ -144,7 +167,7 @@ public sealed class ShopifySimulatorConformanceTests : IAsyncLifetime
         var document = template.Replace("ROOT", Selection(root, depth: 0), StringComparison.Ordinal);
         var variables = new JsonObject
         {
-            ["first"] = 2, ["lineItemsFirst"] = 2, ["id"] = order.Id,
+            ["first"] = 2, ["lineItemsFirst"] = 2, ["id"] = operation is "OrderById" or "OrderRefunds" ? "gid://shopify/Order/" + sale : order.Id,
             ["query"] = operation == "CustomerByEmail" ? "email:ann@example.com" : "sku:\"MUG-1\"",
             ["input"] = new JsonObject
             {

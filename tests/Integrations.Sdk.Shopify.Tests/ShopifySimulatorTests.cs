@@ -60,7 +60,7 @@ public sealed class ShopifySimulatorTests : IAsyncLifetime
         var expected = _shop.Orders[17];
         records[17].Value.TotalPrice.Should().Be(expected.TotalPrice);
         records[17].Value.LineItems.Select(l => (l.Sku, l.Quantity, l.UnitPrice)).Should().Equal(expected.LineItems.Select(l => (l.Sku, l.Quantity, l.UnitPrice)));
-        _shop.OperationCounts["OrdersUpdatedSince"].Should().Be(26, "630 orders in pages of 25");
+        _shop.OperationCounts["OrdersUpdatedSince"].Should().Be(79, "630 orders in pages of 8");
     }
 
     [Fact]

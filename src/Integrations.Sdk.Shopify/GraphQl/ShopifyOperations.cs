@@ -4,20 +4,63 @@ namespace Integrations.Sdk.Shopify.GraphQl;
 internal static class ShopifyOperations
 {
     public const string Orders = "OrdersUpdatedSince";
+    public const string OrderById = "OrderById";
     public const string OrderLineItems = "OrderLineItems";
+    public const string OrderRefunds = "OrderRefunds";
     public const string CustomerByEmail = "CustomerByEmail";
     public const string VariantBySku = "VariantBySku";
     public const string AdjustInventory = "AdjustInventory";
 
-    /// <summary>Line items per follow-up query for orders with more lines than the orders page carries (cost 504).</summary>
-    public const int LineItemsFollowUpPageSize = 100;
+    /// <summary>Line items per follow-up query for orders with more lines than the orders page carries (cost 1 + 3 + 40 × 24 = 964).</summary>
+    public const int LineItemsFollowUpPageSize = 40;
 
     /// <summary>Candidates fetched by a search lookup; the exact match is picked locally (Shopify's search is not exact).</summary>
     public const int LookupCandidates = 5;
 
+    /// <summary>Tax lines read per line item (<c>taxLines(first:)</c>): state, county, city and a special district.</summary>
+    public const int TaxLinesPerLine = 4;
+
+    /// <summary>Shipping lines read per order.</summary>
+    public const int ShippingLinesPerOrder = 2;
+
+    /// <summary>Refunds read per order by <see cref="OrderRefundsDocument"/> (one more is asked, to tell when there are more).</summary>
+    public const int RefundsPerOrder = 5;
+
+    /// <summary>Refunded line items read per refund.</summary>
+    public const int RefundLineItemsPerRefund = 20;
+
+    /// <summary>The requested cost of one line item in <see cref="LineItemFields"/>, counted as Shopify documents (objects 1, lists sized by <c>first</c> like connections): itself 1, its price set 3, variant and inventory item 2, product 1, tax lines 2 + 4 × 3, discount allocations 3.</summary>
+    public const int LineItemCost = 1 + 3 + 2 + 1 + (2 + (TaxLinesPerLine * 3)) + 3;
+
+    /// <summary>The requested cost of an order in <see cref="OrderFields"/> without its line items: itself 1, total price set 3, total tax set 2, customer 2, shipping lines 2 + 2 × 9, the refunds probe 3, the line items connection and its pageInfo 3.</summary>
+    public const int OrderCostWithoutLines = 1 + 3 + 2 + 2 + (2 + (ShippingLinesPerOrder * 9)) + 3 + 3;
+
     private const string LineItemFields = """
         fragment LineItemFields on LineItem {
-          sku title quantity originalUnitPriceSet { shopMoney { amount currencyCode } } variant { id inventoryItem { id } }
+          id sku title quantity
+          originalUnitPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount } }
+          variant { id inventoryItem { id } }
+          product { productType }
+          taxLines(first: 4) { title rate priceSet { presentmentMoney { amount } } }
+          discountAllocations { allocatedAmountSet { presentmentMoney { amount } } }
+        }
+        """;
+
+    private const string OrderFields = """
+        fragment OrderFields on Order {
+          id name email createdAt updatedAt displayFinancialStatus currencyCode presentmentCurrencyCode taxesIncluded tags sourceName discountCodes
+          totalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount } }
+          totalTaxSet { presentmentMoney { amount } }
+          customer { id firstName lastName defaultEmailAddress { emailAddress } }
+          shippingLines(first: 2) {
+            nodes {
+              title originalPriceSet { presentmentMoney { amount } }
+              discountAllocations { allocatedAmountSet { presentmentMoney { amount } } }
+              taxLines { title rate priceSet { presentmentMoney { amount } } }
+            }
+          }
+          refunds(first: 1) { id }
+          lineItems(first: $lineItemsFirst) { pageInfo { hasNextPage endCursor } nodes { ...LineItemFields } }
         }
         """;
 
@@ -25,21 +68,39 @@ internal static class ShopifyOperations
         query OrdersUpdatedSince($first: Int!, $after: String, $query: String, $lineItemsFirst: Int!) {
           orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
             pageInfo { hasNextPage endCursor }
-            nodes {
-              id name email createdAt updatedAt displayFinancialStatus currencyCode
-              totalPriceSet { shopMoney { amount currencyCode } }
-              customer { id firstName lastName defaultEmailAddress { emailAddress } }
-              lineItems(first: $lineItemsFirst) { pageInfo { hasNextPage endCursor } nodes { ...LineItemFields } }
-            }
+            nodes { ...OrderFields }
           }
         }
-        """ + "\n" + LineItemFields;
+        """ + "\n" + OrderFields + "\n" + LineItemFields;
+
+    public const string OrderByIdDocument = """
+        query OrderById($id: ID!, $lineItemsFirst: Int!) {
+          order(id: $id) { ...OrderFields }
+        }
+        """ + "\n" + OrderFields + "\n" + LineItemFields;
 
     public const string OrderLineItemsDocument = """
         query OrderLineItems($id: ID!, $first: Int!, $after: String) {
           order(id: $id) { lineItems(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ...LineItemFields } } }
         }
         """ + "\n" + LineItemFields;
+
+    /// <summary>An order's refunds, oldest first (cost 1 + 2 + 6 × (1 + 2 + (3 + 20 × 6) + (2 + 2 × 5)) = 831).</summary>
+    public const string OrderRefundsDocument = """
+        query OrderRefunds($id: ID!) {
+          order(id: $id) {
+            refunds(first: 6) {
+              id createdAt note
+              totalRefundedSet { presentmentMoney { amount } }
+              refundLineItems(first: 20) {
+                pageInfo { hasNextPage endCursor }
+                nodes { lineItem { id sku } quantity restockType subtotalSet { presentmentMoney { amount } } totalTaxSet { presentmentMoney { amount } } }
+              }
+              refundShippingLines(first: 2) { nodes { subtotalAmountSet { presentmentMoney { amount } } taxAmountSet { presentmentMoney { amount } } } }
+            }
+          }
+        }
+        """;
 
     public const string CustomerByEmailDocument = """
         query CustomerByEmail($first: Int!, $query: String!) {

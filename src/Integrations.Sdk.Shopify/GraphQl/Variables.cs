@@ -2,6 +2,10 @@ namespace Integrations.Sdk.Shopify.GraphQl;
 
 internal sealed record OrdersVariables(int First, string? After, string? Query, int LineItemsFirst);
 
+internal sealed record OrderByIdVariables(string Id, int LineItemsFirst);
+
+internal sealed record OrderRefundsVariables(string Id);
+
 internal sealed record OrderLineItemsVariables(string Id, int First, string? After);
 
 internal sealed record SearchVariables(int First, string Query);

@@ -38,7 +38,7 @@ internal static class OrderReads
             await foreach (var node in nodes.ConfigureAwait(false))
             {
                 ShopifyMapping.Required(node.Id, ShopifyOperations.Orders, "orders.nodes.id");
-                var order = ShopifyMapping.ToOrder(node, await ReadLineItemsAsync(client, node, cancellationToken).ConfigureAwait(false));
+                var order = await CompleteAsync(client, node, cancellationToken).ConfigureAwait(false);
                 yield return new SourceRecord<ShopifyOrder>(order, FormatCheckpoint(order.UpdatedAt));
             }
 
@@ -58,6 +58,43 @@ internal static class OrderReads
         DateTimeOffset.TryParse(checkpoint, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
             ? value
             : throw new FormatException($"The Shopify orders checkpoint '{checkpoint}' is not an ISO 8601 timestamp (an order's updatedAt).");
+
+    /// <summary>One order by its global id, complete (all its line items and refunds), or <see langword="null"/> when the shop has none with this id.</summary>
+    public static async Task<ShopifyOrder?> ReadOneAsync(ShopifyGraphQlClient client, ShopifyOptions options, string id, CancellationToken cancellationToken)
+    {
+        var data = await client.SendAsync(ShopifyOperations.OrderById, ShopifyOperations.OrderByIdDocument, new OrderByIdVariables(id, options.OrderLineItemsPageSize),
+            ShopifyJsonContext.Default.OrderByIdVariables, ShopifyJsonContext.Default.OrderData, cancellationToken).ConfigureAwait(false);
+        return data.Order is { } node
+            ? await CompleteAsync(client, node with { Id = ShopifyMapping.Required(node.Id, ShopifyOperations.OrderById, "order.id") }, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
+    /// <summary>The order with all its line items and, when it has any, its refunds (each a follow-up query).</summary>
+    private static async Task<ShopifyOrder> CompleteAsync(ShopifyGraphQlClient client, OrderNode node, CancellationToken cancellationToken)
+    {
+        var lines = await ReadLineItemsAsync(client, node, cancellationToken).ConfigureAwait(false);
+        var refunds = node.Refunds is { Count: > 0 } ? await ReadRefundsAsync(client, node.Id!, cancellationToken).ConfigureAwait(false) : [];
+        return ShopifyMapping.ToOrder(node, lines, refunds);
+    }
+
+    /// <summary>
+    /// The order's refunds, oldest first. Shopify's <c>refunds</c> is a list without paging: one more than <see cref="ShopifyOperations.RefundsPerOrder"/>
+    /// is asked, and an order with more refunds (or a refund with more lines than a query can carry) fails with a message saying so rather than being read short.
+    /// </summary>
+    private static async Task<IReadOnlyList<ShopifyRefund>> ReadRefundsAsync(ShopifyGraphQlClient client, string orderId, CancellationToken cancellationToken)
+    {
+        var data = await client.SendAsync(ShopifyOperations.OrderRefunds, ShopifyOperations.OrderRefundsDocument, new OrderRefundsVariables(orderId),
+            ShopifyJsonContext.Default.OrderRefundsVariables, ShopifyJsonContext.Default.OrderRefundsData, cancellationToken).ConfigureAwait(false);
+        var refunds = (data.Order ?? throw ShopifyGraphQlClient.InvalidResponse(ShopifyOperations.OrderRefunds, $"order {orderId} is missing")).Refunds ?? [];
+        if (refunds.Count > ShopifyOperations.RefundsPerOrder || refunds.Any(r => r?.RefundLineItems?.PageInfo?.HasNextPage == true))
+        {
+            throw new PlatformException(ShopifyConnector.ConnectorName, HttpStatusCode.OK, "too_many_refunds",
+                $"{ShopifyOperations.OrderRefunds}: order {orderId} has more than {ShopifyOperations.RefundsPerOrder} refunds or a refund of more than "
+                + $"{ShopifyOperations.RefundLineItemsPerRefund} lines, more than the connector reads in one query; it is not read short.");
+        }
+
+        return [.. refunds.OfType<RefundNode>().Select(r => ShopifyMapping.ToRefund(r, orderId)).OrderBy(r => r.CreatedAt ?? DateTimeOffset.MaxValue)];
+    }
 
     /// <summary>The order's line items: those that came with the page, then the rest, page by page, when there are more.</summary>
     private static async Task<IReadOnlyList<ShopifyLineItem>> ReadLineItemsAsync(ShopifyGraphQlClient client, OrderNode node, CancellationToken cancellationToken)

@@ -38,6 +38,17 @@ internal static class ShopifyWebhookOrderReader
             LineItems = PlatformJson.TryGet(order, "line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
                 ? [.. lines.EnumerateArray().Select(ReadLineItem)]
                 : [],
+
+            // The order-level fields of the store model; shipping lines, refunds and line taxes are read with the order by id.
+            PresentmentCurrencyCode = Text(order, "presentment_currency") ?? Text(order, "currency"),
+            PresentmentTotalPrice = PresentmentAmount(order, "total_price_set") ?? Amount(order, "total_price") ?? 0m,
+            TotalTax = PresentmentAmount(order, "total_tax_set") ?? Amount(order, "total_tax") ?? 0m,
+            TaxesIncluded = PlatformJson.TryGet(order, "taxes_included", out var included) && included.ValueKind == JsonValueKind.True,
+            Tags = Text(order, "tags") is { } tags ? [.. tags.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : [],
+            SourceName = Text(order, "source_name"),
+            DiscountCodes = PlatformJson.TryGet(order, "discount_codes", out var codes) && codes.ValueKind == JsonValueKind.Array
+                ? [.. codes.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).Select(c => Text(c, "code")).OfType<string>()]
+                : [],
         };
     }
 
@@ -59,6 +70,13 @@ internal static class ShopifyWebhookOrderReader
             VariantId = Text(line, "variant_id") is { } variantId ? "gid://shopify/ProductVariant/" + variantId : null,
         };
     }
+
+    /// <summary><c>{name}.presentment_money.amount</c> of a REST money set.</summary>
+    private static decimal? PresentmentAmount(JsonElement element, string name) =>
+        PlatformJson.TryGet(element, name, out var set) && set.ValueKind == JsonValueKind.Object
+        && PlatformJson.TryGet(set, "presentment_money", out var money) && money.ValueKind == JsonValueKind.Object
+            ? Amount(money, "amount", name + ".presentment_money.")
+            : null;
 
     private static string? GlobalId(JsonElement element, string type) =>
         Text(element, "admin_graphql_api_id") ?? (Text(element, "id") is { } id ? $"gid://shopify/{type}/{id}" : null);

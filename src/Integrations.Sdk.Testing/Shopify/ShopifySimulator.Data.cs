@@ -87,8 +87,9 @@ public sealed partial class ShopifySimulator
     /// <param name="title">The product's title.</param>
     /// <param name="price">The price.</param>
     /// <param name="available">The available quantity at the default location.</param>
+    /// <param name="productType">The product's type (<c>productType</c>, which order line items show through their product); none by default.</param>
     /// <returns>The variant.</returns>
-    public SimulatedVariant AddProduct(string sku, string title, decimal price, int available = 0)
+    public SimulatedVariant AddProduct(string sku, string title, decimal price, int available = 0, string? productType = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sku);
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
@@ -99,7 +100,7 @@ public sealed partial class ShopifySimulator
                 throw new ArgumentException($"A variant with SKU '{sku}' exists already.", nameof(sku));
             }
 
-            var variant = new SimulatedVariant(NewId("ProductVariant"), NewId("Product"), sku, title, "Default Title", price, NewId("InventoryItem"));
+            var variant = new SimulatedVariant(NewId("ProductVariant"), NewId("Product"), sku, title, "Default Title", price, NewId("InventoryItem")) { ProductType = productType };
             _variants.Add(variant);
             _inventory[(variant.InventoryItemId, DefaultLocationId)] = available;
             return variant;
@@ -363,7 +364,7 @@ public sealed partial class ShopifySimulator
                 ["sku"] = line.Sku,
                 ["title"] = line.Title,
                 ["quantity"] = line.Quantity,
-                ["price"] = Amount(line.UnitPrice),
+                ["price"] = Amount(ShopAmount(order, line.UnitPrice)),
                 ["variant_id"] = line.VariantId is null ? null : LegacyId(line.VariantId),
             });
         }
@@ -379,7 +380,15 @@ public sealed partial class ShopifySimulator
             ["updated_at"] = order.UpdatedAt.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
             ["financial_status"] = order.FinancialStatus.ToLowerInvariant(),
             ["currency"] = order.CurrencyCode,
-            ["total_price"] = Amount(order.TotalPrice),
+            ["total_price"] = Amount(ShopAmount(order, order.TotalPrice)),
+            ["total_price_set"] = RestMoney(order, order.TotalPrice),
+            ["total_tax"] = Amount(ShopAmount(order, order.TotalTax)),
+            ["total_tax_set"] = RestMoney(order, order.TotalTax),
+            ["presentment_currency"] = order.PresentmentCurrencyCode ?? order.CurrencyCode,
+            ["taxes_included"] = order.TaxesIncluded,
+            ["tags"] = string.Join(", ", order.Tags),
+            ["source_name"] = order.SourceName,
+            ["discount_codes"] = new JsonArray([.. order.DiscountCodes.Select(c => (JsonNode)new JsonObject { ["code"] = c, ["type"] = "fixed_amount" })]),
             ["customer"] = customer is null ? null : new JsonObject
             {
                 ["id"] = LegacyId(customer.Id),
@@ -391,6 +400,13 @@ public sealed partial class ShopifySimulator
             ["line_items"] = lines,
         };
     }
+
+    /// <summary>A REST money set: <c>{ shop_money: { amount, currency_code }, presentment_money: { ... } }</c>.</summary>
+    private static JsonObject RestMoney(SimulatedOrder order, decimal amount) => new()
+    {
+        ["shop_money"] = new JsonObject { ["amount"] = Amount(ShopAmount(order, amount)), ["currency_code"] = order.CurrencyCode },
+        ["presentment_money"] = new JsonObject { ["amount"] = Amount(amount), ["currency_code"] = order.PresentmentCurrencyCode ?? order.CurrencyCode },
+    };
 
     private static long LegacyId(string globalId) => long.Parse(globalId[(globalId.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
 

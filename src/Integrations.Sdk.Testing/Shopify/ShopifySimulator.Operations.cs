@@ -329,6 +329,7 @@ public sealed partial class ShopifySimulator
     private JsonObject OrderNode(SimulatedOrder order, int lineItemsFirst)
     {
         var customer = order.CustomerId is null ? null : _customers.FirstOrDefault(c => c.Id == order.CustomerId);
+        var total = order.TotalPrice;
         return new JsonObject
         {
             ["id"] = order.Id,
@@ -338,46 +339,73 @@ public sealed partial class ShopifySimulator
             ["updatedAt"] = Timestamp(order.UpdatedAt),
             ["displayFinancialStatus"] = order.FinancialStatus,
             ["currencyCode"] = order.CurrencyCode,
-            ["totalPriceSet"] = MoneyBag(order.TotalPrice, order.CurrencyCode),
-            ["totalPrice"] = Amount(order.TotalPrice),
+            ["presentmentCurrencyCode"] = order.PresentmentCurrencyCode ?? order.CurrencyCode,
+            ["taxesIncluded"] = order.TaxesIncluded,
+            ["tags"] = new JsonArray([.. order.Tags.Select(t => (JsonNode)t)]),
+            ["sourceName"] = order.SourceName,
+            ["discountCodes"] = new JsonArray([.. order.DiscountCodes.Select(c => (JsonNode)c)]),
+            ["discountCode"] = order.DiscountCodes.FirstOrDefault(),
+            ["totalPriceSet"] = MoneyBag(order, total),
+            ["totalPrice"] = Amount(ShopAmount(order, total)),
+            ["totalTaxSet"] = MoneyBag(order, order.TotalTax),
+            ["totalTax"] = Amount(ShopAmount(order, order.TotalTax)),
+            ["totalRefunded"] = Amount(ShopAmount(order, order.TotalRefunded)),
+            ["cancelledAt"] = order.FinancialStatus == "VOIDED" ? Timestamp(order.UpdatedAt) : null,
             ["subtotalLineItemsQuantity"] = order.LineItems.Sum(l => l.Quantity),
-            ["currentSubtotalLineItemsQuantity"] = order.LineItems.Sum(l => l.Quantity),
+            ["currentSubtotalLineItemsQuantity"] = order.LineItems.Sum(l => l.Quantity) - order.Refunds.SelectMany(r => r.LineItems).Sum(r => r.Quantity),
             ["customer"] = customer is null ? null : CustomerNode(customer),
+            ["shippingLines"] = ShippingLinesNode(order),
+            ["refunds"] = RefundsNode(order),
             ["lineItems"] = LineItems(order, 0, lineItemsFirst),
         };
     }
 
-    private static JsonObject LineItems(SimulatedOrder order, int start, int first)
+    private JsonObject LineItems(SimulatedOrder order, int start, int first)
     {
         var nodes = new JsonArray();
         var end = Math.Min(order.LineItems.Count, start + first);
         for (var i = start; i < end; i++)
         {
-            var line = order.LineItems[i];
-            nodes.Add(new JsonObject
-            {
-                ["id"] = line.Id,
-                ["sku"] = line.Sku,
-                ["title"] = line.Title,
-                ["name"] = line.Title,
-                ["quantity"] = line.Quantity,
-                ["currentQuantity"] = line.Quantity,
-                ["originalUnitPrice"] = Amount(line.UnitPrice),
-                ["originalTotal"] = Amount(line.UnitPrice * line.Quantity),
-                [GraphQlCost.CursorKey] = Cursor("line", 0, i),
-                ["originalUnitPriceSet"] = MoneyBag(line.UnitPrice, order.CurrencyCode),
-                ["variant"] = line.VariantId is null ? null : new JsonObject
-                {
-                    ["id"] = line.VariantId,
-                    ["inventoryItem"] = line.InventoryItemId is null ? null : new JsonObject { ["id"] = line.InventoryItemId },
-                },
-            });
+            nodes.Add(LineItemNode(order, order.LineItems[i], i));
         }
 
         return new JsonObject
         {
             ["pageInfo"] = PageInfo(end < order.LineItems.Count, end > start ? Cursor("line", 0, end - 1) : null),
             ["nodes"] = nodes,
+        };
+    }
+
+    private JsonObject LineItemNode(SimulatedOrder order, SimulatedLineItem line, int index)
+    {
+        var variant = line.VariantId is null ? null : _variants.FirstOrDefault(v => v.Id == line.VariantId);
+        return new JsonObject
+        {
+            ["id"] = line.Id,
+            ["sku"] = line.Sku,
+            ["title"] = line.Title,
+            ["name"] = line.Title,
+            ["quantity"] = line.Quantity,
+            ["currentQuantity"] = line.Quantity - order.Refunds.SelectMany(r => r.LineItems).Where(r => r.LineItemId == line.Id).Sum(r => r.Quantity),
+            ["originalUnitPrice"] = Amount(ShopAmount(order, line.UnitPrice)),
+            ["originalTotal"] = Amount(ShopAmount(order, line.UnitPrice * line.Quantity)),
+            ["totalDiscount"] = Amount(ShopAmount(order, line.Discount)),
+            [GraphQlCost.CursorKey] = Cursor("line", 0, index),
+            ["originalUnitPriceSet"] = MoneyBag(order, line.UnitPrice),
+            ["taxLines"] = TaxLinesNode(order, line.TaxLines),
+            ["discountAllocations"] = AllocationsNode(order, line.Discount),
+            ["product"] = variant is null ? null : new JsonObject
+            {
+                ["id"] = variant.ProductId,
+                ["title"] = variant.ProductTitle,
+                ["productType"] = variant.ProductType ?? string.Empty,
+                ["status"] = "ACTIVE",
+            },
+            ["variant"] = line.VariantId is null ? null : new JsonObject
+            {
+                ["id"] = line.VariantId,
+                ["inventoryItem"] = line.InventoryItemId is null ? null : new JsonObject { ["id"] = line.InventoryItemId },
+            },
         };
     }
 
@@ -390,9 +418,6 @@ public sealed partial class ShopifySimulator
         ["email"] = customer.Email,
         ["defaultEmailAddress"] = new JsonObject { ["emailAddress"] = customer.Email },
     };
-
-    private static JsonObject MoneyBag(decimal amount, string currency) =>
-        new() { ["shopMoney"] = new JsonObject { ["amount"] = Amount(amount), ["currencyCode"] = currency } };
 
     private static JsonObject PageInfo(bool hasNextPage, string? endCursor) =>
         new() { ["hasNextPage"] = hasNextPage, ["endCursor"] = endCursor, ["hasPreviousPage"] = false, ["startCursor"] = null };
@@ -418,6 +443,7 @@ public sealed partial class ShopifySimulator
             (_, "createdAt") => parent["createdAt"]?.DeepClone() ?? parent["updatedAt"]?.DeepClone() ?? now,
             (_, "updatedAt" or "processedAt") => parent["updatedAt"]?.DeepClone() ?? parent["createdAt"]?.DeepClone() ?? now,
             ("MoneyBag", "presentmentMoney") => parent["shopMoney"]?.DeepClone(),
+            ("Product", "title") => "Product",
             ("Order", "presentmentCurrencyCode") => parent["currencyCode"]?.DeepClone(),
             ("Order", "number") => Text("name") is { } name && int.TryParse(name.TrimStart('#'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? Math.Max(1, n - 1000) : 1,
             ("Order", "displayFulfillmentStatus") => "UNFULFILLED",
@@ -425,7 +451,7 @@ public sealed partial class ShopifySimulator
             ("Order", "riskLevel") => "LOW",
             ("Order", "totalReceived") => Text("displayFinancialStatus") == "PAID" ? shopMoney?["amount"]?.DeepClone() : "0.00",
             ("Order", "netPayment") => Text("displayFinancialStatus") == "PAID" ? shopMoney?["amount"]?.DeepClone() : "0.00",
-            ("Order", "totalCapturable" or "totalRefunded" or "totalShippingPrice") => "0.00",
+            ("Order", "totalCapturable" or "totalShippingPrice") => "0.00",
             ("Order", "fulfillable" or "requiresShipping" or "restockable" or "refundable" or "merchantEditable" or "canNotifyCustomer" or "confirmed") => true,
             ("Order", "fullyPaid") => Text("displayFinancialStatus") == "PAID",
             ("Order", "unpaid") => Text("displayFinancialStatus") is "PENDING" or "AUTHORIZED",

@@ -25,6 +25,8 @@ namespace Integrations.Sdk.Testing.Shopify;
 /// <c>lineItemsFirst</c>; ordered by updatedAt then id; real cursors: an order updated while paging moves to the end.</description></item>
 /// <item><term><c>OrderLineItems</c></term><description><c>orderLineItems</c>: the remaining line items of one order
 /// (<c>id</c>, <c>first</c>, <c>after</c>).</description></item>
+/// <item><term><c>OrderById</c></term><description><c>order</c>: one order by global id (<c>id</c>, <c>lineItemsFirst</c>); <c>null</c> when unknown.</description></item>
+/// <item><term><c>OrderRefunds</c></term><description><c>orderRefunds</c>: one order's refunds (<c>id</c>), with their refund line items and refund shipping lines.</description></item>
 /// <item><term><c>CustomerByEmail</c></term><description><c>customer</c>: <c>customers(first, query: "email:...")</c>, case-insensitive.</description></item>
 /// <item><term><c>VariantBySku</c></term><description><c>variant</c>: <c>productVariants(first, query: "sku:...")</c>, exact.</description></item>
 /// <item><term><c>AdjustInventory</c></term><description><c>inventoryAdjust</c>: <c>inventoryAdjustQuantities</c> on <c>available</c>.
@@ -44,8 +46,9 @@ namespace Integrations.Sdk.Testing.Shopify;
 /// are refunded after execution.
 /// </para>
 /// <para>
-/// Seed with <see cref="AddProduct"/>, <see cref="AddCustomer"/>, <see cref="AddOrder"/>, <see cref="SeedOrders"/>;
-/// inspect with <see cref="Orders"/>, <see cref="InventoryLevel"/>, <see cref="AdjustmentsApplied"/>,
+/// Seed with <see cref="AddProduct"/>, <see cref="AddCustomer"/>, <see cref="AddOrder"/>, <see cref="SeedOrders"/>, and
+/// with sales and refunds in the store-neutral shape (<see cref="AddSale"/>, <see cref="AddRefund"/>): orders then carry
+/// taxes, shipping, discounts, refunds and a presentment currency; inspect with <see cref="Orders"/>, <see cref="StockOf"/>, <see cref="InventoryLevel"/>, <see cref="AdjustmentsApplied"/>,
 /// <see cref="DuplicateAdjustments"/>, <see cref="ThrottledResponses"/>; deliver webhooks built by
 /// <see cref="CreateOrderWebhook(string, SimulatedOrder)"/>; persist with <see cref="SaveAsync"/> and <see cref="LoadAsync"/>.
 /// </para>
@@ -61,6 +64,12 @@ public sealed partial class ShopifySimulator : SimulatorHost
     /// <summary>The fault endpoint name of <c>OrderLineItems</c>.</summary>
     public const string OrderLineItemsEndpoint = "orderLineItems";
 
+    /// <summary>The fault endpoint name of <c>OrderById</c>.</summary>
+    public const string OrderEndpoint = "order";
+
+    /// <summary>The fault endpoint name of <c>OrderRefunds</c>.</summary>
+    public const string OrderRefundsEndpoint = "orderRefunds";
+
     /// <summary>The fault endpoint name of <c>CustomerByEmail</c>.</summary>
     public const string CustomerEndpoint = "customer";
 
@@ -74,6 +83,8 @@ public sealed partial class ShopifySimulator : SimulatorHost
     {
         ["OrdersUpdatedSince"] = OrdersEndpoint,
         ["OrderLineItems"] = OrderLineItemsEndpoint,
+        ["OrderById"] = OrderEndpoint,
+        ["OrderRefunds"] = OrderRefundsEndpoint,
         ["CustomerByEmail"] = CustomerEndpoint,
         ["VariantBySku"] = VariantEndpoint,
         ["AdjustInventory"] = InventoryAdjustEndpoint,
@@ -251,6 +262,8 @@ public sealed partial class ShopifySimulator : SimulatorHost
             {
                 "OrdersUpdatedSince" => PlanOrders(cost, variables),
                 "OrderLineItems" => PlanOrderLineItems(variables),
+                "OrderById" => PlanOrderById(variables),
+                "OrderRefunds" => PlanOrderRefunds(variables),
                 "CustomerByEmail" => PlanCustomers(variables),
                 "VariantBySku" => PlanVariants(variables),
                 _ => PlanAdjust(cost, variables),

@@ -15,6 +15,9 @@ public sealed class ShopifySimulatorOptions
     /// <summary>The one API version served; other versions get 404. <value>Default: <c>2026-10</c>.</value></summary>
     public string ApiVersion { get; set; } = "2026-10";
 
+    /// <summary>The shop's currency (ISO 4217): <c>shopMoney</c> amounts are in it; a sale in another currency is its presentment currency. <value>Default: <c>USD</c>.</value></summary>
+    public string CurrencyCode { get; set; } = "USD";
+
     /// <summary>The size of the app's cost bucket, in points. <value>Default: 1000.</value></summary>
     public double MaximumAvailable { get; set; } = 1000;
 
