@@ -42,8 +42,6 @@ public sealed class OfflinePlatforms : IAsyncDisposable
     private static readonly string[] FirstNames = ["Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "Edsger"];
     private static readonly string[] LastNames = ["Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie", "Allen", "Dijkstra"];
 
-    private static readonly JsonSerializerOptions SeedJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     private readonly string _statePath;
     private readonly ShopifySimulator? _shopify;
     private readonly WooCommerceSimulator? _wooCommerce;
@@ -155,11 +153,8 @@ public sealed class OfflinePlatforms : IAsyncDisposable
         string? refreshToken = null;
         if (File.Exists(files.Seed))
         {
-            await using (var stream = File.OpenRead(files.Seed))
-            {
-                sampleSeed = await JsonSerializer.DeserializeAsync<SampleSeed>(stream, SeedJson, cancellationToken).ConfigureAwait(false)
-                    ?? throw new ArgumentException($"{files.Seed} is empty; delete it with the state to start over.", nameof(statePath));
-            }
+            sampleSeed = SampleSeed.FromJson(await File.ReadAllTextAsync(files.Seed, cancellationToken).ConfigureAwait(false))
+                ?? throw new ArgumentException($"{files.Seed} is empty; delete it with the state to start over.", nameof(statePath));
 
             if (sampleSeed.Store != store || sampleSeed.Books != books)
             {
@@ -288,8 +283,7 @@ public sealed class OfflinePlatforms : IAsyncDisposable
 
         if (Seed is not null)
         {
-            await using var stream = File.Create(files.Seed);
-            await JsonSerializer.SerializeAsync(stream, Seed, SeedJson, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(files.Seed, Seed.ToJson(), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -480,6 +474,15 @@ public sealed record SampleSeed
 
     /// <summary>What the books were set up with.</summary>
     public required BooksSetup Setup { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>Reads a seed saved with <see cref="ToJson"/>; <see langword="null"/> for JSON <c>null</c>.</summary>
+    /// <param name="json">The file's text.</param>
+    public static SampleSeed? FromJson(string json) => JsonSerializer.Deserialize<SampleSeed>(json, Json);
+
+    /// <summary>The seed as the JSON kept beside the state database.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
 }
 
 /// <summary>What the simulated books hold.</summary>
