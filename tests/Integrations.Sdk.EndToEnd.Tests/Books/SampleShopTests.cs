@@ -143,6 +143,17 @@ public sealed class SampleShopTests
     }
 
     [Fact]
+    public void Generate_TheEndToEndTestsShop_HasEurOrdersRefundsAndUnbookedOrders()
+    {
+        var orders = SampleShop.Generate(StoreToBooksSampleTests.Orders, StoreToBooksSampleTests.Seed, Now);
+
+        orders.Should().Contain(o => o.Sale.Currency == "EUR" && o.IsBooked);
+        orders.Should().Contain(o => o.Refunds.Count > 0 && o.Sale.Currency == "USD");
+        orders.Should().Contain(o => !o.IsBooked);
+        orders.Should().Contain(o => o.Sale.DiscountCode != null);
+    }
+
+    [Fact]
     public void Generate_BooksOnHandIsStoreStockPlusPendingOrders_ForEverySku()
     {
         var orders = SampleShop.Generate(200, 42, Now);
