@@ -92,11 +92,11 @@ await AnsiConsole.Progress()
         task.Value = task.MaxValue;
     });
 
-if (options.Replay && platforms is not null)
+if (options.Replay)
 {
     // What a person does after reading the dead letters: fix the cause (in the classic shop, add the missing items to
     // QuickBooks), then replay.
-    platforms.AddMissingItems();
+    platforms?.AddMissingItems();
     foreach (var entry in await deadLetters.ListAsync(syncName, limit: 1000))
     {
         var replay = await runner.ReplayAsync(entry.Id);
