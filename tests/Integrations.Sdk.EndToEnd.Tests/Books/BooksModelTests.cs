@@ -47,7 +47,7 @@ public abstract class BooksModelTests : IAsyncLifetime
         await Simulator.DisposeAsync();
     }
 
-    [Fact]
+    [AfterMergeFact]
     public async Task TheCompanyTaxCodesAccountsAndClasses_AreTheOnesSetUp()
     {
         var company = await Books.GetCompanyAsync();
@@ -68,7 +68,7 @@ public abstract class BooksModelTests : IAsyncLifetime
         (await Books.FindItemBySkuAsync("SKU-NOPE")).Should().BeNull();
     }
 
-    [Fact]
+    [AfterMergeFact]
     public async Task Invoice_Payment_CreditNote_GiveTheSameRevenueBalancesAndQuantities()
     {
         var customer = await CustomerAsync();
@@ -111,7 +111,7 @@ public abstract class BooksModelTests : IAsyncLifetime
         OnHand("SKU-TEA").Should().Be(SampleShop.StartingStock - 1, "a line without an item moves no stock");
     }
 
-    [Fact]
+    [AfterMergeFact]
     public async Task InvoiceInEuros_RevenueAtTheDocumentsRate_RoundedOnce()
     {
         var customer = await CustomerAsync();
@@ -137,7 +137,7 @@ public abstract class BooksModelTests : IAsyncLifetime
         OnHand("SKU-MUG").Should().Be(SampleShop.StartingStock - 2);
     }
 
-    [Fact]
+    [AfterMergeFact]
     public async Task TheSameWritesRepeatedWithTheirKeys_BookOnce()
     {
         var customer = await CustomerAsync();
