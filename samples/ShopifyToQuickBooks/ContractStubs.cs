@@ -96,7 +96,7 @@ namespace Integrations.Sdk.Testing.Shopify
 
 namespace Integrations.Sdk.Testing.WooCommerce
 {
-    // STUB (lane 4): WooCommerceSimulator.AddSale/AddRefund/StockOf, AddProduct(..., productType), SaveAsync/LoadAsync.
+    // STUB (lane 4): WooCommerceSimulator.AddSale/AddRefund/StockOf, AddProduct(..., productType), SaveAsync, static LoadAsync.
     public static class WooCommerceSimulatorContractStubs
     {
         extension(WooCommerceSimulator s)
@@ -110,8 +110,12 @@ namespace Integrations.Sdk.Testing.WooCommerce
             public long AddProduct(string sku, string name, decimal price, int? stockQuantity, string? productType) => throw new NotImplementedException("STUB (lane 4)");
 
             public Task SaveAsync(string path, CancellationToken cancellationToken = default) => throw new NotImplementedException("STUB (lane 4)");
+        }
 
-            public Task LoadAsync(string path, CancellationToken cancellationToken = default) => throw new NotImplementedException("STUB (lane 4)");
+        extension(WooCommerceSimulator)
+        {
+            public static Task<WooCommerceSimulator> LoadAsync(string path, TimeProvider? timeProvider = null, int seed = 0, CancellationToken cancellationToken = default) =>
+                throw new NotImplementedException("STUB (lane 4)");
         }
     }
 }
@@ -152,7 +156,7 @@ namespace Integrations.Sdk.Testing.QuickBooks
 
 namespace Integrations.Sdk.Testing.Xero
 {
-    // STUB (lane 2): the XeroSimulator books members, SaveAsync/LoadAsync.
+    // STUB (lane 2): the XeroSimulator books members, AddItem(..., salesAccountCode, unitPrice), SaveAsync/LoadAsync.
     public static class XeroSimulatorContractStubs
     {
         extension(XeroSimulator s)
@@ -181,6 +185,8 @@ namespace Integrations.Sdk.Testing.Xero
 
             public void AddTrackingOption(string category, string option) => throw new NotImplementedException("STUB (lane 2)");
 
+            public string AddItem(string code, string name, decimal? quantityOnHand, string? salesAccountCode, decimal? unitPrice) => throw new NotImplementedException("STUB (lane 2)");
+
             public Task SaveAsync(string path, CancellationToken cancellationToken = default) => throw new NotImplementedException("STUB (lane 2)");
 
             public Task LoadAsync(string path, CancellationToken cancellationToken = default) => throw new NotImplementedException("STUB (lane 2)");
@@ -190,13 +196,12 @@ namespace Integrations.Sdk.Testing.Xero
 
 namespace Integrations.Sdk.Xero
 {
-    // STUB (lane 2): "tracking category name in XeroOptions" — the contract does not name the property; this name is a
-    // guess. At merge, point SampleHost's one use at the real property.
+    // STUB (lane 2): the tracking category name in XeroOptions (the name lane 2 gave it in its worktree).
     public static class XeroOptionsContractStubs
     {
         extension(XeroOptions o)
         {
-            public string? TrackingCategory
+            public string? TrackingCategoryName
             {
                 get => throw new NotImplementedException("STUB (lane 2)");
                 set => throw new NotImplementedException("STUB (lane 2)");

@@ -168,11 +168,7 @@ public sealed class OfflinePlatforms : IAsyncDisposable
 
             storeSimulator = store == "shopify"
                 ? await ShopifySimulator.LoadAsync(files.Store, seed: seed, cancellationToken: cancellationToken).ConfigureAwait(false)
-                : NewWooCommerce(seed);
-            if (storeSimulator is WooCommerceSimulator woo)
-            {
-                await woo.LoadAsync(files.Store, cancellationToken).ConfigureAwait(false);
-            }
+                : await WooCommerceSimulator.LoadAsync(files.Store, seed: seed, cancellationToken: cancellationToken).ConfigureAwait(false);
 
             booksSimulator = books == "quickbooks" ? new QuickBooksSimulator(seed: seed) : NewXero(seed);
             if (booksSimulator is QuickBooksSimulator quickBooks)
@@ -194,7 +190,7 @@ public sealed class OfflinePlatforms : IAsyncDisposable
             // A Shopify Plus store's bucket (1,000 points a second): the standard plan's 100 would make the demo wait.
             storeSimulator = store == "shopify"
                 ? new ShopifySimulator(new ShopifySimulatorOptions { MaximumAvailable = 20_000, RestoreRate = 1_000 }, seed: seed)
-                : NewWooCommerce(seed);
+                : new WooCommerceSimulator(seed: seed);
             booksSimulator = books == "quickbooks" ? new QuickBooksSimulator(seed: seed) : NewXero(seed);
             var setup = booksSimulator is QuickBooksSimulator q ? SampleBooks.Seed(q) : SampleBooks.Seed((XeroSimulator)booksSimulator);
             var sales = SampleShop.Generate(orders, seed, storeSimulator.Time.GetUtcNow());
@@ -318,8 +314,6 @@ public sealed class OfflinePlatforms : IAsyncDisposable
     }
 
     private int? StockOf(string sku) => _shopify is not null ? _shopify.StockOf(sku) : WooCommerce.StockOf(sku);
-
-    private static WooCommerceSimulator NewWooCommerce(int seed) => new(seed: seed) { ConsumerKey = "ck_sample", ConsumerSecret = "cs_sample" };
 
     /// <summary>A Xero organisation with fixed credentials (so a saved one is found again) and limits raised for the demo.</summary>
     private static XeroSimulator NewXero(int seed) => new(seed: seed)

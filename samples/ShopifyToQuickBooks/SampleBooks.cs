@@ -77,15 +77,19 @@ public static class SampleBooks
     /// <summary>The Xero tracking category whose options categorise lines (QuickBooks uses classes).</summary>
     public const string TrackingCategory = "Product line";
 
-    /// <summary>Sets up a QuickBooks company: sales tax codes, income accounts, Undeposited Funds, classes and inventory items.</summary>
-    /// <param name="quickBooks">The simulated company, empty.</param>
+    /// <summary>
+    /// Sets up a QuickBooks company: tax codes for the sales tax and the VAT (a new company has <c>TAX</c> and <c>NON</c>;
+    /// <c>NON</c> serves tax-free lines), income accounts per product type, shipping, discount, refund and payout
+    /// clearing accounts (names of their own: a new company already has Shipping Income, Discounts given and
+    /// Undeposited Funds), classes per product type and the inventory items.
+    /// </summary>
+    /// <param name="quickBooks">The simulated company, new.</param>
     public static BooksSetup Seed(QuickBooksSimulator quickBooks)
     {
         ArgumentNullException.ThrowIfNull(quickBooks);
         quickBooks.HomeCurrency = SampleShop.HomeCurrency;
-        quickBooks.AddTaxCode("TAX", SampleShop.SalesTaxTitle, SampleShop.SalesTaxRate * 100);
-        quickBooks.AddTaxCode("VAT20", "EU VAT 20%", SampleShop.VatRate * 100);
-        quickBooks.AddTaxCode("NON", "Non-taxable", 0m);
+        quickBooks.AddTaxCode("5", SampleShop.SalesTaxTitle, SampleShop.SalesTaxRate * 100);
+        quickBooks.AddTaxCode("6", "EU VAT 20%", SampleShop.VatRate * 100);
         var income = SampleShop.ProductTypes.ToDictionary(t => t, t => quickBooks.AddAccount($"Sales - {t}", "Income"), StringComparer.Ordinal);
         var classes = SampleShop.ProductTypes.ToDictionary(t => t, quickBooks.AddClass, StringComparer.Ordinal);
         foreach (var product in SampleShop.Catalog)
@@ -96,27 +100,30 @@ public static class SampleBooks
         return new BooksSetup
         {
             Platform = "quickbooks",
-            SalesTaxCodeId = "TAX",
-            VatCodeId = "VAT20",
+            SalesTaxCodeId = "5",
+            VatCodeId = "6",
             NoTaxCodeId = "NON",
             IncomeAccountIds = income,
             ClassIds = classes,
-            ShippingAccountId = quickBooks.AddAccount("Shipping Income", "Income"),
-            DiscountAccountId = quickBooks.AddAccount("Discounts given", "Income"),
+            ShippingAccountId = quickBooks.AddAccount("Shipping and delivery income", "Income"),
+            DiscountAccountId = quickBooks.AddAccount("Sales discounts", "Income"),
             RefundAccountId = quickBooks.AddAccount("Refunds given", "Income"),
-            PaymentAccountId = quickBooks.AddAccount("Undeposited Funds", "Other Current Asset"),
+            PaymentAccountId = quickBooks.AddAccount("Store payouts clearing", "Other Current Asset"),
         };
     }
 
-    /// <summary>Sets up a Xero organisation: tax rates, revenue accounts by code, a bank account, tracking options and tracked items.</summary>
-    /// <param name="xero">The simulated organisation, empty.</param>
+    /// <summary>
+    /// Sets up a Xero organisation: tax rates for the sales tax and the VAT (a new organisation has <c>NONE</c>, for
+    /// tax-free lines, and the bank account <c>090</c>, for payments), revenue accounts by code, the tracking category
+    /// <see cref="TrackingCategory"/> with an option per product type, and tracked items.
+    /// </summary>
+    /// <param name="xero">The simulated organisation, new.</param>
     public static BooksSetup Seed(XeroSimulator xero)
     {
         ArgumentNullException.ThrowIfNull(xero);
         xero.HomeCurrency = SampleShop.HomeCurrency;
         xero.AddTaxCode("TAX001", SampleShop.SalesTaxTitle, SampleShop.SalesTaxRate * 100);
         xero.AddTaxCode("TAX002", "EU VAT 20%", SampleShop.VatRate * 100);
-        xero.AddTaxCode("NONE", "Tax Exempt", 0m);
         var code = 4010;
         var income = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var type in SampleShop.ProductTypes)
@@ -127,11 +134,9 @@ public static class SampleBooks
 
         foreach (var product in SampleShop.Catalog)
         {
-            xero.AddItem(product.Sku, product.Title, quantityOnHand: SampleShop.StartingStock);
+            xero.AddItem(product.Sku, product.Title, SampleShop.StartingStock, income[product.ProductType], product.Price);
         }
 
-        var bank = xero.AddAccount("Business Bank Account", "BANK", "090");
-        xero.BankAccountCodes.Add(bank);
         return new BooksSetup
         {
             Platform = "xero",
@@ -143,7 +148,7 @@ public static class SampleBooks
             ShippingAccountId = xero.AddAccount("Shipping Income", "REVENUE", "4100"),
             DiscountAccountId = xero.AddAccount("Discounts Given", "REVENUE", "4200"),
             RefundAccountId = xero.AddAccount("Refunds Given", "REVENUE", "4300"),
-            PaymentAccountId = bank,
+            PaymentAccountId = "090",
         };
     }
 }

@@ -136,7 +136,7 @@ public static class SampleHost
                 o.InitialRefreshToken = platforms.InitialRefreshToken;
                 o.BaseAddress = xero.BaseAddress;
                 o.TokenEndpoint = xero.TokenEndpoint;
-                o.TrackingCategory = SampleBooks.TrackingCategory;
+                o.TrackingCategoryName = SampleBooks.TrackingCategory;
             });
         }
 

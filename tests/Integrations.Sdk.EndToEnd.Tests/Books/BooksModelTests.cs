@@ -235,7 +235,7 @@ public sealed class XeroBooksModelTests : BooksModelTests
         o.InitialRefreshToken = _organisation.IssueRefreshToken();
         o.BaseAddress = _organisation.BaseAddress;
         o.TokenEndpoint = _organisation.TokenEndpoint;
-        o.TrackingCategory = SampleBooks.TrackingCategory;
+        o.TrackingCategoryName = SampleBooks.TrackingCategory;
     });
 
     protected override BooksFigures Figures() =>
