@@ -37,8 +37,13 @@ public static class SampleShop
     /// <summary>The foreign currency some customers pay in.</summary>
     public const string ForeignCurrency = "EUR";
 
-    /// <summary>USD per EUR on every EUR order (Shopify states it on the order; for WooCommerce the rule table carries it).</summary>
-    public const decimal EurRate = 1.085m;
+    /// <summary>
+    /// USD per EUR on every EUR order (Shopify states it on the order; for WooCommerce the rule table carries it). A rate
+    /// whose inverse has at most 6 decimals (0.8 EUR per USD): Xero keeps its <c>CurrencyRate</c> (document units per home
+    /// unit) to 6 decimals, so a rate like 1.085 (0.921659 in Xero) would book some EUR documents a cent away from the
+    /// store's figure.
+    /// </summary>
+    public const decimal EurRate = 1.25m;
 
     /// <summary>The sales tax added to USD orders' taxable lines.</summary>
     public const string SalesTaxTitle = "CA State Tax";

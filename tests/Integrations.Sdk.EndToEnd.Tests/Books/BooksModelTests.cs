@@ -100,7 +100,7 @@ public abstract class BooksModelTests : IAsyncLifetime
             Lines =
             [
                 new BooksLine { ItemId = await ItemIdAsync("SKU-HOOD-M"), Quantity = 1, UnitPrice = 53.10m, Amount = 53.10m, TaxAmount = 3.85m, TaxCodeId = Setup.SalesTaxCodeId, AccountId = Setup.IncomeAccountIds["Apparel"], ClassId = Setup.ClassIds["Apparel"] },
-                new BooksLine { Kind = BooksLineKind.Other, Description = "Loose-leaf tea, not returned", Amount = 12m, TaxCodeId = Setup.NoTaxCodeId, AccountId = Setup.RefundAccountId },
+                new BooksLine { Kind = BooksLineKind.Other, Description = "Loose-leaf tea, not returned", UnitPrice = 12m, Amount = 12m, TaxCodeId = Setup.NoTaxCodeId, AccountId = Setup.RefundAccountId },
             ],
         }, Write("1001:refund:1", "credit-note"));
 
@@ -116,7 +116,7 @@ public abstract class BooksModelTests : IAsyncLifetime
     {
         var customer = await CustomerAsync();
 
-        // 2 × 15.00 + 4.90 shipping = 34.90 EUR net; × 1.085 = 37.8665 → 37.87 USD.
+        // 2 × 15.00 + 4.90 shipping = 34.90 EUR net; × 1.25 = 43.625 → 43.63 USD (Xero: 34.90 ÷ 0.8, the same).
         var invoice = await Books.CreateInvoice.ExecuteAsync(new BooksInvoiceDraft
         {
             CustomerId = customer,
@@ -127,13 +127,13 @@ public abstract class BooksModelTests : IAsyncLifetime
             Lines =
             [
                 new BooksLine { ItemId = await ItemIdAsync("SKU-MUG"), Quantity = 2, UnitPrice = 15m, Amount = 30m, TaxAmount = 6m, TaxCodeId = Setup.VatCodeId, AccountId = Setup.IncomeAccountIds["Home"], ClassId = Setup.ClassIds["Home"] },
-                new BooksLine { Kind = BooksLineKind.Shipping, Description = "DHL international", Amount = 4.90m, TaxCodeId = Setup.NoTaxCodeId, AccountId = Setup.ShippingAccountId },
+                new BooksLine { Kind = BooksLineKind.Shipping, Description = "DHL international", UnitPrice = 4.90m, Amount = 4.90m, TaxCodeId = Setup.NoTaxCodeId, AccountId = Setup.ShippingAccountId },
             ],
         }, Write("1002", "invoice"));
 
         invoice.Currency.Should().Be("EUR");
         invoice.Total.Should().Be(40.90m);
-        Figures().Revenue.Should().Be(37.87m);
+        Figures().Revenue.Should().Be(43.63m);
         OnHand("SKU-MUG").Should().Be(SampleShop.StartingStock - 2);
     }
 
@@ -182,8 +182,8 @@ public abstract class BooksModelTests : IAsyncLifetime
         [
             new BooksLine { ItemId = await ItemIdAsync("SKU-HOOD-M"), Quantity = 2, UnitPrice = 59m, Amount = 118m, TaxAmount = 7.70m, TaxCodeId = Setup.SalesTaxCodeId, AccountId = Setup.IncomeAccountIds["Apparel"], ClassId = Setup.ClassIds["Apparel"] },
             new BooksLine { ItemId = await ItemIdAsync("SKU-TEA"), Quantity = 1, UnitPrice = 12m, Amount = 12m, TaxCodeId = Setup.NoTaxCodeId, AccountId = Setup.IncomeAccountIds["Grocery"], ClassId = Setup.ClassIds["Grocery"] },
-            new BooksLine { Kind = BooksLineKind.Shipping, Description = "Standard shipping", Amount = 5.99m, TaxCodeId = Setup.NoTaxCodeId, AccountId = Setup.ShippingAccountId },
-            new BooksLine { Kind = BooksLineKind.Discount, Description = SampleShop.DiscountCode, Amount = 11.80m, AccountId = Setup.DiscountAccountId },
+            new BooksLine { Kind = BooksLineKind.Shipping, Description = "Standard shipping", UnitPrice = 5.99m, Amount = 5.99m, TaxCodeId = Setup.NoTaxCodeId, AccountId = Setup.ShippingAccountId },
+            new BooksLine { Kind = BooksLineKind.Discount, Description = SampleShop.DiscountCode, UnitPrice = 11.80m, Amount = 11.80m, AccountId = Setup.DiscountAccountId },
         ],
         Reference = number,
     };

@@ -82,13 +82,14 @@ public sealed class SampleShopTests
             // 106.20 + 5.99 = 112.19, less one hoodie (53.10): 59.09.
             new(Sale([hoodies], shipping: 5.99m), [Refund(new SimulatedSaleRefundLine("SKU-HOOD-M", 1, 53.10m, 3.85m, Restock: true))]),
 
-            // (35.62 + 4.90) × 1.085 = 43.9642 → 43.96, less the shipping refunded, 4.90 × 1.085 = 5.3165 → 5.32: 38.64.
+            // (35.62 + 4.90) × 1.25 = 50.65, less the shipping refunded, 4.90 × 1.25 = 6.125 → 6.13: 44.52 (rounding the
+            // difference once would give 35.62 × 1.25 = 44.525 → 44.53).
             new(Sale([mugs], shipping: 4.90m, euro: true), [Refund() with { Shipping = 4.90m }]),
             new(Sale([hoodies], status: "pending"), []),
             new(Sale([mugs], status: "cancelled"), []),
         ];
 
-        SampleShop.ExpectedRevenue(orders).Should().Be(97.73m);
+        SampleShop.ExpectedRevenue(orders).Should().Be(103.61m);
         SampleShop.ExpectedInvoices(orders).Should().Be(2);
         SampleShop.ExpectedCreditNotes(orders).Should().Be(2);
     }
@@ -190,7 +191,7 @@ public sealed class SampleShopTests
         rules.NoTaxCodeId.Should().Be("NON");
         rules.Categories.Should().ContainEquivalentOf(new CategoryRule { ProductType = "Apparel", IncomeAccountId = "income-Apparel", ClassId = "class-Apparel" });
         rules.Categories.Select(c => c.ProductType).Should().BeEquivalentTo(SampleShop.ProductTypes);
-        rules.ExchangeRates.Should().Contain("EUR", 1.085m);
+        rules.ExchangeRates.Should().Contain("EUR", 1.25m);
         (rules.ShippingAccountId, rules.DiscountAccountId, rules.RefundAccountId, rules.PaymentAccountId).Should().Be(("ship", "disc", "refund", "pay"));
     }
 
