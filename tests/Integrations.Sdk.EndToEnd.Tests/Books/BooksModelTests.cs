@@ -47,7 +47,7 @@ public abstract class BooksModelTests : IAsyncLifetime
         await Simulator.DisposeAsync();
     }
 
-    [AfterMergeFact]
+    [Fact]
     public async Task TheCompanyTaxCodesAccountsAndClasses_AreTheOnesSetUp()
     {
         var company = await Books.GetCompanyAsync();
@@ -68,7 +68,7 @@ public abstract class BooksModelTests : IAsyncLifetime
         (await Books.FindItemBySkuAsync("SKU-NOPE")).Should().BeNull();
     }
 
-    [AfterMergeFact]
+    [Fact]
     public async Task Invoice_Payment_CreditNote_GiveTheSameRevenueBalancesAndQuantities()
     {
         var customer = await CustomerAsync();
@@ -111,7 +111,7 @@ public abstract class BooksModelTests : IAsyncLifetime
         OnHand("SKU-TEA").Should().Be(SampleShop.StartingStock - 1, "a line without an item moves no stock");
     }
 
-    [AfterMergeFact]
+    [Fact]
     public async Task InvoiceInEuros_RevenueAtTheDocumentsRate_RoundedOnce()
     {
         var customer = await CustomerAsync();
@@ -137,7 +137,7 @@ public abstract class BooksModelTests : IAsyncLifetime
         OnHand("SKU-MUG").Should().Be(SampleShop.StartingStock - 2);
     }
 
-    [AfterMergeFact]
+    [Fact]
     public async Task TheSameWritesRepeatedWithTheirKeys_BookOnce()
     {
         var customer = await CustomerAsync();

@@ -50,7 +50,7 @@ public abstract class StoreModelTests : IAsyncLifetime
         await Simulator.DisposeAsync();
     }
 
-    [AfterMergeFact]
+    [Fact]
     public async Task TaxAddedSale_WithShippingAndADiscountCode_ReadsAsTheCheckoutWorkedItOut()
     {
         var sale = Sale([Line("SKU-HOOD-M", 2, discounted: true), Line("SKU-TEA", 1, discounted: true)], shipping: 5.99m) with { DiscountCode = SampleShop.DiscountCode };
@@ -81,7 +81,7 @@ public abstract class StoreModelTests : IAsyncLifetime
         (await Store.GetStockAsync("SKU-HOOD-M")).Should().Be(SampleShop.StartingStock - 2);
     }
 
-    [AfterMergeFact]
+    [Fact]
     public async Task TaxIncludedSaleInEuros_KeepsItsCurrencyAndListedPrices_AndTheRateWhereTheStoreStatesIt()
     {
         var sale = Sale([Line("SKU-MUG", 3, euro: true), Line("SKU-TEE-M", 1, euro: true)], shipping: SampleShop.EurShipping, euro: true);
@@ -105,7 +105,7 @@ public abstract class StoreModelTests : IAsyncLifetime
         }
     }
 
-    [AfterMergeFact]
+    [Fact]
     public async Task Refunds_PartThenTheRest_ReadAsRefundLinesWithRestock_AndThePaymentStatusFollows()
     {
         var sale = Sale([Line("SKU-HOOD-L", 2), Line("SKU-CAP", 1)], shipping: 5.99m);
@@ -133,7 +133,7 @@ public abstract class StoreModelTests : IAsyncLifetime
         (await Store.GetStockAsync("SKU-CAP")).Should().Be(SampleShop.StartingStock);
     }
 
-    [AfterMergeFact]
+    [Fact]
     public async Task PendingAndCancelledSales_AreNotPaid_AndOnlyTheCancelledOneLeavesTheStock()
     {
         var pending = AddSale(Sale([Line("SKU-TOTE", 2)]) with { Status = "pending" });
@@ -146,7 +146,7 @@ public abstract class StoreModelTests : IAsyncLifetime
         (await Store.GetOrderAsync("999999")).Should().BeNull();
     }
 
-    [AfterMergeFact]
+    [Fact]
     public async Task ARefund_BringsTheOrderBackIntoAnIncrementalRead()
     {
         var id = AddSale(Sale([Line("SKU-SOCK", 3)]));

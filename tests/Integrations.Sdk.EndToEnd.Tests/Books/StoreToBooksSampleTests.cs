@@ -32,7 +32,7 @@ public sealed class StoreToBooksSampleTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    [AfterMergeTheory]
+    [Theory]
     [InlineData("shopify", "quickbooks")]
     [InlineData("shopify", "xero")]
     [InlineData("woocommerce", "quickbooks")]
