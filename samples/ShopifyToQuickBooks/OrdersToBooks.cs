@@ -55,6 +55,7 @@ public static class OrdersToBooks
         return integrations.AddSync<StoreBooksEvent>(SyncName, sync => sync
             .FromIncremental(sp => sp.GetRequiredKeyedService<IStoreConnector>(store).Orders.SelectMany(Events))
             .Key(e => e.IsSale ? $"{store}:order:{e.Order.Id}" : $"{store}:order:{e.Order.Id}:refund:{e.RefundId}")
+            .WithOrderingKey(e => $"{store}:order:{e.Order.Id}") // an order's refunds wait for its sale
             .WithConcurrency(concurrency)
             .WithStepRetries(3, TimeSpan.FromMilliseconds(200))
             .Map(e => Plan(planner, e))
@@ -72,6 +73,7 @@ public static class OrdersToBooks
                     .When("paid", p => p.Sale!.IsPaid, paid => paid
                         .Step("payment", sp => Books(sp).RecordPayment, (p, step) => p.Sale!.ToPayment(step.ResultOf<BooksDocument>("invoice").Id)!)),
                 refund => refund
+                    .Step("original-invoice", WriteSafety.ReadOnly, (p, step, ct) => OriginalInvoiceAsync(Books(step.Services), p, step, ct))
                     .Step("credit-note", sp => Books(sp).CreateCreditNote, (p, step) => p.Document.ToCreditNote(CustomerId(step), Items(step)))));
     }
 
@@ -108,6 +110,22 @@ public static class OrdersToBooks
         }
 
         return new PlannedBooksEvent(e, planner.Customer(e.Order), planner.PlanRefund(e.Order, e.RefundId!), null);
+    }
+
+    /// <summary>
+    /// The invoice a refund credits: a credit note is only booked against an invoice the books hold, so a refund whose
+    /// sale could not be booked waits in the dead letters with it instead of crediting nothing.
+    /// </summary>
+    private static async Task<BooksDocument> OriginalInvoiceAsync(IBooksConnector books, PlannedBooksEvent planned, StepContext step, CancellationToken cancellationToken)
+    {
+        var number = planned.Document.OriginalInvoiceNumber!;
+        var invoice = await books.FindInvoiceByNumberAsync(number, cancellationToken).ConfigureAwait(false);
+        if (invoice is null)
+        {
+            step.Reject($"the books have no invoice {number} for order {planned.Event.Order.Id}: its sale was not booked (see its dead letter); book it, then replay this refund");
+        }
+
+        return invoice!;
     }
 
     private static string CustomerId(StepContext step) => step.ResultOf<BooksCustomer>("customer").Id;

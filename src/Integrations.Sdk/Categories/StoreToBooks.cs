@@ -44,12 +44,16 @@ public sealed class StoreToBooks
         _prefix = rules.DocumentNumberPrefix ?? string.Empty;
     }
 
-    /// <summary>Whether the order took money (paid in part or in full, maybe refunded since), so it is invoiced.</summary>
+    /// <summary>
+    /// Whether the order was paid in full (maybe refunded since), so it is invoiced and its payment recorded. A partially
+    /// paid order is booked once it is paid in full: its sale is booked once, so booking it earlier would leave the rest
+    /// of its payment unrecorded.
+    /// </summary>
     /// <param name="order">The order.</param>
     public static bool TookMoney(StoreOrder order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        return order.PaymentStatus is StorePaymentStatus.PartiallyPaid or StorePaymentStatus.Paid or StorePaymentStatus.PartiallyRefunded or StorePaymentStatus.Refunded;
+        return order.PaymentStatus is StorePaymentStatus.Paid or StorePaymentStatus.PartiallyRefunded or StorePaymentStatus.Refunded;
     }
 
     /// <summary>Whether a refund gives anything back to put on a credit note: money, or goods back into stock.</summary>
@@ -152,7 +156,7 @@ public sealed class StoreToBooks
         {
             Customer = customer!,
             Invoice = invoice,
-            Payment = order.PaymentStatus is StorePaymentStatus.Paid or StorePaymentStatus.PartiallyRefunded or StorePaymentStatus.Refunded
+            Payment = TookMoney(order)
                 ? new BooksPaymentDraft
                 {
                     InvoiceId = string.Empty,

@@ -76,6 +76,23 @@ public sealed class SyncBuilder<TSource>
         return this;
     }
 
+    /// <summary>
+    /// Records with the same ordering key are processed one after another, in the order the source read them, while
+    /// records of different keys still run concurrently. Use it when a record depends on an earlier one of the same
+    /// entity: a refund after its sale (<c>RecordSourceExtensions.SelectMany</c> makes both of one order), the updates
+    /// of one customer. Read by a scheduled or manual run only; a replay or a pushed event runs as it comes.
+    /// </summary>
+    /// <param name="orderingKey">
+    /// Computes the record's ordering key, for example the order id; a key that cannot be computed leaves the record
+    /// unordered (its record key then fails it as usual).
+    /// </param>
+    /// <remarks>A sync with an ordering key cannot have batch steps: a batch waits for records that may be waiting their turn.</remarks>
+    public SyncBuilder<TSource> WithOrderingKey(Func<TSource, string> orderingKey)
+    {
+        Definition.OrderingKey = orderingKey ?? throw new ArgumentNullException(nameof(orderingKey));
+        return this;
+    }
+
     /// <summary>How many records are processed at once (bounded, with backpressure on the source). <value>Default: 4.</value></summary>
     /// <param name="maxConcurrency">1 to 1024.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxConcurrency"/> is out of range.</exception>

@@ -291,7 +291,7 @@ public sealed class StoreToBooksTests
     [InlineData(StorePaymentStatus.Paid, true, true)]
     [InlineData(StorePaymentStatus.PartiallyRefunded, true, true)]
     [InlineData(StorePaymentStatus.Refunded, true, true)]
-    [InlineData(StorePaymentStatus.PartiallyPaid, true, false)]
+    [InlineData(StorePaymentStatus.PartiallyPaid, false, false)]
     [InlineData(StorePaymentStatus.Pending, false, false)]
     [InlineData(StorePaymentStatus.Voided, false, false)]
     public void OnlyOrdersThatTookMoneyAreInvoiced_AndOnlyPaidOnesGetAPayment(StorePaymentStatus status, bool invoiced, bool paid)

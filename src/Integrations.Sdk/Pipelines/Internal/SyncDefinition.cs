@@ -19,6 +19,8 @@ internal sealed class SyncDefinition<TSource>(string name)
 
     public Func<TSource, bool>? Filter { get; set; }
 
+    public Func<TSource, string>? OrderingKey { get; set; }
+
     public int Concurrency { get; set; } = 4;
 
     public int StepAttempts { get; set; } = 3;

@@ -27,11 +27,12 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
         Log.RunStarted(_engine.Logger, Name, runId, options.DryRun, checkpointBefore);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateBounded<(long Sequence, TSource Value)>(
+        var channel = Channel.CreateBounded<(long Sequence, TSource Value, OrderingTurns.Turn? Turn)>(
             new BoundedChannelOptions(_definition.Concurrency * 2) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         using var run = new RunState(options, _batches ? new BatchCoordinator(_definition.Concurrency, () => channel.Reader.Count, _engine.Services, stop.Token) : null);
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, run.Paused.Token);
         var tracker = new CheckpointTracker(checkpointBefore);
+        var turns = _definition.OrderingKey is null ? null : new OrderingTurns();
         using var checkpointGate = new SemaphoreSlim(1, 1);
         var persisted = checkpointBefore;
         var sinceCheckpoint = 0;
@@ -84,7 +85,7 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
                         continue;
                     }
 
-                    await channel.Writer.WriteAsync((sequence, item.Value), reading.Token).ConfigureAwait(false);
+                    await channel.Writer.WriteAsync((sequence, item.Value, turns?.Take(OrderingKeyOf(item.Value))), reading.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception) when (run.Paused.IsCancellationRequested && !stop.IsCancellationRequested)
@@ -109,7 +110,22 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
                 await foreach (var item in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
                     run.Batches?.Poke();
-                    var result = await ProcessRecordAsync(item.Value, run, stop.Token).ConfigureAwait(false);
+                    RecordResult result;
+                    try
+                    {
+                        if (item.Turn is { } turn)
+                        {
+                            // Records of the same ordering key run in the order read: wait for the one before to finish.
+                            await turn.Previous.WaitAsync(stop.Token).ConfigureAwait(false);
+                        }
+
+                        result = await ProcessRecordAsync(item.Value, run, stop.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        item.Turn?.Release();
+                    }
+
                     run.Batches?.Poke();
                     run.Count(result, Name, options.DryRun ? null : _engine.Metrics);
 
@@ -172,5 +188,18 @@ internal sealed partial class SyncPipeline<TSource, TRecord>
 
         Log.RunFinished(_engine.Logger, Name, runId, status.ToString(), summary.Read, summary.Completed, summary.Skipped, summary.Filtered, summary.DeadLettered, summary.Ambiguous);
         return new RunReport(summary, [.. run.Records], [.. run.Planned], _mapping, status == RunStatus.Paused ? run.Outage?.ResumeAfter : null);
+    }
+
+    /// <summary>The record's ordering key, or <see langword="null"/> when it cannot be computed (the record then runs unordered).</summary>
+    private string? OrderingKeyOf(TSource value)
+    {
+        try
+        {
+            return _definition.OrderingKey!(value);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 }

@@ -34,6 +34,11 @@ internal sealed partial class SyncPipeline<TSource, TRecord> : ISyncPipeline
         _engine = engine;
         _nodes = [.. nodes.Select(n => n.Bind(engine.Services))];
         _batches = HasBatchStep(_nodes);
+        if (_batches && definition.OrderingKey is not null)
+        {
+            throw new InvalidOperationException($"Sync '{definition.Name}': a sync with an ordering key (WithOrderingKey) cannot have batch steps: a batch would wait for records waiting their turn.");
+        }
+
         _stepRetry = CreateStepRetry(definition, engine.Time);
     }
 
