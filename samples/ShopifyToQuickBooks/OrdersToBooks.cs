@@ -28,7 +28,7 @@ public sealed record PlannedBooksEvent(StoreBooksEvent Event, BooksCustomerDraft
 /// <summary>
 /// The one sync of scenario 1 for every store and every books: each store order that took money becomes an invoice
 /// for the right customer (tax-exclusive lines with the tax the store charged, discounts, shipping, categories), its
-/// payment when paid, and a credit note for each refund, linked to the invoice; never twice. Choose the platforms by
+/// payment when paid, and a credit note for each refund, naming the invoice and booked after it; never twice. Choose the platforms by
 /// their connector names: <c>shopify</c> or <c>woocommerce</c> into <c>quickbooks</c> or <c>xero</c>.
 /// </summary>
 public static class OrdersToBooks
