@@ -26,7 +26,9 @@ public sealed class ShopifyConnector : IStoreConnector
         ArgumentNullException.ThrowIfNull(options);
         _client = new ShopifyGraphQlClient(api, options.ApiVersion);
         _options = options;
-        Orders = RecordSource.Create<ShopifyOrder>((checkpoint, ct) => OrderReads.ReadAsync(_client, options, checkpoint, cancellationToken: ct));
+        // An order that cannot be read whole (too many refunds) fails alone, as a Select failure: dead-lettered, and the read goes on.
+        Orders = RecordSource.Create<ShopifyOrder>((checkpoint, ct) => OrderReads.ReadAsync(_client, options, checkpoint, cancellationToken: ct))
+            .Select(OrderReads.WholeOrThrow);
         _storeOrders = Orders.Select(StoreMapping.ToStoreOrder);
         AdjustInventory = SinkOperation.WithIdempotencyKey<InventoryAdjustment, InventoryAdjustmentResult>(
             "Shopify", maxKeyLength: 255, // Shopify documents no limit; step keys are far shorter
@@ -36,6 +38,8 @@ public sealed class ShopifyConnector : IStoreConnector
     /// <summary>
     /// Orders, oldest change first, with all their line items; each order's checkpoint is its <c>updatedAt</c> (UTC, ISO 8601), and a resumed
     /// read starts <see cref="ShopifyOptions.UpdatedAtOverlap"/> earlier. Without <c>read_all_orders</c> Shopify returns only the last 60 days.
+    /// An order with more refunds than one query reads is not read short: a sync dead-letters it (<c>too_many_refunds</c>, naming
+    /// the order) and reads on; read directly, it stops the read.
     /// </summary>
     public IRecordSource<ShopifyOrder> Orders { get; }
 

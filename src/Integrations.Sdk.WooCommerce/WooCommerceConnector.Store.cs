@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
 using Integrations.Sdk.Stores;
 using Integrations.Sdk.WooCommerce.Internal;
 using Integrations.Sdk.WooCommerce.Models;
@@ -112,11 +113,52 @@ public sealed partial class WooCommerceConnector : IStoreConnector
     async Task<decimal?> IStoreConnector.GetStockAsync(string sku, CancellationToken cancellationToken) =>
         (await FindStockBySkuAsync(sku, cancellationToken).ConfigureAwait(false))?.StockQuantity;
 
-    private async IAsyncEnumerable<SourceRecord<StoreOrder>> ReadStoreOrdersAsync(string? checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The orders, each mapped or with the problem that stopped it: the store source maps with
+    /// <see cref="StoreRead.MappedOrThrow"/>, so one order that cannot be mapped (or whose refunds the store refuses) is
+    /// dead-lettered alone and the read goes on. A failure that may pass (a timeout, a 5xx or 429 the transport already
+    /// retried) or that every order would meet (401, 403) still stops the read: the next run resumes at that order.
+    /// </summary>
+    private async IAsyncEnumerable<SourceRecord<StoreRead>> ReadStoreOrdersAsync(string? checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var record in Orders.ReadAsync(checkpoint, cancellationToken).ConfigureAwait(false))
         {
-            yield return new SourceRecord<StoreOrder>(await ToStoreOrderAsync(record.Value, cancellationToken).ConfigureAwait(false), record.Checkpoint);
+            var order = record.Value;
+            IReadOnlyList<WooRefund> refunds = [];
+            Exception? problem = null;
+            if (order.Refunds.Count > 0)
+            {
+                try
+                {
+                    refunds = await GetRefundsAsync(order.Id, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PlatformException ex) when (!ex.IsRetryable && ex.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+                {
+                    problem = new PlatformException(ex.Platform, ex.StatusCode, ex.ErrorCode,
+                        $"the refunds of order {order.Id} (#{order.Number}) could not be read: {ex.PlatformMessage}", ex.RequestId, innerException: ex);
+                }
+            }
+
+            StoreOrder? mapped = null;
+            if (problem is null)
+            {
+                var types = new Dictionary<long, string?>();
+                foreach (var productId in order.LineItems.Select(l => l.ProductId).Where(id => id > 0).Distinct())
+                {
+                    types[productId] = await ProductTypeAsync(productId, cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    mapped = WooStoreMapping.ToStoreOrder(order, refunds, types);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    problem = new FormatException($"WooCommerce order {order.Id} (#{order.Number}) could not be mapped to the store model: {ex.Message}", ex);
+                }
+            }
+
+            yield return new SourceRecord<StoreRead>(new StoreRead(order, mapped, problem), record.Checkpoint);
         }
     }
 
@@ -170,5 +212,11 @@ public sealed partial class WooCommerceConnector : IStoreConnector
         var manages = variation.Extra.TryGetValue("manage_stock", out var manage)
             && (manage.ValueKind == JsonValueKind.True || (manage.ValueKind == JsonValueKind.String && manage.GetString() == "parent"));
         return new WooStockLevel(productId, variation.Id, variation.Sku, manages, manages ? variation.StockQuantity : null);
+    }
+
+    /// <summary>An order as read, with its store-model mapping or the problem that stopped it; a dead letter's payload is <c>{"order": …}</c>.</summary>
+    internal sealed record StoreRead(WooOrder Order, [property: JsonIgnore] StoreOrder? Mapped, [property: JsonIgnore] Exception? Problem)
+    {
+        public static StoreOrder MappedOrThrow(StoreRead read) => read.Problem is { } problem ? throw problem : read.Mapped!;
     }
 }

@@ -28,7 +28,7 @@ public sealed partial class WooCommerceConnector
         _api = api;
         _options = options;
         Orders = RecordSource.Create<WooOrder>(ReadOrdersAsync);
-        _storeOrders = RecordSource.Create<Integrations.Sdk.Stores.StoreOrder>(ReadStoreOrdersAsync);
+        _storeOrders = RecordSource.Create<StoreRead>(ReadStoreOrdersAsync).Select(StoreRead.MappedOrThrow);
         SetStock = SinkOperation.NaturalUpsert<WooStockUpdate, WooStockLevel>(WriteStockAsync, ValidateStock);
     }
 

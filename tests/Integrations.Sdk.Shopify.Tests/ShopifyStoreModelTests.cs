@@ -89,6 +89,7 @@ public sealed class ShopifyStoreModelTests : IAsyncLifetime
                 UpdatedAt = SoldAt,
                 Currency = "EUR",
                 ExchangeRate = 1.1m,
+                StoreCurrency = "USD",
                 PaymentStatus = StorePaymentStatus.Paid,
                 PricesIncludeTax = false,
                 Email = "ana@example.com",

@@ -1,4 +1,7 @@
+using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Pipelines;
 using Integrations.Sdk.Shopify.Tests.Support;
+using Integrations.Sdk.State;
 using Integrations.Sdk.Stores;
 using Integrations.Sdk.Transport;
 using Microsoft.Extensions.DependencyInjection;
@@ -137,6 +140,7 @@ public sealed class ShopifyStoreQueryTests : IDisposable
                 UpdatedAt = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero),
                 Currency = "CAD",
                 ExchangeRate = 0.7273m, // 80.00 / 110.00 = 0.7272…, at the fewest decimals that turn 110.00 back into 80.00 (0.73 gives 80.30)
+                StoreCurrency = "USD", // the shop's currency, the one the rate is in (not the customer's CAD)
                 PaymentStatus = StorePaymentStatus.PartiallyRefunded,
                 PricesIncludeTax = true,
                 Email = "bob@example.com",
@@ -165,6 +169,34 @@ public sealed class ShopifyStoreQueryTests : IDisposable
             },
             o => o.Excluding(x => x.Native).WithStrictOrdering());
         order.Native.Should().BeOfType<ShopifyOrder>().Which.Id.Should().Be(OrderId);
+    }
+
+    [Fact]
+    public async Task StoreOrders_InASync_AnOrderWithMoreRefundsThanOneQueryReads_IsDeadLetteredAlone_AndTheOthersAreBooked()
+    {
+        Answer("OrdersUpdatedSince", OrdersPage(false, "c1", StoreOrder(5001, refunded: false), StoreOrder(5002, refunded: true), StoreOrder(5003, refunded: false)));
+        Answer("OrderRefunds", Refunds(6));
+        var booked = new List<string>();
+        await using var sp = ShopifyTestHost.Build(new Uri(_server.Url! + "/"), ShopifyTestHost.Clock(),
+            http: o => o.RateLimit = new RateLimitOptions { PermitsPerWindow = 10_000 },
+            integrations: i => i.AddSync<StoreOrder>("shopify-books", s => s
+                .FromIncremental(p => p.GetRequiredKeyedService<IStoreConnector>(ShopifyConnector.ConnectorName).Orders)
+                .Key(o => "order:" + o.Id)
+                .Step("book", WriteSafety.NaturalUpsert, (o, _, _) =>
+                {
+                    booked.Add(o.Id);
+                    return Task.FromResult(o.Id);
+                })));
+
+        var report = await sp.GetRequiredService<ISyncRunner>().RunAsync("shopify-books");
+
+        report.Summary.Status.Should().Be(RunStatus.Succeeded, "one order's refunds must not stall the sync");
+        booked.Should().Equal("5001", "5003");
+        report.Summary.DeadLettered.Should().Be(1);
+        var letter = (await sp.GetRequiredService<IDeadLetterStore>().ListAsync("shopify-books")).Should().ContainSingle().Subject;
+        letter.Reason.Should().Contain("too_many_refunds").And.Contain("order gid://shopify/Order/5002 has more than 5 refunds");
+        letter.Payload.Should().Contain("gid://shopify/Order/5002", "the order is kept as read");
+        report.Summary.CheckpointAfter.Should().Be("2026-11-27T10:00:00.0000000Z", "the read went on past the order set aside");
     }
 
     [Fact]

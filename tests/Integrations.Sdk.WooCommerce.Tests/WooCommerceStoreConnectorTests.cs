@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Integrations.Sdk.Connectors;
+using Integrations.Sdk.Pipelines;
+using Integrations.Sdk.State;
 using Integrations.Sdk.Stores;
 using Integrations.Sdk.Transport;
 using Integrations.Sdk.WooCommerce.Internal;
@@ -106,20 +108,22 @@ public sealed class WooCommerceStoreConnectorTests : IDisposable
     }
 
     [Theory]
-    [InlineData("pending", 0, StorePaymentStatus.Pending)]
-    [InlineData("on-hold", 0, StorePaymentStatus.Pending)]
-    [InlineData("failed", 0, StorePaymentStatus.Pending)]
-    [InlineData("processing", 0, StorePaymentStatus.Paid)]
-    [InlineData("completed", 0, StorePaymentStatus.Paid)]
-    [InlineData("completed", 10, StorePaymentStatus.PartiallyRefunded)]
-    [InlineData("processing", 50, StorePaymentStatus.Refunded)]
-    [InlineData("refunded", 50, StorePaymentStatus.Refunded)]
-    [InlineData("cancelled", 0, StorePaymentStatus.Voided)]
-    [InlineData("trash", 0, StorePaymentStatus.Voided)]
-    [InlineData("checkout-draft", 0, StorePaymentStatus.Pending)]
-    public void PaymentStatus_FollowsTheOrderStatusAndItsRefunds(string status, int refunded, StorePaymentStatus expected)
+    [InlineData("pending", 0, false, StorePaymentStatus.Pending)]
+    [InlineData("on-hold", 0, false, StorePaymentStatus.Pending)]
+    [InlineData("failed", 0, false, StorePaymentStatus.Pending)]
+    [InlineData("processing", 0, true, StorePaymentStatus.Paid)]
+    [InlineData("processing", 0, false, StorePaymentStatus.Pending)] // cash on delivery, bank transfer: not received yet
+    [InlineData("completed", 0, true, StorePaymentStatus.Paid)]
+    [InlineData("completed", 0, false, StorePaymentStatus.Paid)] // as the docs' own completed order: closed by the merchant
+    [InlineData("completed", 10, false, StorePaymentStatus.PartiallyRefunded)]
+    [InlineData("processing", 50, true, StorePaymentStatus.Refunded)]
+    [InlineData("refunded", 50, true, StorePaymentStatus.Refunded)]
+    [InlineData("cancelled", 0, false, StorePaymentStatus.Voided)]
+    [InlineData("trash", 0, false, StorePaymentStatus.Voided)]
+    [InlineData("checkout-draft", 0, false, StorePaymentStatus.Pending)]
+    public void PaymentStatus_FollowsTheOrderStatusTheDatePaidAndTheRefunds(string status, int refunded, bool datePaid, StorePaymentStatus expected)
     {
-        var order = new WooOrder { Id = 1, Status = status, Total = 50m };
+        var order = new WooOrder { Id = 1, Status = status, Total = 50m, DatePaidGmt = datePaid ? new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero) : null };
         if (refunded > 0)
         {
             order.Refunds.Add(new WooOrderRefundSummary { Id = 2, Total = -refunded });
@@ -192,6 +196,57 @@ public sealed class WooCommerceStoreConnectorTests : IDisposable
 
         (await Store.GetStockAsync("GIFT")).Should().BeNull();
         _server.LogEntries.Should().ContainSingle();
+    }
+
+    [Theory]
+    [InlineData(404, true)] // the store refuses this order's refunds: that order alone is set aside
+    [InlineData(503, false)] // a failure that may pass stops the read; the next run resumes at that order
+    public async Task StoreOrders_InASync_AnOrderWhoseRefundsTheStoreRefuses_IsDeadLetteredAlone_WhileATransientFailureStopsTheRun(int status, bool deadLettered)
+    {
+        var broken = RefundedOrder.Replace("\"id\":802,\"number\":\"802\"", "\"id\":803,\"number\":\"803\"", StringComparison.Ordinal)
+            .Replace("2026-12-06T08:00:00", "2026-12-05T12:00:00", StringComparison.Ordinal);
+        _server.Given(Request.Create().WithPath("/wp-json/wc/v3/orders").UsingGet()).RespondWith(Page(PlainOrder, broken, RefundedOrder));
+        _server.Given(Request.Create().WithPath("/wp-json/wc/v3/orders/803/refunds").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"code":"woocommerce_rest_shop_order_invalid_id","message":"Invalid ID.","data":{"status":404}}"""));
+        _server.Given(Request.Create().WithPath("/wp-json/wc/v3/orders/802/refunds").UsingGet()).RespondWith(Page(NewerRefund, OlderRefund));
+        _server.Given(Request.Create().WithPath("/wp-json/wc/v3/products/93").UsingGet()).RespondWith(Json("""{"id":93,"name":"Mug","categories":[]}"""));
+        _server.Given(Request.Create().WithPath("/wp-json/wc/v3/products/22").UsingGet()).RespondWith(Json("""{"id":22,"name":"Shirt","categories":[]}"""));
+        var booked = new List<string>();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddIntegrations()
+            .AddWooCommerce(o => (o.StoreUrl, o.ConsumerKey, o.ConsumerSecret) = (new Uri(_server.Url! + "/"), Key, Secret))
+            .AddSync<StoreOrder>("woo-books", s => s
+                .FromIncremental(sp => sp.GetRequiredKeyedService<IStoreConnector>(WooCommerceConnector.ConnectorName).Orders)
+                .Key(o => "order:" + o.Id)
+                .Step("book", WriteSafety.NaturalUpsert, (o, _, _) =>
+                {
+                    booked.Add(o.Id);
+                    return Task.FromResult(o.Id);
+                }));
+        services.PostConfigure<ConnectorHttpOptions>(WooCommerceConnector.ConnectorName, o => o.MaxRetryAttempts = 0);
+        await using var host = services.BuildServiceProvider();
+
+        var report = await host.GetRequiredService<ISyncRunner>().RunAsync("woo-books");
+
+        var letters = await host.GetRequiredService<IDeadLetterStore>().ListAsync("woo-books");
+        if (deadLettered)
+        {
+            report.Summary.Status.Should().Be(RunStatus.Succeeded);
+            booked.Should().Equal("801", "802");
+            report.Summary.DeadLettered.Should().Be(1);
+            var letter = letters.Should().ContainSingle().Subject;
+            letter.Reason.Should().Contain("refunds of order 803 (#803) could not be read").And.Contain("404");
+            letter.Payload.Should().Contain("\"id\":803", "the order is kept as read");
+            report.Summary.CheckpointAfter.Should().Be("2026-12-06T08:00:00Z|802");
+        }
+        else
+        {
+            report.Summary.Status.Should().Be(RunStatus.Failed);
+            booked.Should().Equal("801");
+            letters.Should().BeEmpty("a failure that may pass is not the order's fault");
+        }
     }
 
     private const string PlainOrder = """

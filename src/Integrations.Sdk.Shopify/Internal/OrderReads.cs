@@ -65,7 +65,7 @@ internal static class OrderReads
         var data = await client.SendAsync(ShopifyOperations.OrderById, ShopifyOperations.OrderByIdDocument, new OrderByIdVariables(id, options.OrderLineItemsPageSize),
             ShopifyJsonContext.Default.OrderByIdVariables, ShopifyJsonContext.Default.OrderData, cancellationToken).ConfigureAwait(false);
         return data.Order is { } node
-            ? await CompleteAsync(client, node with { Id = ShopifyMapping.Required(node.Id, ShopifyOperations.OrderById, "order.id") }, cancellationToken).ConfigureAwait(false)
+            ? WholeOrThrow(await CompleteAsync(client, node with { Id = ShopifyMapping.Required(node.Id, ShopifyOperations.OrderById, "order.id") }, cancellationToken).ConfigureAwait(false))
             : null;
     }
 
@@ -73,27 +73,34 @@ internal static class OrderReads
     private static async Task<ShopifyOrder> CompleteAsync(ShopifyGraphQlClient client, OrderNode node, CancellationToken cancellationToken)
     {
         var lines = await ReadLineItemsAsync(client, node, cancellationToken).ConfigureAwait(false);
-        var refunds = node.Refunds is { Count: > 0 } ? await ReadRefundsAsync(client, node.Id!, cancellationToken).ConfigureAwait(false) : [];
-        return ShopifyMapping.ToOrder(node, lines, refunds);
+        var (refunds, problem) = node.Refunds is { Count: > 0 } ? await ReadRefundsAsync(client, node.Id!, cancellationToken).ConfigureAwait(false) : ([], null);
+        return ShopifyMapping.ToOrder(node, lines, refunds) with { ReadProblem = problem };
     }
 
     /// <summary>
-    /// The order's refunds, oldest first. Shopify's <c>refunds</c> is a list without paging: one more than <see cref="ShopifyOperations.RefundsPerOrder"/>
-    /// is asked, and an order with more refunds (or a refund with more lines than a query can carry) fails with a message saying so rather than being read short.
+    /// The order as read, or the order's read problem thrown: the orders source maps with it, so an order it could not
+    /// read whole is dead-lettered (step <c>$select</c>, naming the order) while the read goes on with the next order.
     /// </summary>
-    private static async Task<IReadOnlyList<ShopifyRefund>> ReadRefundsAsync(ShopifyGraphQlClient client, string orderId, CancellationToken cancellationToken)
+    public static ShopifyOrder WholeOrThrow(ShopifyOrder order) => order.ReadProblem is { } problem ? throw problem : order;
+
+    /// <summary>
+    /// The order's refunds, oldest first. Shopify's <c>refunds</c> is a list without paging: one more than <see cref="ShopifyOperations.RefundsPerOrder"/>
+    /// is asked, and an order with more refunds (or a refund with more lines than a query can carry) gets no refunds and a problem saying so
+    /// (<c>too_many_refunds</c>), rather than being read short; the orders source fails that order alone (<see cref="WholeOrThrow"/>).
+    /// </summary>
+    private static async Task<(IReadOnlyList<ShopifyRefund> Refunds, PlatformException? Problem)> ReadRefundsAsync(ShopifyGraphQlClient client, string orderId, CancellationToken cancellationToken)
     {
         var data = await client.SendAsync(ShopifyOperations.OrderRefunds, ShopifyOperations.OrderRefundsDocument, new OrderRefundsVariables(orderId),
             ShopifyJsonContext.Default.OrderRefundsVariables, ShopifyJsonContext.Default.OrderRefundsData, cancellationToken).ConfigureAwait(false);
         var refunds = (data.Order ?? throw ShopifyGraphQlClient.InvalidResponse(ShopifyOperations.OrderRefunds, $"order {orderId} is missing")).Refunds ?? [];
         if (refunds.Count > ShopifyOperations.RefundsPerOrder || refunds.Any(r => r?.RefundLineItems?.PageInfo?.HasNextPage == true))
         {
-            throw new PlatformException(ShopifyConnector.ConnectorName, HttpStatusCode.OK, "too_many_refunds",
+            return ([], new PlatformException(ShopifyConnector.ConnectorName, HttpStatusCode.OK, "too_many_refunds",
                 $"{ShopifyOperations.OrderRefunds}: order {orderId} has more than {ShopifyOperations.RefundsPerOrder} refunds or a refund of more than "
-                + $"{ShopifyOperations.RefundLineItemsPerRefund} lines, more than the connector reads in one query; it is not read short.");
+                + $"{ShopifyOperations.RefundLineItemsPerRefund} lines, more than the connector reads in one query; it is not read short: book its refunds by hand."));
         }
 
-        return [.. refunds.OfType<RefundNode>().Select(r => ShopifyMapping.ToRefund(r, orderId)).OrderBy(r => r.CreatedAt ?? DateTimeOffset.MaxValue)];
+        return ([.. refunds.OfType<RefundNode>().Select(r => ShopifyMapping.ToRefund(r, orderId)).OrderBy(r => r.CreatedAt ?? DateTimeOffset.MaxValue)], null);
     }
 
     /// <summary>The order's line items: those that came with the page, then the rest, page by page, when there are more.</summary>

@@ -41,6 +41,7 @@ internal static class StoreMapping
             UpdatedAt = order.UpdatedAt,
             Currency = currency,
             ExchangeRate = ExchangeRate(order),
+            StoreCurrency = order.CurrencyCode,
             PaymentStatus = PaymentStatus(order.DisplayFinancialStatus),
             PricesIncludeTax = order.TaxesIncluded,
             Email = order.Email,

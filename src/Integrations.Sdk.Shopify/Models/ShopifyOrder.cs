@@ -84,6 +84,13 @@ public sealed record ShopifyOrder
     /// <summary>The refunds, oldest first, amounts in the presentment currency.</summary>
     [JsonPropertyName("refunds")]
     public IReadOnlyList<ShopifyRefund> Refunds { get; init; } = [];
+
+    /// <summary>
+    /// Why the order could not be read whole (its refunds are more than one query reads), or <see langword="null"/>.
+    /// The orders source hands such an order over as a failure of its own (dead-lettered, naming the order) and reads on.
+    /// </summary>
+    [JsonIgnore]
+    internal PlatformException? ReadProblem { get; init; }
 }
 
 /// <summary>One line of an order.</summary>

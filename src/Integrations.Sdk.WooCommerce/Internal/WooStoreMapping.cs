@@ -72,14 +72,17 @@ internal static class WooStoreMapping
     }
 
     /// <summary>
-    /// pending, on-hold, failed: pending; processing, completed: paid, or partially refunded when refunds do not cover
-    /// the total (refunded when they do); refunded: refunded; cancelled, trash: voided; any other (a plugin's) status: pending.
+    /// pending, on-hold, failed: pending; processing: paid once <c>date_paid_gmt</c> is set (cash on delivery and other
+    /// offline gateways leave it in processing unpaid: pending); completed: paid (the merchant closed it; the docs' own
+    /// completed order has no <c>date_paid</c>); paid ones are partially refunded when refunds do not cover the total
+    /// (refunded when they do); refunded: refunded; cancelled, trash: voided; any other (a plugin's) status: pending.
     /// </summary>
     public static StorePaymentStatus PaymentStatus(WooOrder order)
     {
         var refunded = order.Refunds.Sum(r => Math.Abs(r.Total));
         return order.Status switch
         {
+            "processing" when order.DatePaidGmt is null => StorePaymentStatus.Pending,
             "processing" or "completed" when refunded > 0m && refunded >= order.Total => StorePaymentStatus.Refunded,
             "processing" or "completed" when refunded > 0m => StorePaymentStatus.PartiallyRefunded,
             "processing" or "completed" => StorePaymentStatus.Paid,

@@ -58,10 +58,20 @@ public sealed class BooksPostingRules
 
     /// <summary>
     /// Home-currency units per unit of a currency (<c>ExchangeRates["EUR"] = 1.08m</c> with a USD home), for orders
-    /// in another currency whose store states no rate. A rate the store states (<see cref="Stores.StoreOrder.ExchangeRate"/>)
-    /// comes first: it is in the store's own currency, so it is right when the store and the books share their home currency.
+    /// in another currency. A rate the store states (<see cref="Stores.StoreOrder.ExchangeRate"/>) comes first, but only
+    /// when the store's own currency (<see cref="Stores.StoreOrder.StoreCurrency"/>) is <see cref="HomeCurrency"/>: the
+    /// store's rate is in its own currency, so a CAD store's rate is no rate for USD books. Otherwise this table's rate is
+    /// used, and an order in a currency it lacks is dead-lettered naming <c>ExchangeRate</c>.
     /// </summary>
     public IDictionary<string, decimal> ExchangeRates { get; } = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The time zone whose calendar dates the documents: an invoice is dated the day the order was placed there, a credit
+    /// note the day of its refund, a payment its invoice's day. Set it to the business's own (the store's or the books'
+    /// time zone, for example <c>TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles")</c>), or an evening order is
+    /// booked on the next day, in the wrong period or tax return. <value>Default: <see cref="TimeZoneInfo.Utc"/>.</value>
+    /// </summary>
+    public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
 
     /// <summary>Put before the store's order number to make the invoice number, for example <c>W-</c> for a second store booking into the same books.</summary>
     public string? DocumentNumberPrefix { get; set; }

@@ -92,6 +92,13 @@ public sealed record StoreOrder
     /// </summary>
     public decimal? ExchangeRate { get; init; }
 
+    /// <summary>
+    /// The ISO 4217 code of the store's own currency, the one <see cref="ExchangeRate"/> is in (Shopify: the shop's
+    /// currency); <see langword="null"/> when the store does not state it (WooCommerce). A planner may use
+    /// <see cref="ExchangeRate"/> as a rate of its own currency only when this is that currency.
+    /// </summary>
+    public string? StoreCurrency { get; init; }
+
     /// <summary>Where the payment stands.</summary>
     public required StorePaymentStatus PaymentStatus { get; init; }
 

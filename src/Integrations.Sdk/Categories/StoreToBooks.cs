@@ -27,6 +27,7 @@ public sealed class StoreToBooks
     private readonly string? _refundAccount;
     private readonly string? _paymentAccount;
     private readonly string _prefix;
+    private readonly TimeZoneInfo _timeZone;
 
     /// <summary>Creates the planner.</summary>
     /// <param name="rules">The posting rules; checked with <see cref="BooksPostingRules.Validate"/>.</param>
@@ -42,6 +43,7 @@ public sealed class StoreToBooks
         (_noTax, _shippingAccount, _discountAccount, _refundAccount, _paymentAccount) =
             (rules.NoTaxCodeId, rules.ShippingAccountId, rules.DiscountAccountId, rules.RefundAccountId, rules.PaymentAccountId);
         _prefix = rules.DocumentNumberPrefix ?? string.Empty;
+        _timeZone = rules.TimeZone ?? TimeZoneInfo.Utc;
     }
 
     /// <summary>
@@ -335,7 +337,7 @@ public sealed class StoreToBooks
     internal static MappingError MissingItem(BooksPlannedLine line) =>
         new($"{line.SourcePath}.Sku", "ItemId", $"the books have no item with the SKU '{line.Sku}'; add it there, then replay the order");
 
-    private static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+    private DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, _timeZone).DateTime);
 
     private static decimal Cents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);
 
@@ -384,7 +386,9 @@ public sealed class StoreToBooks
             return null;
         }
 
-        if (order.ExchangeRate is > 0 and var stated)
+        // The store's stated rate is in the store's own currency per unit of the order's: it is a home-currency rate only
+        // when the store keeps the books' home currency (a CAD shop's rate would book a USD company's EUR orders wrongly).
+        if (order.ExchangeRate is > 0 and var stated && string.Equals(order.StoreCurrency, _home, StringComparison.OrdinalIgnoreCase))
         {
             return stated;
         }
@@ -394,8 +398,11 @@ public sealed class StoreToBooks
             return rate;
         }
 
+        var why = order.ExchangeRate is > 0
+            ? $"the store states a rate in {(string.IsNullOrWhiteSpace(order.StoreCurrency) ? "its own currency, which it does not name" : order.StoreCurrency)} (StoreCurrency), not in {_home}, and BooksPostingRules.ExchangeRates has none for {order.Currency}"
+            : $"neither the store states a rate nor BooksPostingRules.ExchangeRates has one for {order.Currency}";
         errors.Add(new MappingError("Currency", "ExchangeRate",
-            $"the order is in {order.Currency}, not the books' home currency {_home}, and neither the store states a rate nor BooksPostingRules.ExchangeRates has one for {order.Currency}; add ExchangeRates[\"{order.Currency}\"] ({_home} per {order.Currency}), then replay"));
+            $"the order is in {order.Currency}, not the books' home currency {_home}, and {why}; add ExchangeRates[\"{order.Currency}\"] ({_home} per {order.Currency}), then replay"));
         return null;
     }
 

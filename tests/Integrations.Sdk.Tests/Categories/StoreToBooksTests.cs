@@ -139,15 +139,19 @@ public sealed class StoreToBooksTests
     }
 
     [Theory]
-    [InlineData(null, "108.24")] // 99.99 x 1.0825 = 108.239175, from the rules' table
-    [InlineData("1.1", "109.99")] // 99.99 x 1.1 = 109.989, the rate the store states wins
-    public void PlanSale_ForeignCurrency_CarriesTheRate_AndTheRevenueInHomeCurrency(string? statedRate, string revenue)
+    [InlineData(null, null, "1.0825", "108.24")] // 99.99 x 1.0825 = 108.239175, from the rules' table
+    [InlineData("1.1", "USD", "1.1", "109.99")] // 99.99 x 1.1 = 109.989: the store keeps the books' currency, its rate wins
+    [InlineData("1.1", "usd", "1.1", "109.99")] // currency codes compared ignoring case
+    [InlineData("1.1", "CAD", "1.0825", "108.24")] // a CAD store's rate is CAD per EUR, no rate for USD books: the table's
+    [InlineData("1.1", null, "1.0825", "108.24")] // a store that does not say its currency: its rate cannot be trusted
+    public void PlanSale_ForeignCurrency_CarriesTheRate_AndTheRevenueInHomeCurrency(string? statedRate, string? storeCurrency, string expectedRate, string revenue)
     {
         decimal? stated = statedRate is null ? null : decimal.Parse(statedRate, System.Globalization.CultureInfo.InvariantCulture);
         var order = Order() with
         {
             Currency = "EUR",
             ExchangeRate = stated,
+            StoreCurrency = storeCurrency,
             Lines = [Line("1", "SH-1", 1, 99.99m, 0)],
             ShippingLines = [],
             TotalTax = 0,
@@ -157,10 +161,48 @@ public sealed class StoreToBooksTests
         var plan = Planner(r => r.ExchangeRates["eur"] = 1.0825m).PlanSale(order);
 
         plan.Invoice.Currency.Should().Be("EUR");
-        plan.Invoice.ExchangeRate.Should().Be(stated is null ? 1.0825m : 1.1m);
+        plan.Invoice.ExchangeRate.Should().Be(decimal.Parse(expectedRate, System.Globalization.CultureInfo.InvariantCulture));
         plan.Invoice.Lines[0].Line.TaxCodeId.Should().Be("NON", "an untaxed line takes NoTaxCodeId");
         plan.Invoice.ExpectedRevenue.Should().Be(decimal.Parse(revenue, System.Globalization.CultureInfo.InvariantCulture));
         plan.ToPayment("inv-1")!.ExchangeRate.Should().Be(plan.Invoice.ExchangeRate);
+    }
+
+    [Fact]
+    public void PlanSale_ARateStatedInAStoreCurrencyThatIsNotHome_WithNoRuleRate_FailsNamingExchangeRate()
+    {
+        var order = Order() with
+        {
+            Currency = "EUR", ExchangeRate = 1.47m, StoreCurrency = "CAD",
+            Lines = [Line("1", "SH-1", 1, 99.99m, 0)], ShippingLines = [], TotalTax = 0, Total = 99.99m,
+        };
+
+        var error = Assert.Throws<MappingValidationException>(() => Planner().PlanSale(order)).Errors.Should().ContainSingle().Subject;
+
+        (error.SourcePath, error.TargetPath).Should().Be(("Currency", "ExchangeRate"));
+        error.Message.Should().Contain("CAD (StoreCurrency), not in USD").And.Contain("ExchangeRates[\"EUR\"]");
+        var refund = order with { PaymentStatus = StorePaymentStatus.PartiallyRefunded, Refunds = [new StoreRefund { Id = "r1", CreatedAt = Placed, Amount = 5m }] };
+        Assert.Throws<MappingValidationException>(() => Planner().PlanRefund(refund, "r1")).Errors.Should().Contain(e => e.TargetPath == "ExchangeRate");
+    }
+
+    [Fact]
+    public void Documents_AreDatedInTheRulesTimeZone_NotInUtc()
+    {
+        // 03:00 UTC on 15 March is 20:00 on 14 March in Los Angeles (PDT, UTC-7); the refund 05:00 UTC on 20 March is 22:00 on the 19th.
+        var placed = new DateTimeOffset(2026, 3, 15, 3, 0, 0, TimeSpan.Zero);
+        var order = RefundedOrder() with { CreatedAt = placed, UpdatedAt = placed };
+        order = order with { Refunds = [order.Refunds[0] with { CreatedAt = new DateTimeOffset(2026, 3, 20, 5, 0, 0, TimeSpan.Zero) }] };
+        var losAngeles = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+
+        var local = Planner(r => r.TimeZone = losAngeles);
+        var sale = local.PlanSale(order);
+        var utc = Planner().PlanSale(order);
+
+        sale.Invoice.Date.Should().Be(new DateOnly(2026, 3, 14), "the evening order belongs to the 14th where the business is");
+        sale.ToPayment("inv-1")!.Date.Should().Be(new DateOnly(2026, 3, 14));
+        local.PlanRefund(order, "r1").Date.Should().Be(new DateOnly(2026, 3, 19));
+        utc.Invoice.Date.Should().Be(new DateOnly(2026, 3, 15), "by default the date is UTC's");
+        Planner().PlanRefund(order, "r1").Date.Should().Be(new DateOnly(2026, 3, 20));
+        new BooksPostingRules().TimeZone.Should().BeSameAs(TimeZoneInfo.Utc);
     }
 
     [Fact]
