@@ -27,6 +27,7 @@ public sealed class StoreToBooks
     private readonly string? _refundAccount;
     private readonly string? _paymentAccount;
     private readonly string _prefix;
+    private readonly string? _nonStockSku;
 
     /// <summary>Creates the planner.</summary>
     /// <param name="rules">The posting rules; checked with <see cref="BooksPostingRules.Validate"/>.</param>
@@ -42,6 +43,7 @@ public sealed class StoreToBooks
         (_noTax, _shippingAccount, _discountAccount, _refundAccount, _paymentAccount) =
             (rules.NoTaxCodeId, rules.ShippingAccountId, rules.DiscountAccountId, rules.RefundAccountId, rules.PaymentAccountId);
         _prefix = rules.DocumentNumberPrefix ?? string.Empty;
+        _nonStockSku = string.IsNullOrWhiteSpace(rules.NonStockItemSku) ? null : rules.NonStockItemSku.Trim();
     }
 
     /// <summary>Whether the order took money (paid in part or in full, maybe refunded since), so it is invoiced.</summary>
@@ -70,7 +72,8 @@ public sealed class StoreToBooks
 
     /// <summary>
     /// The books customer of an order, named <c>first last (email)</c> (QuickBooks and Xero names are unique, and the
-    /// email keeps two people of the same name apart), or by the email alone when the order has no name.
+    /// email keeps two people of the same name apart), or by the email alone when the order has no name; its
+    /// <see cref="BooksCustomerDraft.Currency"/> is the order's.
     /// </summary>
     /// <param name="order">The order.</param>
     /// <exception cref="MappingValidationException">The order has no email address (<c>Email</c>).</exception>
@@ -246,7 +249,7 @@ public sealed class StoreToBooks
                         AccountId = _refundAccount,
                         ClassId = orderClass,
                     },
-                    null,
+                    _nonStockSku,
                     $"{path}.Amount"));
             }
         }
@@ -328,8 +331,9 @@ public sealed class StoreToBooks
             : throw new MappingValidationException(Source, "books items", [.. plan.Lines.Where(l => l.Sku is not null && missing.Contains(l.Sku)).Select(MissingItem)]);
     }
 
-    internal static MappingError MissingItem(BooksPlannedLine line) =>
-        new($"{line.SourcePath}.Sku", "ItemId", $"the books have no item with the SKU '{line.Sku}'; add it there, then replay the order");
+    internal static MappingError MissingItem(BooksPlannedLine line) => line.Line.Kind == BooksLineKind.Other
+        ? new(line.SourcePath, "ItemId", $"the books have no item with the SKU '{line.Sku}' of BooksPostingRules.NonStockItemSku (an untracked service item for lines that move no stock); add it there, then replay the order")
+        : new($"{line.SourcePath}.Sku", "ItemId", $"the books have no item with the SKU '{line.Sku}'; add it there, then replay the order");
 
     private static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
 
@@ -364,6 +368,7 @@ public sealed class StoreToBooks
             Email = email,
             FirstName = string.IsNullOrEmpty(first) ? null : first,
             LastName = string.IsNullOrEmpty(last) ? null : last,
+            Currency = string.IsNullOrWhiteSpace(order.Currency) ? null : order.Currency.Trim().ToUpperInvariant(),
         };
     }
 
@@ -446,7 +451,7 @@ public sealed class StoreToBooks
                 AccountId = account,
                 ClassId = @class,
             },
-            sku,
+            sku ?? _nonStockSku,
             path));
         if (discountNet != 0)
         {
@@ -528,7 +533,7 @@ public sealed class StoreToBooks
                 AccountId = income,
                 ClassId = @class,
             },
-            null,
+            _nonStockSku,
             path));
     }
 
