@@ -113,6 +113,7 @@ public sealed class BooksConnectorTests : IAsyncLifetime
         euroAgain.Id.Should().Be(euro.Id, "the EUR customer is found again by its email and currency");
         homeByCode.Id.Should().Be(home.Id, "the home currency named by its code is the home customer");
         _simulator.Customers.Should().HaveCount(2);
+        _simulator.DuplicateCustomers.Should().BeEmpty("one person in two currencies is two QuickBooks customers, not a duplicate");
 
         // Each takes documents in its own currency only.
         var eurInvoice = () => Books.CreateInvoice.ExecuteAsync(Invoice(euro.Id, "2001", "EUR"), QboHost.Write("o:2", "invoice"));
