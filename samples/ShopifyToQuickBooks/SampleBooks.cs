@@ -56,6 +56,7 @@ public sealed record BooksSetup
             DiscountAccountId = DiscountAccountId,
             RefundAccountId = RefundAccountId,
             PaymentAccountId = PaymentAccountId,
+            NonStockItemSku = SampleBooks.NonStockItemSku,
         };
         rules.TaxCodes.Add(new TaxCodeRule(SalesTaxCodeId) { Title = SampleShop.SalesTaxTitle });
         rules.TaxCodes.Add(new TaxCodeRule(VatCodeId) { Title = SampleShop.VatTitle });
@@ -78,10 +79,16 @@ public static class SampleBooks
     public const string TrackingCategory = "Product line";
 
     /// <summary>
+    /// The SKU of the untracked service item lines that move no stock are booked with (refunds not restocked, refund
+    /// remainders): QuickBooks ignores the amount of a line without an item.
+    /// </summary>
+    public const string NonStockItemSku = "NON-STOCK";
+
+    /// <summary>
     /// Sets up a QuickBooks company: tax codes for the sales tax and the VAT (a new company has <c>TAX</c> and <c>NON</c>;
     /// <c>NON</c> serves tax-free lines), income accounts per product type, shipping, discount, refund and payout
     /// clearing accounts (names of their own: a new company already has Shipping Income, Discounts given and
-    /// Undeposited Funds), classes per product type and the inventory items.
+    /// Undeposited Funds), classes per product type, the inventory items and the untracked <see cref="NonStockItemSku"/> service item.
     /// </summary>
     /// <param name="quickBooks">The simulated company, new.</param>
     public static BooksSetup Seed(QuickBooksSimulator quickBooks)
@@ -97,6 +104,9 @@ public static class SampleBooks
             quickBooks.AddItem(product.Sku, product.Title, SampleShop.StartingStock, product.Price, income[product.ProductType], trackQtyOnHand: true);
         }
 
+        var refunds = quickBooks.AddAccount("Refunds given", "Income");
+        quickBooks.AddItem(NonStockItemSku, "Non-stock adjustments", 0, 0, refunds, trackQtyOnHand: false);
+
         return new BooksSetup
         {
             Platform = "quickbooks",
@@ -107,7 +117,7 @@ public static class SampleBooks
             ClassIds = classes,
             ShippingAccountId = quickBooks.AddAccount("Shipping and delivery income", "Income"),
             DiscountAccountId = quickBooks.AddAccount("Sales discounts", "Income"),
-            RefundAccountId = quickBooks.AddAccount("Refunds given", "Income"),
+            RefundAccountId = refunds,
             PaymentAccountId = quickBooks.AddAccount("Store payouts clearing", "Other Current Asset"),
         };
     }
@@ -115,7 +125,7 @@ public static class SampleBooks
     /// <summary>
     /// Sets up a Xero organisation: tax rates for the sales tax and the VAT (a new organisation has <c>NONE</c>, for
     /// tax-free lines, and the bank account <c>090</c>, for payments), revenue accounts by code, the tracking category
-    /// <see cref="TrackingCategory"/> with an option per product type, and tracked items.
+    /// <see cref="TrackingCategory"/> with an option per product type, tracked items and the untracked <see cref="NonStockItemSku"/> item.
     /// </summary>
     /// <param name="xero">The simulated organisation, new.</param>
     public static BooksSetup Seed(XeroSimulator xero)
@@ -137,6 +147,9 @@ public static class SampleBooks
             xero.AddItem(product.Sku, product.Title, SampleShop.StartingStock, income[product.ProductType], product.Price);
         }
 
+        var refunds = xero.AddAccount("Refunds Given", "REVENUE", "4300");
+        xero.AddItem(NonStockItemSku, "Non-stock adjustments", quantityOnHand: null, salesAccountCode: refunds);
+
         return new BooksSetup
         {
             Platform = "xero",
@@ -147,7 +160,7 @@ public static class SampleBooks
             ClassIds = SampleShop.ProductTypes.ToDictionary(t => t, t => t, StringComparer.Ordinal),
             ShippingAccountId = xero.AddAccount("Shipping Income", "REVENUE", "4100"),
             DiscountAccountId = xero.AddAccount("Discounts Given", "REVENUE", "4200"),
-            RefundAccountId = xero.AddAccount("Refunds Given", "REVENUE", "4300"),
+            RefundAccountId = refunds,
             PaymentAccountId = "090",
         };
     }

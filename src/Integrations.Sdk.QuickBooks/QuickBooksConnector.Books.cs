@@ -7,12 +7,17 @@ namespace Integrations.Sdk.QuickBooks;
 /// The books category model over the typed API: each member maps the model's drafts to QuickBooks' and back.
 /// Documents are sent tax-exclusive (<c>GlobalTaxCalculation</c> <c>TaxExcluded</c>) with the tax as charged in
 /// <c>TxnTaxDetail.TotalTax</c>; shipping lines use Intuit's <c>SHIPPING_ITEM_ID</c> item, discount lines
-/// <c>DiscountLineDetail</c>, other lines an item-less sales line on their account.
+/// <c>DiscountLineDetail</c> (one per transaction: a document's discount lines are merged into it), other lines a sales
+/// line on their untracked item and account. A customer in a currency other than the home currency is a customer of
+/// its own (QuickBooks fixes a customer's currency), named with the currency code after the name.
 /// </summary>
 public sealed partial class QuickBooksConnector : IBooksConnector
 {
     /// <summary>The longest <c>DocNumber</c> QuickBooks accepts.</summary>
     private const int MaxDocNumberLength = 21;
+
+    /// <summary>The company's home currency, read once when a customer's currency is to be told from it.</summary>
+    private string? _booksHomeCurrency;
 
     private ILookupThenCreateOperation<BooksCustomerDraft, BooksCustomer> BooksFindOrCreateCustomer { get; }
 
@@ -72,8 +77,8 @@ public sealed partial class QuickBooksConnector : IBooksConnector
         ISinkOperation<BooksCreditNoteDraft, BooksDocument>, ISinkOperation<BooksPaymentDraft, BooksPayment>) CreateBooksOperations()
     {
         var customers = SinkOperation.LookupThenCreate<BooksCustomerDraft, BooksCustomer>(
-            async (draft, _, ct) => await FindCustomerAsync(draft.Email, draft.Name, ct).ConfigureAwait(false) is { } found ? ToBooks(found) : null,
-            async (draft, context, ct) => ToBooks(await CreateCustomerOrFindRacedAsync(ToQbo(draft), context, ct).ConfigureAwait(false)),
+            async (draft, _, ct) => await FindBooksCustomerAsync(draft, ct).ConfigureAwait(false) is { } found ? ToBooks(found) : null,
+            async (draft, context, ct) => ToBooks(await CreateCustomerOrFindRacedAsync(ToQbo(draft, await ForeignCurrencyAsync(draft, ct).ConfigureAwait(false)), context, ct).ConfigureAwait(false)),
             draft => Require.Text(draft.Name, "A QuickBooks customer needs a Name", nameof(draft.Name)));
         var invoices = WithRequestId<BooksInvoiceDraft, BooksDocument>(
             async (draft, requestId, ct) =>
@@ -103,6 +108,58 @@ public sealed partial class QuickBooksConnector : IBooksConnector
         var payments = WithRequestId<BooksPaymentDraft, BooksPayment>(RecordBooksPaymentAsync, Validate);
         return (customers, invoices, creditNotes, payments);
     }
+
+    /// <summary>
+    /// The customer of a draft: in the home currency, the one with the email (else the name) whose currency is the home
+    /// one; in another currency, the one with the email in that currency, else the one named <c>name CUR</c>.
+    /// </summary>
+    private async Task<QboCustomer?> FindBooksCustomerAsync(BooksCustomerDraft draft, CancellationToken cancellationToken)
+    {
+        var foreign = await ForeignCurrencyAsync(draft, cancellationToken).ConfigureAwait(false);
+        var home = foreign is null ? await HomeCurrencyAsync(cancellationToken).ConfigureAwait(false) : null;
+        bool InCurrency(QboCustomer c) => c.CurrencyRef?.Value is not { Length: > 0 } code
+            ? foreign is null
+            : string.Equals(code, foreign ?? home, StringComparison.OrdinalIgnoreCase);
+
+        if (!string.IsNullOrWhiteSpace(draft.Email))
+        {
+            var byEmail = await QueryAsync<QboCustomer>("Customer", QuickBooksQuery.Equal("PrimaryEmailAddr", draft.Email.Trim()), cancellationToken)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (byEmail.FirstOrDefault(InCurrency) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return await FindCustomerAsync(null, CustomerName(draft, foreign), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The draft's currency when it is not the home currency, upper-cased; null for the home currency.</summary>
+    private async Task<string?> ForeignCurrencyAsync(BooksCustomerDraft draft, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(draft.Currency))
+        {
+            return null;
+        }
+
+        var currency = draft.Currency.Trim().ToUpperInvariant();
+        return string.Equals(currency, await HomeCurrencyAsync(cancellationToken).ConfigureAwait(false), StringComparison.OrdinalIgnoreCase) ? null : currency;
+    }
+
+    private async Task<string> HomeCurrencyAsync(CancellationToken cancellationToken)
+    {
+        if (_booksHomeCurrency is { } known)
+        {
+            return known;
+        }
+
+        var preferences = await GetPreferencesAsync(cancellationToken).ConfigureAwait(false);
+        return _booksHomeCurrency = preferences.CurrencyPrefs?.HomeCurrency?.Value?.Trim().ToUpperInvariant()
+            ?? throw PlatformException.InvalidResponse(ConnectorName, "the Preferences carry no CurrencyPrefs.HomeCurrency");
+    }
+
+    private static string CustomerName(BooksCustomerDraft draft, string? foreignCurrency) =>
+        foreignCurrency is null ? draft.Name.Trim() : $"{draft.Name.Trim()} {foreignCurrency}";
 
     private async Task<BooksPayment> RecordBooksPaymentAsync(BooksPaymentDraft draft, string requestId, CancellationToken cancellationToken)
     {
@@ -143,7 +200,58 @@ public sealed partial class QuickBooksConnector : IBooksConnector
         GlobalTaxCalculation = QboGlobalTaxCalculation.TaxExcluded,
     });
 
-    private static List<QboLine> ToQboLines(BooksDocumentDraft draft, string what) => [.. draft.Lines.Select((line, i) => line.Kind switch
+    private static List<QboLine> ToQboLines(BooksDocumentDraft draft, string what)
+    {
+        var lines = new List<QboLine>(draft.Lines.Count);
+        var discounts = new List<(BooksLine Line, int Index)>();
+        for (var i = 0; i < draft.Lines.Count; i++)
+        {
+            if (draft.Lines[i].Kind == BooksLineKind.Discount)
+            {
+                discounts.Add((draft.Lines[i], i));
+            }
+            else
+            {
+                lines.Add(ToQboLine(draft.Lines[i], i, what));
+            }
+        }
+
+        if (discounts.Count > 0)
+        {
+            lines.Add(MergedDiscount(discounts, what));
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// QuickBooks takes one <c>DiscountLineDetail</c> per transaction (the discount on the whole transaction), so the
+    /// discount lines become one: their amounts summed, on their common account; class and tax code kept when common.
+    /// </summary>
+    private static QboLine MergedDiscount(List<(BooksLine Line, int Index)> discounts, string what)
+    {
+        if (discounts.Count == 1)
+        {
+            var only = discounts[0].Line;
+            return DiscountLine(only.Amount, only.Description, only.AccountId, only.ClassId, only.TaxCodeId);
+        }
+
+        var accounts = discounts.Select(d => d.Line.AccountId?.Trim() is { Length: > 0 } a ? a : null).Distinct(StringComparer.Ordinal).ToList();
+        if (accounts.Count > 1)
+        {
+            var named = string.Join(", ", discounts.Select(d => $"Lines[{d.Index}].AccountId '{d.Line.AccountId}'"));
+            throw new ArgumentException(
+                $"QuickBooks {what}: QuickBooks takes one discount per transaction, so the Discount lines must share one account, but {named} differ (field {string.Join(", ", discounts.Select(d => $"Lines[{d.Index}].AccountId"))}); set BooksPostingRules.DiscountAccountId.",
+                $"Lines[{discounts[0].Index}].AccountId");
+        }
+
+        string? Common(Func<BooksLine, string?> field) =>
+            discounts.Select(d => field(d.Line)?.Trim() is { Length: > 0 } v ? v : null).Distinct(StringComparer.Ordinal).ToList() is [var one] ? one : null;
+        var description = string.Join("; ", discounts.Select(d => d.Line.Description).Where(static t => !string.IsNullOrWhiteSpace(t)));
+        return DiscountLine(discounts.Sum(d => d.Line.Amount), description.Length == 0 ? null : description, accounts[0], Common(l => l.ClassId), Common(l => l.TaxCodeId));
+    }
+
+    private static QboLine ToQboLine(BooksLine line, int i, string what) => line.Kind switch
     {
         BooksLineKind.Item or BooksLineKind.Shipping or BooksLineKind.Other => new QboLine
         {
@@ -152,12 +260,7 @@ public sealed partial class QuickBooksConnector : IBooksConnector
             Description = line.Description,
             SalesItemLineDetail = new QboSalesItemLineDetail
             {
-                ItemRef = line.Kind switch
-                {
-                    BooksLineKind.Item => new QboReference(line.ItemId!.Trim()),
-                    BooksLineKind.Shipping => new QboReference(QboLineDetailTypes.ShippingItemId),
-                    _ => null,
-                },
+                ItemRef = line.Kind == BooksLineKind.Shipping ? new QboReference(QboLineDetailTypes.ShippingItemId) : new QboReference(line.ItemId!.Trim()),
                 Qty = line.Kind == BooksLineKind.Shipping ? null : line.Quantity,
                 UnitPrice = line.Kind == BooksLineKind.Shipping ? null : line.UnitPrice,
                 ItemAccountRef = Reference(line.AccountId),
@@ -165,9 +268,8 @@ public sealed partial class QuickBooksConnector : IBooksConnector
                 ClassRef = Reference(line.ClassId),
             },
         },
-        BooksLineKind.Discount => DiscountLine(line.Amount, line.Description, line.AccountId, line.ClassId, line.TaxCodeId),
         _ => throw new ArgumentException($"QuickBooks {what}: Lines[{i}].Kind {line.Kind} is not a line kind (field Lines[{i}].Kind).", $"Lines[{i}].Kind"),
-    })];
+    };
 
     private static void Validate(BooksDocumentDraft draft, string what)
     {
@@ -195,7 +297,8 @@ public sealed partial class QuickBooksConnector : IBooksConnector
                     Require.Text(line.ItemId, $"QuickBooks {what}: Lines[{i}] is an Item line and needs the item's id", $"Lines[{i}].ItemId");
                     break;
                 case BooksLineKind.Other:
-                    Require.Text(line.AccountId, $"QuickBooks {what}: Lines[{i}] is an Other line (no item) and needs the income account it posts to", $"Lines[{i}].AccountId");
+                    Require.Text(line.ItemId, $"QuickBooks {what}: Lines[{i}] is an Other line and needs an untracked service item (QuickBooks ignores the amount of a line without one; see BooksPostingRules.NonStockItemSku)", $"Lines[{i}].ItemId");
+                    Require.Text(line.AccountId, $"QuickBooks {what}: Lines[{i}] is an Other line and needs the income account it posts to", $"Lines[{i}].AccountId");
                     break;
                 case BooksLineKind.Discount when line.Amount < 0:
                     throw new ArgumentException(
@@ -206,6 +309,12 @@ public sealed partial class QuickBooksConnector : IBooksConnector
                 default:
                     throw new ArgumentException($"QuickBooks {what}: Lines[{i}].Kind {line.Kind} is not a line kind (field Lines[{i}].Kind).", $"Lines[{i}].Kind");
             }
+        }
+
+        var discounts = draft.Lines.Select((line, i) => (Line: line, Index: i)).Where(d => d.Line.Kind == BooksLineKind.Discount).ToList();
+        if (discounts.Count > 1)
+        {
+            _ = MergedDiscount(discounts, what); // refuses discount lines on different accounts before anything is sent
         }
     }
 
@@ -224,9 +333,10 @@ public sealed partial class QuickBooksConnector : IBooksConnector
         }
     }
 
-    private static QboCustomerDraft ToQbo(BooksCustomerDraft draft) => new()
+    private static QboCustomerDraft ToQbo(BooksCustomerDraft draft, string? foreignCurrency) => new()
     {
-        DisplayName = draft.Name,
+        DisplayName = CustomerName(draft, foreignCurrency),
+        CurrencyCode = foreignCurrency,
         Email = draft.Email,
         GivenName = draft.FirstName,
         FamilyName = draft.LastName,

@@ -215,6 +215,7 @@ public sealed partial class QuickBooksConnector
             CompanyName = draft.CompanyName,
             PrimaryEmailAddr = string.IsNullOrWhiteSpace(draft.Email) ? null : new QboEmailAddress { Address = draft.Email.Trim() },
             PrimaryPhone = string.IsNullOrWhiteSpace(draft.Phone) ? null : new QboPhoneNumber { FreeFormNumber = draft.Phone },
+            CurrencyRef = Reference(draft.CurrencyCode?.Trim().ToUpperInvariant()),
         });
 
     private Task<QboInvoice> CreateInvoiceAsync(QboInvoiceDraft draft, string requestId, CancellationToken cancellationToken) =>

@@ -20,6 +20,12 @@ public sealed record QboCustomerDraft
 
     /// <summary>The phone number. Optional.</summary>
     public string? Phone { get; init; }
+
+    /// <summary>
+    /// The ISO 4217 code of the currency of the customer's transactions (<c>CurrencyRef</c>), fixed once created: QuickBooks
+    /// books an invoice, credit memo or payment only in its customer's currency. <see langword="null"/> for the home currency.
+    /// </summary>
+    public string? CurrencyCode { get; init; }
 }
 
 /// <summary>One item line of an invoice or sales receipt to create.</summary>

@@ -26,6 +26,9 @@ public sealed record QboCustomer : QboEntity
 
     /// <summary>The open balance.</summary>
     public decimal? Balance { get; init; }
+
+    /// <summary>The currency of the customer's transactions, fixed when it is created (multicurrency companies; the home currency otherwise).</summary>
+    public QboReference? CurrencyRef { get; init; }
 }
 
 /// <summary>A QuickBooks item (product or service).</summary>

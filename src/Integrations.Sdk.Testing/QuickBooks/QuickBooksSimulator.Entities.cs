@@ -64,6 +64,13 @@ public sealed partial class QuickBooksSimulator
                 $"The name supplied already exists. : Id={Str(taken["Id"])}");
         }
 
+        var customerCurrency = Str(body["CurrencyRef"]?["value"])?.Trim().ToUpperInvariant() ?? _homeCurrency;
+        if (customerCurrency != _homeCurrency && !MultiCurrencyEnabled)
+        {
+            return QboFaults.Validation(now, "6000", "A business validation error has occurred while processing your request",
+                $"Business Validation Error: multicurrency is not enabled for this company, so a customer can only be in {_homeCurrency}, not {customerCurrency}", "CurrencyRef");
+        }
+
         var customer = (JsonObject)body.DeepClone();
         Stamp(customer, "Customer", now);
         customer["DisplayName"] = displayName;
@@ -74,7 +81,8 @@ public sealed partial class QuickBooksSimulator
         customer["Job"] ??= false;
         customer["BillWithParent"] ??= false;
         customer["PreferredDeliveryMethod"] ??= "Print";
-        customer["CurrencyRef"] ??= CurrencyRef(_homeCurrency);
+        // A customer's currency is set when it is created and cannot change afterwards.
+        customer["CurrencyRef"] = CurrencyRef(customerCurrency);
         customer["Balance"] = 0m;
         customer["BalanceWithJobs"] = 0m;
         _entities["Customer"].Add(customer);
@@ -174,9 +182,10 @@ public sealed partial class QuickBooksSimulator
     }
 
     /// <summary>
-    /// Creates an invoice, sales receipt or credit memo. Lines: <c>SalesItemLineDetail</c> (an item, Intuit's
-    /// <c>SHIPPING_ITEM_ID</c>, or no item) and <c>DiscountLineDetail</c>; <c>SubTotalLineDetail</c> lines sent are
-    /// ignored (QuickBooks recomputes them). TotalAmt = Σ sales lines − Σ discounts + tax (tax-exclusive), the tax being
+    /// Creates an invoice, sales receipt or credit memo, in its customer's currency. Lines: <c>SalesItemLineDetail</c>
+    /// (an item or Intuit's <c>SHIPPING_ITEM_ID</c>; without an item the line is documentation, its amount ignored, as
+    /// Finance.xsd says) and at most one <c>DiscountLineDetail</c>; <c>SubTotalLineDetail</c> lines sent are ignored
+    /// (QuickBooks recomputes them). TotalAmt = Σ sales lines − discount + tax (tax-exclusive), the tax being
     /// <c>TxnTaxDetail.TotalTax</c> when sent, else computed from the lines' tax codes.
     /// </summary>
     private QboAnswer CreateSale(string kind, JsonObject body, DateTimeOffset now)
@@ -207,6 +216,11 @@ public sealed partial class QuickBooksSimulator
             return refusedCurrency;
         }
 
+        if (CustomerCurrencyMismatch(customer, currency, now) is { } refusedCustomerCurrency)
+        {
+            return refusedCustomerCurrency;
+        }
+
         var calculation = Str(body["GlobalTaxCalculation"]);
         if (calculation is not (null or "TaxExcluded" or "TaxInclusive" or "NotApplicable"))
         {
@@ -222,6 +236,7 @@ public sealed partial class QuickBooksSimulator
 
         var salesLines = new JsonArray();
         var discountLines = new JsonArray();
+        var documentation = new JsonArray();
         var stock = new List<(JsonObject Item, decimal Qty)>();
         var sales = 0m;
         var discounts = 0m;
@@ -250,6 +265,13 @@ public sealed partial class QuickBooksSimulator
                 if (discount.Refused is { } refusedDiscount)
                 {
                     return refusedDiscount;
+                }
+
+                if (discountLines.Count > 0)
+                {
+                    // Finance.xsd: DiscountLineDetail is the discount on the whole transaction; one per transaction.
+                    return QboFaults.Validation(now, "6000", "A business validation error has occurred while processing your request",
+                        "Business Validation Error: a transaction can have only one discount line (DiscountLineDetail)", "Line.DiscountLineDetail");
                 }
 
                 number++;
@@ -285,6 +307,27 @@ public sealed partial class QuickBooksSimulator
             {
                 return QboFaults.Validation(now, "2500", "Invalid Reference Id", $"Invalid Reference Id : Item {itemId} does not exist",
                     "Line.SalesItemLineDetail.ItemRef");
+            }
+
+            if (itemId is null)
+            {
+                // Finance.xsd (ItemLineDetail.ItemRef): a line without an item is documentation; its Amount is ignored.
+                number++;
+                var note = new JsonObject
+                {
+                    ["Id"] = number.ToString(CultureInfo.InvariantCulture),
+                    ["LineNum"] = number,
+                    ["Amount"] = 0m,
+                    ["DetailType"] = "DescriptionOnly",
+                    ["DescriptionLineDetail"] = new JsonObject(),
+                };
+                if (Str(line["Description"]) is { } noteText)
+                {
+                    note["Description"] = noteText;
+                }
+
+                documentation.Add(note);
+                continue;
             }
 
             if (Dec(line["Amount"]) is not { } amount)
@@ -369,7 +412,7 @@ public sealed partial class QuickBooksSimulator
         var sentTax = Dec(body["TxnTaxDetail"]?["TotalTax"]);
         var tax = sentTax ?? decimal.Round(inclusive ? computedTax / (1 + (sales == 0 ? 0 : computedTax / sales)) : computedTax, 2, MidpointRounding.AwayFromZero);
         var total = inclusive ? sales - discounts : sales - discounts + tax;
-        var written = new JsonArray([.. salesLines.Select(l => l!.DeepClone())]);
+        var written = new JsonArray([.. salesLines.Concat(documentation).OrderBy(l => (int)l!["LineNum"]!).Select(l => l!.DeepClone())]);
         written.Add(new JsonObject { ["Amount"] = sales, ["DetailType"] = SubTotalLine, [SubTotalLine] = new JsonObject() });
         foreach (var discount in discountLines)
         {
@@ -448,6 +491,20 @@ public sealed partial class QuickBooksSimulator
     }
 
     /// <summary>A discount line as written back, or a refusal; null for a discount line of no amount and no percent (ignored).</summary>
+    /// <summary>
+    /// A transaction is in its customer's currency (the customer's <c>CurrencyRef</c>, fixed when it was created); a
+    /// transaction in another currency is refused. Null when they agree or there is no customer.
+    /// </summary>
+    private QboAnswer? CustomerCurrencyMismatch(JsonObject? customer, string currency, DateTimeOffset now)
+    {
+        var customerCurrency = Str(customer?["CurrencyRef"]?["value"])?.ToUpperInvariant() ?? _homeCurrency;
+        return customer is null || customerCurrency == currency
+            ? null
+            : QboFaults.Validation(now, "6000", "A business validation error has occurred while processing your request",
+                $"Business Validation Error: The transaction needs to be in the same currency as the customer: customer {Str(customer["Id"])} is in {customerCurrency}, the transaction in {currency}",
+                "CurrencyRef");
+    }
+
     private DiscountOutcome? Discount(JsonObject line, decimal salesAbove, DateTimeOffset now)
     {
         var detail = line[DiscountLine] as JsonObject ?? [];
@@ -529,6 +586,11 @@ public sealed partial class QuickBooksSimulator
         if (refusedCurrency is not null)
         {
             return refusedCurrency;
+        }
+
+        if (CustomerCurrencyMismatch(customer, currency, now) is { } refusedCustomerCurrency)
+        {
+            return refusedCustomerCurrency;
         }
 
         if (CheckReferences(body, now, string.Empty, ("DepositToAccountRef", "Account")) is { } refusedAccount)

@@ -386,9 +386,14 @@ public sealed partial class QuickBooksSimulator : SimulatorHost
     public IReadOnlyList<SimulatedTransaction> DuplicateInvoices =>
         [.. Invoices.Where(i => i.DocNumber is not null).GroupBy(i => i.DocNumber, StringComparer.OrdinalIgnoreCase).SelectMany(g => g.Skip(1))];
 
-    /// <summary>Customers beyond the first with the same email: a correct integration leaves this empty.</summary>
-    public IReadOnlyList<SimulatedCustomer> DuplicateCustomers =>
-        [.. Customers.Where(c => !string.IsNullOrEmpty(c.Email)).GroupBy(c => c.Email, StringComparer.OrdinalIgnoreCase).SelectMany(g => g.Skip(1))];
+    /// <summary>
+    /// Customers beyond the first with the same email and currency (a customer's currency is fixed, so one person
+    /// buying in two currencies is two customers): a correct integration leaves this empty.
+    /// </summary>
+    public IReadOnlyList<SimulatedCustomer> DuplicateCustomers => Locked(() =>
+        _entities["Customer"].Where(c => !string.IsNullOrEmpty(Str(c["PrimaryEmailAddr"]?["Address"])))
+            .GroupBy(c => $"{Str(c["PrimaryEmailAddr"]?["Address"])?.ToUpperInvariant()} {Str(c["CurrencyRef"]?["value"])}", StringComparer.Ordinal)
+            .SelectMany(g => g.Skip(1)).Select(ToCustomer).ToList());
 
     /// <summary>
     /// Holds every admitted API request in flight (after the throttle let it in, before it is served) until the returned

@@ -85,6 +85,14 @@ public sealed record BooksCustomerDraft
 
     /// <summary>The last name. Optional.</summary>
     public string? LastName { get; init; }
+
+    /// <summary>
+    /// The ISO 4217 code of the currency the customer's documents are in; <see langword="null"/> (or the books' home
+    /// currency) for the home currency. QuickBooks fixes a customer's currency when it is created and books a document
+    /// only in its customer's currency, so it keeps one customer per currency (a foreign one named with the code after
+    /// <see cref="Name"/>); Xero contacts have no fixed currency, so Xero ignores it.
+    /// </summary>
+    public string? Currency { get; init; }
 }
 
 /// <summary>A customer in the books.</summary>
@@ -151,7 +159,12 @@ public enum BooksLineKind
     /// <summary>A discount: <see cref="BooksLine.Amount"/> is what is taken off, as a positive number.</summary>
     Discount,
 
-    /// <summary>Any other amount, on <see cref="BooksLine.AccountId"/> and without an item (so no stock moves), for example goods refunded but not returned.</summary>
+    /// <summary>
+    /// Any other amount, on <see cref="BooksLine.AccountId"/>, that moves no stock, for example goods refunded but not
+    /// returned. <see cref="BooksLine.ItemId"/> names an untracked service or non-inventory item (see
+    /// <see cref="BooksPostingRules.NonStockItemSku"/>): optional for Xero, required by QuickBooks, which ignores the
+    /// amount of a line without an item.
+    /// </summary>
     Other,
 }
 
@@ -161,7 +174,10 @@ public sealed record BooksLine
     /// <summary>What the line is. <value>Default: <see cref="BooksLineKind.Item"/>.</value></summary>
     public BooksLineKind Kind { get; init; } = BooksLineKind.Item;
 
-    /// <summary>The item's id; required for <see cref="BooksLineKind.Item"/> lines, ignored otherwise.</summary>
+    /// <summary>
+    /// The item's id: required for <see cref="BooksLineKind.Item"/> lines; for <see cref="BooksLineKind.Other"/> lines an
+    /// untracked service or non-inventory item (optional for Xero, required by QuickBooks); ignored otherwise.
+    /// </summary>
     public string? ItemId { get; init; }
 
     /// <summary>The description. Optional.</summary>

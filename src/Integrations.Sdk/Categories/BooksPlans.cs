@@ -3,8 +3,8 @@ using Integrations.Sdk.Mapping;
 namespace Integrations.Sdk.Books;
 
 /// <summary>A line of a planned document, with the SKU its item is still to be found by.</summary>
-/// <param name="Line">The line; for <see cref="BooksLineKind.Item"/> lines, <see cref="BooksLine.ItemId"/> is set from <paramref name="Sku"/> on resolving.</param>
-/// <param name="Sku">The SKU of an item line; <see langword="null"/> for the other kinds.</param>
+/// <param name="Line">The line; when <paramref name="Sku"/> is set, <see cref="BooksLine.ItemId"/> is set from it on resolving.</param>
+/// <param name="Sku">The SKU of an item line, or of <see cref="BooksPostingRules.NonStockItemSku"/> on an <see cref="BooksLineKind.Other"/> line; <see langword="null"/> otherwise.</param>
 /// <param name="SourcePath">Where in the store order the line comes from, for example <c>Lines[0]</c> or <c>Refunds[1].Lines[0]</c>.</param>
 public sealed record BooksPlannedLine(BooksLine Line, string? Sku, string SourcePath);
 
@@ -53,7 +53,7 @@ public sealed record BooksDocumentPlan
     /// </summary>
     public decimal ExpectedRevenue => Math.Round(NetSubtotal * (ExchangeRate ?? 1m), 2, MidpointRounding.AwayFromZero);
 
-    /// <summary>The SKUs of the item lines, each once, in order.</summary>
+    /// <summary>The SKUs of the lines (item lines, and other lines' <see cref="BooksPostingRules.NonStockItemSku"/>), each once, in order.</summary>
     public IReadOnlyList<string> Skus => [.. Lines.Where(static l => l.Sku is not null).Select(static l => l.Sku!).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The invoice to create.</summary>

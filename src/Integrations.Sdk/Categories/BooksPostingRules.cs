@@ -53,6 +53,14 @@ public sealed class BooksPostingRules
     /// </summary>
     public string? RefundAccountId { get; set; }
 
+    /// <summary>
+    /// The SKU of an untracked service or non-inventory item in the books, used for lines that move no stock
+    /// (<see cref="BooksLineKind.Other"/>: goods refunded but not restocked, lines without a SKU, a refund's remainder):
+    /// QuickBooks needs an item on every line that posts an amount (it ignores the amount of a line without one); Xero
+    /// books such lines with or without it. <see langword="null"/> for none.
+    /// </summary>
+    public string? NonStockItemSku { get; set; }
+
     /// <summary>The deposit (QuickBooks) or bank (Xero, required) account payments go to.</summary>
     public string? PaymentAccountId { get; set; }
 

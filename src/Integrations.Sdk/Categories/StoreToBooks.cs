@@ -28,6 +28,7 @@ public sealed class StoreToBooks
     private readonly string? _paymentAccount;
     private readonly string _prefix;
     private readonly TimeZoneInfo _timeZone;
+    private readonly string? _nonStockSku;
 
     /// <summary>Creates the planner.</summary>
     /// <param name="rules">The posting rules; checked with <see cref="BooksPostingRules.Validate"/>.</param>
@@ -44,6 +45,7 @@ public sealed class StoreToBooks
             (rules.NoTaxCodeId, rules.ShippingAccountId, rules.DiscountAccountId, rules.RefundAccountId, rules.PaymentAccountId);
         _prefix = rules.DocumentNumberPrefix ?? string.Empty;
         _timeZone = rules.TimeZone ?? TimeZoneInfo.Utc;
+        _nonStockSku = string.IsNullOrWhiteSpace(rules.NonStockItemSku) ? null : rules.NonStockItemSku.Trim();
     }
 
     /// <summary>
@@ -76,7 +78,8 @@ public sealed class StoreToBooks
 
     /// <summary>
     /// The books customer of an order, named <c>first last (email)</c> (QuickBooks and Xero names are unique, and the
-    /// email keeps two people of the same name apart), or by the email alone when the order has no name.
+    /// email keeps two people of the same name apart), or by the email alone when the order has no name; its
+    /// <see cref="BooksCustomerDraft.Currency"/> is the order's.
     /// </summary>
     /// <param name="order">The order.</param>
     /// <exception cref="MappingValidationException">The order has no email address (<c>Email</c>).</exception>
@@ -252,7 +255,7 @@ public sealed class StoreToBooks
                         AccountId = _refundAccount,
                         ClassId = orderClass,
                     },
-                    null,
+                    _nonStockSku,
                     $"{path}.Amount"));
             }
         }
@@ -334,8 +337,9 @@ public sealed class StoreToBooks
             : throw new MappingValidationException(Source, "books items", [.. plan.Lines.Where(l => l.Sku is not null && missing.Contains(l.Sku)).Select(MissingItem)]);
     }
 
-    internal static MappingError MissingItem(BooksPlannedLine line) =>
-        new($"{line.SourcePath}.Sku", "ItemId", $"the books have no item with the SKU '{line.Sku}'; add it there, then replay the order");
+    internal static MappingError MissingItem(BooksPlannedLine line) => line.Line.Kind == BooksLineKind.Other
+        ? new(line.SourcePath, "ItemId", $"the books have no item with the SKU '{line.Sku}' of BooksPostingRules.NonStockItemSku (an untracked service item for lines that move no stock); add it there, then replay the order")
+        : new($"{line.SourcePath}.Sku", "ItemId", $"the books have no item with the SKU '{line.Sku}'; add it there, then replay the order");
 
     private DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, _timeZone).DateTime);
 
@@ -370,6 +374,7 @@ public sealed class StoreToBooks
             Email = email,
             FirstName = string.IsNullOrEmpty(first) ? null : first,
             LastName = string.IsNullOrEmpty(last) ? null : last,
+            Currency = string.IsNullOrWhiteSpace(order.Currency) ? null : order.Currency.Trim().ToUpperInvariant(),
         };
     }
 
@@ -457,7 +462,7 @@ public sealed class StoreToBooks
                 AccountId = account,
                 ClassId = @class,
             },
-            sku,
+            sku ?? _nonStockSku,
             path));
         if (discountNet != 0)
         {
@@ -539,7 +544,7 @@ public sealed class StoreToBooks
                 AccountId = income,
                 ClassId = @class,
             },
-            null,
+            _nonStockSku,
             path));
     }
 

@@ -100,7 +100,7 @@ public abstract class BooksModelTests : IAsyncLifetime
             Lines =
             [
                 new BooksLine { ItemId = await ItemIdAsync("SKU-HOOD-M"), Quantity = 1, UnitPrice = 53.10m, Amount = 53.10m, TaxAmount = 3.85m, TaxCodeId = Setup.SalesTaxCodeId, AccountId = Setup.IncomeAccountIds["Apparel"], ClassId = Setup.ClassIds["Apparel"] },
-                new BooksLine { Kind = BooksLineKind.Other, Description = "Loose-leaf tea, not returned", UnitPrice = 12m, Amount = 12m, TaxCodeId = Setup.NoTaxCodeId, AccountId = Setup.RefundAccountId },
+                new BooksLine { Kind = BooksLineKind.Other, ItemId = await ItemIdAsync(SampleBooks.NonStockItemSku), Description = "Loose-leaf tea, not returned", UnitPrice = 12m, Amount = 12m, TaxCodeId = Setup.NoTaxCodeId, AccountId = Setup.RefundAccountId },
             ],
         }, Write("1001:refund:1", "credit-note"));
 
@@ -114,7 +114,7 @@ public abstract class BooksModelTests : IAsyncLifetime
     [Fact]
     public async Task InvoiceInEuros_RevenueAtTheDocumentsRate_RoundedOnce()
     {
-        var customer = await CustomerAsync();
+        var customer = await CustomerAsync("EUR");
 
         // 2 × 15.00 + 4.90 shipping = 34.90 EUR net; × 1.25 = 43.625 → 43.63 USD (Xero: 34.90 ÷ 0.8, the same).
         var invoice = await Books.CreateInvoice.ExecuteAsync(new BooksInvoiceDraft
@@ -164,9 +164,9 @@ public abstract class BooksModelTests : IAsyncLifetime
     private static WriteContext Write(string order, string step, int attempt = 1, bool ambiguous = false) =>
         IntegrationsTestHost.Write("books-model", $"shop:order:{order}", step, attempt, ambiguous);
 
-    private async Task<string> CustomerAsync() =>
+    private async Task<string> CustomerAsync(string? currency = null) =>
         (await Books.FindOrCreateCustomer.ExecuteAsync(
-            new BooksCustomerDraft { Name = "Ada Lovelace (ada@example.com)", Email = "ada@example.com", FirstName = "Ada", LastName = "Lovelace" },
+            new BooksCustomerDraft { Name = "Ada Lovelace (ada@example.com)", Email = "ada@example.com", FirstName = "Ada", LastName = "Lovelace", Currency = currency },
             Write("1001", "customer"))).Id;
 
     private async Task<string> ItemIdAsync(string sku) => (await Books.FindItemBySkuAsync(sku))!.Id;

@@ -70,7 +70,8 @@ public sealed class SimulatorConformanceTests : IAsyncLifetime
     public async Task BooksAnswers_CreditMemosPaymentsAndSettings_ConformToTheXsd()
     {
         var mug = _simulator.AddItem("MUG", "Mug", 10, 12.5m);
-        var pat = _simulator.AddCustomer("Pat");
+        var customer = await SendAsync(HttpMethod.Post, $"{Api}/customer?minorversion=75", """{"DisplayName":"Pat EUR","CurrencyRef":{"value":"EUR"}}""");
+        var pat = new { Id = customer.Body["Customer"]!["Id"]!.GetValue<string>() };
         _simulator.AddTaxCode("7", "VAT 20%", 20m);
         var classId = _simulator.AddClass("Retail");
         var bank = _simulator.AddAccount("Business Checking", "Bank", "1010");
@@ -114,6 +115,63 @@ public sealed class SimulatorConformanceTests : IAsyncLifetime
         reads[3].Body["TaxCode"]!["SalesTaxRateList"]!["TaxRateDetail"]![0]!["TaxRateRef"]!["value"].Should().NotBeNull();
         _simulator.Invoices.Single().Balance.Should().Be(0m);
         Exchanges.Check(QuickBooksXsdSpec.Default, _recorder.Exchanges).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ALineWithoutAnItem_IsDocumentation_ItsAmountNotPosted_AsTheXsdSays()
+    {
+        var mug = _simulator.AddItem("MUG", "Mug", 10, 12.5m);
+        var pat = _simulator.AddCustomer("Pat");
+
+        var (status, body) = await SendAsync(HttpMethod.Post, $"{Api}/invoice?minorversion=75&requestid=d1", $$$$"""
+            {"CustomerRef":{"value":"{{{{pat.Id}}}}"},"DocNumber":"3001",
+             "Line":[{"Amount":25.00,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"{{{{mug.Id}}}}"},"Qty":2,"UnitPrice":12.50}},
+                     {"Amount":9.00,"DetailType":"SalesItemLineDetail","Description":"Gift card","SalesItemLineDetail":{"Qty":1,"UnitPrice":9.00,"ItemAccountRef":{"value":"79"}}}]}
+            """);
+
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var invoice = body["Invoice"]!;
+        invoice["TotalAmt"]!.GetValue<decimal>().Should().Be(25.00m, "the line without an ItemRef is documentation: its 9.00 is not posted");
+        invoice["Line"]!.AsArray().Where(l => l!["DetailType"]!.GetValue<string>() == "SalesItemLineDetail").Should().ContainSingle();
+        _simulator.RevenueInHomeCurrency().Should().Be(25.00m);
+        Exchanges.Check(QuickBooksXsdSpec.Default, _recorder.Exchanges).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ASecondDiscountLine_AndATransactionInAnotherCurrencyThanItsCustomers_AreRefused()
+    {
+        var mug = _simulator.AddItem("MUG", "Mug", 10, 12.5m);
+        var pat = _simulator.AddCustomer("Pat"); // in the home currency, USD
+        var line = $$$"""{"Amount":25.00,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"{{{mug.Id}}}"},"Qty":2,"UnitPrice":12.50}}""";
+        const string Discount = """{"Amount":1.00,"DetailType":"DiscountLineDetail","DiscountLineDetail":{"PercentBased":false}}""";
+
+        var twoDiscounts = await SendAsync(HttpMethod.Post, $"{Api}/invoice?minorversion=75&requestid=e1",
+            $$"""{"CustomerRef":{"value":"{{pat.Id}}"},"Line":[{{line}},{{Discount}},{{Discount}}]}""");
+        var oneDiscount = await SendAsync(HttpMethod.Post, $"{Api}/invoice?minorversion=75&requestid=e2",
+            $$"""{"CustomerRef":{"value":"{{pat.Id}}"},"Line":[{{line}},{{Discount}}]}""");
+        var inEuros = await SendAsync(HttpMethod.Post, $"{Api}/invoice?minorversion=75&requestid=e3",
+            $$"""{"CustomerRef":{"value":"{{pat.Id}}"},"CurrencyRef":{"value":"EUR"},"ExchangeRate":1.1,"Line":[{{line}}]}""");
+        var paidInEuros = await SendAsync(HttpMethod.Post, $"{Api}/payment?minorversion=75&requestid=e4",
+            $$"""{"CustomerRef":{"value":"{{pat.Id}}"},"TotalAmt":5,"CurrencyRef":{"value":"EUR"},"ExchangeRate":1.1}""");
+        var euroCustomer = await SendAsync(HttpMethod.Post, $"{Api}/customer?minorversion=75", """{"DisplayName":"Pat EUR","CurrencyRef":{"value":"EUR"}}""");
+        var euroId = euroCustomer.Body["Customer"]!["Id"]!.GetValue<string>();
+        var euroInvoice = await SendAsync(HttpMethod.Post, $"{Api}/invoice?minorversion=75&requestid=e5",
+            $$"""{"CustomerRef":{"value":"{{euroId}}"},"CurrencyRef":{"value":"EUR"},"ExchangeRate":1.1,"Line":[{{line}}]}""");
+
+        foreach (var (status, body) in new[] { twoDiscounts, inEuros, paidInEuros })
+        {
+            status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+            body["Fault"]!["type"]!.GetValue<string>().Should().Be("ValidationFault");
+            body["Fault"]!["Error"]![0]!["code"]!.GetValue<string>().Should().Be("6000");
+        }
+
+        twoDiscounts.Body["Fault"]!["Error"]![0]!["element"]!.GetValue<string>().Should().Be("Line.DiscountLineDetail");
+        inEuros.Body["Fault"]!["Error"]![0]!["Detail"]!.GetValue<string>().Should().Contain("same currency").And.Contain("USD").And.Contain("EUR");
+        oneDiscount.Status.Should().Be(HttpStatusCode.OK);
+        oneDiscount.Body["Invoice"]!["TotalAmt"]!.GetValue<decimal>().Should().Be(24.00m);
+        euroCustomer.Body["Customer"]!["CurrencyRef"]!["value"]!.GetValue<string>().Should().Be("EUR");
+        euroInvoice.Status.Should().Be(HttpStatusCode.OK, "the customer is in EUR");
+        _simulator.Invoices.Should().HaveCount(2);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class BooksConnectorTests : IAsyncLifetime
     public async Task InvoicePayCredit_InAForeignCurrency_LeavesTheRevenueBalancesAndStockQuickBooksWould()
     {
         var company = await Books.GetCompanyAsync();
-        var customer = await Books.FindOrCreateCustomer.ExecuteAsync(new BooksCustomerDraft { Name = "Pat O'Brien", Email = "pat@example.com" }, QboHost.Write("shop:order:1001", "customer"));
+        var customer = await Books.FindOrCreateCustomer.ExecuteAsync(new BooksCustomerDraft { Name = "Pat O'Brien", Email = "pat@example.com", Currency = "EUR" }, QboHost.Write("shop:order:1001", "customer"));
         var mug = await Books.FindItemBySkuAsync("MUG");
 
         // 2 mugs at 12.50 + 5.00 shipping − 3.00 discount, tax as charged 5.40: total 29.40 EUR at 1.1 USD per EUR.
@@ -98,6 +98,62 @@ public sealed class BooksConnectorTests : IAsyncLifetime
         _simulator.CreditMemos.Single().Should().Match<SimulatedTransaction>(m => m.Currency == "EUR" && m.ExchangeRate == 1.1m && m.TotalTax == 2.20m);
         _simulator.Customers.Single().Balance.Should().Be(-14.70m, "the credit memo is an open credit of the customer");
     }
+
+    [Fact]
+    public async Task Customers_AreOnePerCurrency_NamedWithTheCode_AndFoundAgain()
+    {
+        var home = await Books.FindOrCreateCustomer.ExecuteAsync(new BooksCustomerDraft { Name = "Ada Lovelace (ada@x.com)", Email = "ada@x.com" }, QboHost.Write("o:1", "customer"));
+        var euro = await Books.FindOrCreateCustomer.ExecuteAsync(new BooksCustomerDraft { Name = "Ada Lovelace (ada@x.com)", Email = "ada@x.com", Currency = "eur" }, QboHost.Write("o:2", "customer"));
+        var euroAgain = await Books.FindOrCreateCustomer.ExecuteAsync(new BooksCustomerDraft { Name = "Ada Lovelace (ada@x.com)", Email = "ada@x.com", Currency = "EUR" }, QboHost.Write("o:3", "customer"));
+        var homeByCode = await Books.FindOrCreateCustomer.ExecuteAsync(new BooksCustomerDraft { Name = "Ada Lovelace (ada@x.com)", Email = "ada@x.com", Currency = "USD" }, QboHost.Write("o:4", "customer"));
+
+        home.Name.Should().Be("Ada Lovelace (ada@x.com)");
+        euro.Name.Should().Be("Ada Lovelace (ada@x.com) EUR");
+        euro.Id.Should().NotBe(home.Id);
+        euroAgain.Id.Should().Be(euro.Id, "the EUR customer is found again by its email and currency");
+        homeByCode.Id.Should().Be(home.Id, "the home currency named by its code is the home customer");
+        _simulator.Customers.Should().HaveCount(2);
+        _simulator.DuplicateCustomers.Should().BeEmpty("one person in two currencies is two QuickBooks customers, not a duplicate");
+
+        // Each takes documents in its own currency only.
+        var eurInvoice = () => Books.CreateInvoice.ExecuteAsync(Invoice(euro.Id, "2001", "EUR"), QboHost.Write("o:2", "invoice"));
+        var usdInvoiceToEuroCustomer = () => Books.CreateInvoice.ExecuteAsync(Invoice(euro.Id, "2002", "USD"), QboHost.Write("o:5", "invoice"));
+        await eurInvoice.Should().NotThrowAsync();
+        (await usdInvoiceToEuroCustomer.Should().ThrowAsync<PlatformException>()).Which.ErrorCode.Should().Be("6000");
+    }
+
+    [Fact]
+    public async Task DiscountLines_AreMergedIntoOneDiscountLine_AndOtherLinesPostOnTheirServiceItem()
+    {
+        var service = _simulator.AddItem("SVC", "Adjustments", 0, 0, trackQtyOnHand: false);
+        var customer = await Books.FindOrCreateCustomer.ExecuteAsync(new BooksCustomerDraft { Name = "Pat", Email = "pat@example.com" }, QboHost.Write("o:1", "customer"));
+
+        // 2 mugs 25.00 − 2.00, 1 mug 12.50 − 1.50, a 4.00 line on the service item: net 38.00.
+        var invoice = await Books.CreateInvoice.ExecuteAsync(new BooksInvoiceDraft
+        {
+            CustomerId = customer.Id, Number = "3001", Date = Day, Currency = "USD",
+            Lines =
+            [
+                new BooksLine { ItemId = _mugId, Quantity = 2, UnitPrice = 12.50m, Amount = 25.00m },
+                new BooksLine { Kind = BooksLineKind.Discount, Amount = 2.00m, AccountId = "86" },
+                new BooksLine { ItemId = _mugId, Quantity = 1, UnitPrice = 12.50m, Amount = 12.50m },
+                new BooksLine { Kind = BooksLineKind.Discount, Amount = 1.50m, AccountId = "86" },
+                new BooksLine { Kind = BooksLineKind.Other, ItemId = service.Id, UnitPrice = 4.00m, Amount = 4.00m, AccountId = _shippingId },
+            ],
+        }, QboHost.Write("o:1", "invoice"));
+
+        invoice.Subtotal.Should().Be(38.00m);
+        invoice.Total.Should().Be(38.00m);
+        _simulator.RevenueInHomeCurrency().Should().Be(38.00m, "the service item's line is posted, and both discounts");
+        _simulator.QuantityOnHand("MUG").Should().Be(7);
+        _simulator.QuantityOnHand("SVC").Should().BeNull("an untracked item moves no stock");
+    }
+
+    private BooksInvoiceDraft Invoice(string customerId, string number, string currency) => new()
+    {
+        CustomerId = customerId, Number = number, Date = Day, Currency = currency, ExchangeRate = currency == "USD" ? null : 1.1m,
+        Lines = [new BooksLine { ItemId = _mugId, UnitPrice = 12.50m, Amount = 12.50m }],
+    };
 
     [Fact]
     public async Task RetriedWrites_WithTheSameRequestId_CreateEachDocumentOnce()

@@ -162,8 +162,9 @@ public sealed class QuickBooksBooksRequestTests : IAsyncLifetime
             [
                 new BooksLine { ItemId = "11", Quantity = 2, UnitPrice = 12.50m, Amount = 25.00m, TaxAmount = 5.00m, TaxCodeId = "5", ClassId = "3" },
                 new BooksLine { Kind = BooksLineKind.Shipping, Amount = 5.00m, TaxAmount = 1.00m, TaxCodeId = "5" },
-                new BooksLine { Kind = BooksLineKind.Other, Description = "Gift card", UnitPrice = 9.00m, Amount = 9.00m, AccountId = "90" },
-                new BooksLine { Kind = BooksLineKind.Discount, Amount = 3.00m, AccountId = "86" },
+                new BooksLine { Kind = BooksLineKind.Discount, Description = "Mug promo", Amount = 1.00m, AccountId = "86", TaxCodeId = "5" },
+                new BooksLine { Kind = BooksLineKind.Other, ItemId = "20", Description = "Gift card", UnitPrice = 9.00m, Amount = 9.00m, AccountId = "90" },
+                new BooksLine { Kind = BooksLineKind.Discount, Description = "Card promo", Amount = 2.00m, AccountId = "86", TaxCodeId = "NON" },
             ],
         }, QboHost.Write());
 
@@ -172,8 +173,8 @@ public sealed class QuickBooksBooksRequestTests : IAsyncLifetime
             {"DocNumber":"1001","TxnDate":"2026-11-27","CustomerRef":{"value":"58"},"Line":[
             {"DetailType":"SalesItemLineDetail","Amount":25.00,"SalesItemLineDetail":{"ItemRef":{"value":"11"},"Qty":2,"UnitPrice":12.50,"TaxCodeRef":{"value":"5"},"ClassRef":{"value":"3"}}},
             {"DetailType":"SalesItemLineDetail","Amount":5.00,"SalesItemLineDetail":{"ItemRef":{"value":"SHIPPING_ITEM_ID"},"TaxCodeRef":{"value":"5"}}},
-            {"DetailType":"SalesItemLineDetail","Amount":9.00,"Description":"Gift card","SalesItemLineDetail":{"Qty":1,"UnitPrice":9.00,"ItemAccountRef":{"value":"90"}}},
-            {"DetailType":"DiscountLineDetail","Amount":3.00,"DiscountLineDetail":{"PercentBased":false,"DiscountAccountRef":{"value":"86"}}}],
+            {"DetailType":"SalesItemLineDetail","Amount":9.00,"Description":"Gift card","SalesItemLineDetail":{"ItemRef":{"value":"20"},"Qty":1,"UnitPrice":9.00,"ItemAccountRef":{"value":"90"}}},
+            {"DetailType":"DiscountLineDetail","Amount":3.00,"Description":"Mug promo; Card promo","DiscountLineDetail":{"PercentBased":false,"DiscountAccountRef":{"value":"86"}}}],
             "CurrencyRef":{"value":"EUR"},"PrivateNote":"(ref #1001)","ExchangeRate":1.1,
             "TxnTaxDetail":{"TotalTax":6.00},"GlobalTaxCalculation":"TaxExcluded"}
             """.ReplaceLineEndings(string.Empty));
@@ -245,7 +246,13 @@ public sealed class QuickBooksBooksRequestTests : IAsyncLifetime
     public static TheoryData<string, BooksInvoiceDraft> BadInvoices() => new()
     {
         { "Lines[0].ItemId", Invoice(new BooksLine { Amount = 10m }) },
-        { "Lines[1].AccountId", Invoice(new BooksLine { ItemId = "11", Amount = 10m }, new BooksLine { Kind = BooksLineKind.Other, Amount = 2m }) },
+        { "Lines[1].ItemId", Invoice(new BooksLine { ItemId = "11", Amount = 10m }, new BooksLine { Kind = BooksLineKind.Other, Amount = 2m, AccountId = "90" }) },
+        { "Lines[1].AccountId", Invoice(new BooksLine { ItemId = "11", Amount = 10m }, new BooksLine { Kind = BooksLineKind.Other, ItemId = "20", Amount = 2m }) },
+        {
+            "Lines[1].AccountId",
+            Invoice(new BooksLine { ItemId = "11", Amount = 10m }, new BooksLine { Kind = BooksLineKind.Discount, Amount = 1m, AccountId = "86" },
+                new BooksLine { ItemId = "12", Amount = 10m }, new BooksLine { Kind = BooksLineKind.Discount, Amount = 2m, AccountId = "87" })
+        },
         { "Lines[0].Amount", Invoice(new BooksLine { Kind = BooksLineKind.Discount, Amount = -2m, AccountId = "86" }) },
         { "Number", Invoice(new BooksLine { ItemId = "11", Amount = 10m }) with { Number = "STORE-2026-000000000001" } },
         { "ExchangeRate", Invoice(new BooksLine { ItemId = "11", Amount = 10m }) with { ExchangeRate = 0m } },

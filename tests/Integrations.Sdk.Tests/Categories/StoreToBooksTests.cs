@@ -20,7 +20,7 @@ public sealed class StoreToBooksTests
 
         var plan = Planner(r => r.DocumentNumberPrefix = "S-").PlanSale(order);
 
-        plan.Customer.Should().Be(new BooksCustomerDraft { Name = "Ada Lovelace (ada@example.com)", Email = "ada@example.com", FirstName = "Ada", LastName = "Lovelace" });
+        plan.Customer.Should().Be(new BooksCustomerDraft { Name = "Ada Lovelace (ada@example.com)", Email = "ada@example.com", FirstName = "Ada", LastName = "Lovelace", Currency = "USD" });
         var invoice = plan.Invoice;
         invoice.Number.Should().Be("S-1001");
         invoice.Date.Should().Be(new DateOnly(2026, 3, 15), "the order's date in UTC");
@@ -259,6 +259,39 @@ public sealed class StoreToBooksTests
         var note = first.ToCreditNote("cust-1", new Dictionary<string, string> { ["SH-1"] = "qb-7" });
         note.Lines.Should().ContainSingle().Which.ItemId.Should().Be("qb-7");
         note.OriginalInvoiceNumber.Should().Be("1001");
+    }
+
+    [Fact]
+    public async Task NonStockItemSku_IsOnEveryOtherLine_ResolvedLikeAnySku_AndNoOtherKindOfLine()
+    {
+        // Refund r2: a mug refunded but not restocked, shipping, and 3.00 the store does not explain: two Other lines.
+        var order = RefundedOrder();
+        var planner = Planner(r => r.NonStockItemSku = " SVC-1 ");
+
+        var refund = planner.PlanRefund(order, "r2");
+        var sale = planner.PlanSale(UsOrder() with { Lines = [UsOrder().Lines[0], UsOrder().Lines[1] with { Sku = null, ProductType = "Shirts" }] });
+
+        refund.Lines.Select(l => (l.Line.Kind, l.Sku)).Should().Equal(
+            (BooksLineKind.Other, "SVC-1"), (BooksLineKind.Shipping, null), (BooksLineKind.Other, "SVC-1"));
+        sale.Invoice.Lines.Select(l => (l.Line.Kind, l.Sku)).Should().Equal(
+            (BooksLineKind.Item, "SH-1"), (BooksLineKind.Discount, null), (BooksLineKind.Other, "SVC-1"), (BooksLineKind.Shipping, null));
+        refund.Skus.Should().Equal("SVC-1");
+        var ids = await StoreToBooks.ResolveItemsAsync(refund, (sku, _) => Task.FromResult<string?>(sku == "SVC-1" ? "qb-99" : null));
+        refund.ToCreditNote("cust-1", ids).Lines.Select(l => (l.Kind, l.ItemId, l.AccountId)).Should().Equal(
+            (BooksLineKind.Other, "qb-99", "4950"), (BooksLineKind.Shipping, null, "4300"), (BooksLineKind.Other, "qb-99", "4950"));
+        var missing = () => StoreToBooks.ResolveItemsAsync(refund, (_, _) => Task.FromResult<string?>(null));
+        (await missing.Should().ThrowAsync<MappingValidationException>()).Which.Errors.Select(e => e.SourcePath).Should().Equal("Refunds[1].Lines[0]", "Refunds[1].Amount");
+        Planner().PlanRefund(order, "r2").Lines.Select(l => l.Sku).Should().AllBeEquivalentTo((string?)null, "without the rule Other lines carry no item (Xero books them on the account alone)");
+    }
+
+    [Theory]
+    [InlineData("eur", "EUR")]
+    [InlineData("USD", "USD")]
+    public void Customer_CarriesTheOrdersCurrency(string currency, string expected)
+    {
+        var order = UsOrder() with { Currency = currency };
+
+        Planner().Customer(order).Currency.Should().Be(expected);
     }
 
     [Fact]
