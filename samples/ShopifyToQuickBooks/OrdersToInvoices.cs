@@ -1,10 +1,12 @@
 using Integrations.Sdk;
+using Integrations.Sdk.Books;
 using Integrations.Sdk.Mapping;
 using Integrations.Sdk.Pipelines;
 using Integrations.Sdk.QuickBooks;
 using Integrations.Sdk.QuickBooks.Models;
 using Integrations.Sdk.Shopify;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ShopifyToQuickBooks;
 
@@ -72,7 +74,7 @@ public static class OrdersToInvoices
     public static IIntegrationsBuilder AddOrdersToInvoices(this IIntegrationsBuilder integrations, int concurrency = 8, bool salesReceiptsForPaidOrders = false)
     {
         ArgumentNullException.ThrowIfNull(integrations);
-        integrations.Services.AddSingleton<ItemCatalog>();
+        integrations.Services.TryAddKeyedSingleton(QuickBooksConnector.ConnectorName, static (sp, key) => new BooksItemCatalog(sp.GetRequiredKeyedService<IBooksConnector>(key)));
         return integrations.AddSync<ShopifyOrder>(SyncName, sync =>
         {
             var steps = sync
@@ -144,7 +146,7 @@ public static class OrdersToInvoices
     /// <summary>Finds the QuickBooks item of every SKU; an unknown SKU fails the record, naming it, for a person to add and replay.</summary>
     private static async Task<Dictionary<string, string>> ResolveItemsAsync(MappedOrder mapped, StepContext step, CancellationToken cancellationToken)
     {
-        var catalog = step.Get<ItemCatalog>();
+        var catalog = step.Services.GetRequiredKeyedService<BooksItemCatalog>(QuickBooksConnector.ConnectorName);
         var items = new Dictionary<string, string>(StringComparer.Ordinal);
         var missing = new List<MappingError>();
         for (var i = 0; i < mapped.Lines.Count; i++)
@@ -201,23 +203,5 @@ public static class OrdersToInvoices
         var name = $"{customer?.FirstName} {customer?.LastName}".Trim();
         var email = customer?.Email?.Trim().ToLowerInvariant();
         return name.Length == 0 ? email ?? string.Empty : email is null ? name : $"{name} ({email})";
-    }
-}
-
-/// <summary>QuickBooks items by SKU, looked up once per process (a SKU that is missing is asked again next time).</summary>
-public sealed class ItemCatalog(QuickBooksConnector quickBooks)
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _ids = new(StringComparer.Ordinal);
-
-    /// <summary>Returns the item id of a SKU, or <see langword="null"/> when QuickBooks has no such item.</summary>
-    public async Task<string?> FindAsync(string sku, CancellationToken cancellationToken)
-    {
-        if (_ids.TryGetValue(sku, out var id))
-        {
-            return id;
-        }
-
-        var item = await quickBooks.FindItemBySkuAsync(sku, cancellationToken).ConfigureAwait(false);
-        return item?.Id is { } found ? _ids.GetOrAdd(sku, found) : null;
     }
 }
