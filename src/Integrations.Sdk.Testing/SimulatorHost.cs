@@ -168,11 +168,12 @@ public abstract class SimulatorHost : IAsyncDisposable
             return;
         }
 
-        answer.Position = 0;
-        await answer.CopyToAsync(original, context.RequestAborted).ConfigureAwait(false);
+        // Checked before it is written, so that a client holding the answer also sees its check recorded.
         recorder.Check(
             exchange with { Status = response.StatusCode, ResponseContentType = response.ContentType, ResponseBody = answer.ToArray(), Injected = injected },
             ConformanceSide.Response);
+        answer.Position = 0;
+        await answer.CopyToAsync(original, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Maps the platform's endpoints.</summary>
