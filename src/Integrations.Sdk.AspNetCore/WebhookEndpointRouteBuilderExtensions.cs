@@ -10,7 +10,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class WebhookEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>POST</c> (and <c>HEAD</c>, for platforms that check the URL with it) <c>{prefix}/{source}</c> for every registered webhook source (<c>/webhooks/stripe</c>,
+    /// Maps <c>POST</c> (and <c>HEAD</c> and <c>GET</c>, for platforms that check the URL with them) <c>{prefix}/{source}</c> for every registered webhook source (<c>/webhooks/stripe</c>,
     /// <c>/webhooks/hubspot</c>...). Each request's raw body is read up to <see cref="WebhookOptions.MaxBodyBytes"/>
     /// (413 beyond), verified (401 and nothing stored when the signature is wrong), handshakes are answered, events
     /// are deduplicated by id and stored in the inbox before the 200 goes back; processing happens afterwards.
@@ -31,8 +31,9 @@ public static class WebhookEndpointRouteBuilderExtensions
         var handshakes = endpoints.ServiceProvider.GetServices<IWebhookSource>().OfType<IWebhookHandshake>().Cast<IWebhookSource>().Select(s => s.Name).ToHashSet();
         foreach (var source in receiver.Sources)
         {
-            // HEAD too for a source that answers a handshake: Trello checks a callback URL with HEAD before it creates a webhook.
-            string[] methods = handshakes.Contains(source) ? [HttpMethods.Post, HttpMethods.Head] : [HttpMethods.Post];
+            // HEAD and GET too for a source that answers a handshake: Trello checks a callback URL with HEAD before it
+            // creates a webhook, Mailchimp with a GET when a list webhook is saved.
+            string[] methods = handshakes.Contains(source) ? [HttpMethods.Post, HttpMethods.Head, HttpMethods.Get] : [HttpMethods.Post];
             group.MapMethods("/" + source, methods, (HttpContext context) => HandleAsync(context, source))
                 .WithName("integrations-webhook-" + source)
                 .DisableAntiforgery();

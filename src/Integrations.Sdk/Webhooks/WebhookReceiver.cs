@@ -108,7 +108,7 @@ internal sealed class WebhookReceiver
                 cancellationToken).ConfigureAwait(false);
             _metrics.Webhook(platform.Name, "dead_lettered");
             Log.WebhookUnreadable(_logger, platform.Name, reason);
-            return new WebhookReceipt(new WebhookResponse(200, "stored for review"), 0, 0, Rejected: false);
+            return new WebhookReceipt(Acknowledgement(platform, request) ?? new WebhookResponse(200, "stored for review"), 0, 0, Rejected: false);
         }
 
         var accepted = 0;
@@ -147,6 +147,10 @@ internal sealed class WebhookReceiver
             Stored?.Invoke();
         }
 
-        return new WebhookReceipt(new WebhookResponse(200), accepted, duplicates, Rejected: false);
+        return new WebhookReceipt(Acknowledgement(platform, request) ?? new WebhookResponse(200), accepted, duplicates, Rejected: false);
     }
+
+    /// <summary>The answer the platform expects to a stored delivery, when it expects one (<see cref="IWebhookAcknowledgement"/>).</summary>
+    private static WebhookResponse? Acknowledgement(IWebhookSource platform, WebhookRequest request) =>
+        platform is IWebhookAcknowledgement acknowledgement ? acknowledgement.Acknowledge(request) : null;
 }
