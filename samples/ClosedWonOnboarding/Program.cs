@@ -1,0 +1,1 @@
+Console.WriteLine("ClosedWonOnboarding: being built (issue 15).");
