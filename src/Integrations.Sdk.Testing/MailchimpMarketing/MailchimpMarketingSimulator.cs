@@ -52,6 +52,8 @@ public sealed partial class MailchimpMarketingSimulator : SimulatorHost
     private readonly Dictionary<string, SimList> _lists = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimJourney> _journeys = new(StringComparer.Ordinal);
     private readonly List<JourneyEntry> _entries = [];
+    private readonly string _keyBody;
+    private string? _apiKey;
     private int _requests;
     private int _inFlight;
     private int _peakInFlight;
@@ -65,7 +67,7 @@ public sealed partial class MailchimpMarketingSimulator : SimulatorHost
     public MailchimpMarketingSimulator(TimeProvider? timeProvider = null, int seed = 0)
         : base(timeProvider, seed)
     {
-        ApiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "-" + DataCenter;
+        _keyBody = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         AccessToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
     }
 
@@ -75,8 +77,12 @@ public sealed partial class MailchimpMarketingSimulator : SimulatorHost
     /// <summary>The account's data centre: a key whose <c>-dc</c> suffix differs is refused (403). <value>Default: <c>us6</c>.</value></summary>
     public string DataCenter { get; set; } = "us6";
 
-    /// <summary>The API key accepted as the Basic password (<c>&lt;32 hex&gt;-&lt;dc&gt;</c>). <value>Default: a random key of <see cref="DataCenter"/>.</value></summary>
-    public string ApiKey { get; set; }
+    /// <summary>The API key accepted as the Basic password (<c>&lt;32 hex&gt;-&lt;dc&gt;</c>). <value>Default: a random key of <see cref="DataCenter"/> (it follows a change of <see cref="DataCenter"/> until set).</value></summary>
+    public string ApiKey
+    {
+        get => _apiKey ?? _keyBody + "-" + DataCenter;
+        set => _apiKey = value;
+    }
 
     /// <summary>The OAuth access token accepted as <c>Bearer</c>. <value>Default: a random one.</value></summary>
     public string AccessToken { get; set; }
