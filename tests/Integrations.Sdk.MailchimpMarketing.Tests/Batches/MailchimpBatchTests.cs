@@ -75,7 +75,7 @@ public sealed class MailchimpBatchTests : IAsyncLifetime
             .RespondWith(Json(Batch("finished", $"{_server.Url}/results/b1.tar.gz")));
 
         var wait = Connector.WaitForBatchAsync("b1", pollInterval: TimeSpan.FromSeconds(10), timeout: TimeSpan.FromMinutes(5));
-        await Until.DoneAsync(wait, _time, TimeSpan.FromSeconds(1));
+        await Until.DoneAsync(wait, _time, TimeSpan.FromSeconds(5));
 
         var batch = await wait;
         batch.IsFinished.Should().BeTrue();
@@ -90,7 +90,7 @@ public sealed class MailchimpBatchTests : IAsyncLifetime
         _server.Given(Request.Create().WithPath("/3.0/batches/b1").UsingGet()).RespondWith(Json(Batch("started", "")));
 
         var wait = Connector.WaitForBatchAsync("b1", pollInterval: TimeSpan.FromSeconds(10), timeout: TimeSpan.FromSeconds(30));
-        await Until.DoneAsync(wait, _time, TimeSpan.FromSeconds(1));
+        await Until.DoneAsync(wait, _time, TimeSpan.FromSeconds(5));
 
         (await FluentActions.Awaiting(() => wait).Should().ThrowAsync<TimeoutException>()).Which.Message.Should().Contain("batch b1").And.Contain("'started'");
         _server.LogEntries.Should().HaveCount(4, "a read at once and one every 10 s within 30 s");
