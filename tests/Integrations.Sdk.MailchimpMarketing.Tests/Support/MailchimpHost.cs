@@ -32,7 +32,13 @@ public static class MailchimpHost
             }),
             services => services
                 .AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false)
-                .RetryWithoutDelay(MailchimpMarketingConnector.ConnectorName, tune));
+                .RetryWithoutDelay(MailchimpMarketingConnector.ConnectorName, o =>
+                {
+                    // Tests drive a fake clock forward while requests are in flight: no attempt may time out on it.
+                    o.AttemptTimeout = TimeSpan.FromDays(1);
+                    o.TotalTimeout = TimeSpan.FromDays(1);
+                    tune?.Invoke(o);
+                }));
 
     public static WriteContext Write(string recordKey = "crm:deal:1001", string step = "journey") =>
         IntegrationsTestHost.Write("closed-won-onboarding", recordKey, step);
