@@ -125,8 +125,9 @@ public sealed class SalesforceOutboundMessageSource : IWebhookSource, IWebhookAc
             return false;
         }
 
+        // 18-character ids are case-safe (that is what the suffix is for); 15-character ones are case-sensitive.
         return a.Length == b.Length
-            ? string.Equals(a, b, StringComparison.Ordinal)
+            ? string.Equals(a, b, a.Length == 18 ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)
             : string.Equals(a[..15], b[..15], StringComparison.Ordinal)
                 && (a.Length == 15 || string.Equals(a[15..], Suffix(a[..15]), StringComparison.OrdinalIgnoreCase))
                 && (b.Length == 15 || string.Equals(b[15..], Suffix(b[..15]), StringComparison.OrdinalIgnoreCase));
