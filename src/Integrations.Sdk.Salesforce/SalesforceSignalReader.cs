@@ -131,7 +131,8 @@ public sealed class SalesforceSignalReader : PlatformSignalReader
     {
         var code = errors[0].ErrorCode;
         var text = string.Join("; ", errors.Select(e => e.Fields.Count > 0 ? $"{e.Message} (fields {string.Join(", ", e.Fields)})" : e.Message));
-        if (errors.Count > 1 || code != errors[0].Message)
+        // The exception names the first code already; more than one is listed.
+        if (errors.Select(e => e.ErrorCode).Distinct(StringComparer.Ordinal).Count() > 1)
         {
             text += $" [{string.Join(", ", errors.Select(e => e.ErrorCode).Distinct(StringComparer.Ordinal))}]";
         }
