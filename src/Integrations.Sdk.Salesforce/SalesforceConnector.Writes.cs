@@ -192,7 +192,16 @@ public sealed partial class SalesforceConnector
         var created = response.StatusCode == HttpStatusCode.Created;
         if (PlatformJson.TryParse(body, out var root) && root.ValueKind == JsonValueKind.Object)
         {
-            var dto = root.Deserialize<SaveResultDto>(SalesforceJson.Options)!;
+            SaveResultDto dto;
+            try
+            {
+                dto = root.Deserialize<SaveResultDto>(SalesforceJson.Options)!;
+            }
+            catch (JsonException ex)
+            {
+                throw PlatformException.InvalidResponse(ConnectorName, $"the answer to a {upsert.SObjectType} upsert could not be read: {ex.Message}", mayHaveBeenApplied: true, innerException: ex);
+            }
+
             return ToResult(dto, dto.Created ?? created);
         }
 
