@@ -6,6 +6,9 @@ public sealed class HubSpotOptions
     /// <summary>HubSpot's API host.</summary>
     public static readonly Uri DefaultBaseAddress = new("https://api.hubapi.com/");
 
+    /// <summary>The default <see cref="PrimaryContactLabel"/>: <c>Primary</c>.</summary>
+    public const string DefaultPrimaryContactLabel = "Primary";
+
     /// <summary>The private app's access token, sent as <c>Authorization: Bearer ...</c>. Required; secret.</summary>
     public string AccessToken { get; set; } = string.Empty;
 
@@ -34,6 +37,14 @@ public sealed class HubSpotOptions
     /// them with <c>deal.Property("name")</c>. Internal names, for example <c>hs_priority</c>. <value>Default: none.</value>
     /// </summary>
     public IList<string> ExtraDealProperties { get; set; } = [];
+
+    /// <summary>
+    /// The deal → contact association label that marks a deal's primary contact (<c>GetDealContactsAsync</c> puts
+    /// that contact first, <c>IsPrimary</c>). HubSpot defines a primary association only for companies; a portal marks
+    /// a deal's main contact with a label of its own (a <c>USER_DEFINED</c> association label), compared ignoring
+    /// case. <value>Default: <c>Primary</c>.</value>
+    /// </summary>
+    public string PrimaryContactLabel { get; set; } = DefaultPrimaryContactLabel;
 
     /// <summary>The API host requests go to: <see cref="BaseAddress"/> when set, else <see cref="DefaultBaseAddress"/>.</summary>
     public Uri ResolveBaseAddress() => BaseAddress ?? DefaultBaseAddress;
