@@ -26,8 +26,9 @@ public sealed class HubSpotOptions
     /// updated objects may take a few moments to appear in search results
     /// (https://developers.hubspot.com/docs/api/crm/search, Limitations), without a figure; reports put it at several
     /// seconds. After a task creation with unknown outcome (a timeout, a dropped connection) the task step waits this
-    /// long, counted from that attempt, before it searches for the task, so it does not create a second one.
-    /// Zero to 1 hour. <value>Default: 10 seconds.</value>
+    /// long, counted from that attempt, before it searches for the task, so it does not create a second one. The CRM
+    /// deal source (<c>ICrmConnector.Deals</c>) also starts each read this long before its checkpoint (its overlap),
+    /// so a change that reached the search index late is still read. Zero to 1 hour. <value>Default: 10 seconds.</value>
     /// </summary>
     public TimeSpan SearchIndexLag { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -45,6 +45,11 @@ namespace Integrations.Sdk.Testing.HubSpot;
 /// /crm/v3/objects/{type}/{id}</c> [<c>contacts.update</c>...] (<c>idProperty=email</c> on contacts; 404
 /// <c>OBJECT_NOT_FOUND</c>; a PATCH to an email another contact has is a 409), <c>DELETE</c> [<c>contacts.archive</c>...]
 /// (archives: 204; the object then answers only to <c>archived=true</c>).</item>
+/// <item>Deals as a CRM (<see cref="AddDeal(Crm.SimulatedDeal)"/>, <see cref="SetDealOutcome"/>): <c>GET
+/// /crm/v3/pipelines/deals</c> [<c>pipelines.list</c>] and <c>.../{pipelineId}/stages</c> [<c>pipelines.stages</c>],
+/// <c>GET /crm/v4/objects/deals/{id}/associations/contacts</c> [<c>deals.associations</c>], <c>POST
+/// /crm/v3/objects/contacts/batch/read</c> [<c>contacts.batchRead</c>], <c>GET /crm/v3/owners/{ownerId}</c>
+/// [<c>owners.get</c>].</item>
 /// <item>An object type other than contacts, tasks and deals is a 400 "Unable to infer object type from: ..."; any
 /// other route a 404 <c>OBJECT_NOT_FOUND</c>, both with HubSpot's error body.</item>
 /// </list>
