@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Integrations.Sdk.Crm;
 using Integrations.Sdk.HubSpot.Internal;
 using Integrations.Sdk.HubSpot.Models;
 
@@ -7,8 +8,10 @@ namespace Integrations.Sdk.HubSpot;
 /// <summary>
 /// The HubSpot CRM connector (v3 object APIs) for contacts, tasks and deals. HubSpot has no idempotency key, so every
 /// write is safe by construction (natural upserts, lookup-then-create). Thread-safe; resolve it after <c>AddHubSpot</c>.
+/// It is also the portal's <see cref="ICrmConnector"/> (deals with their outcome read from the pipelines' stage
+/// metadata, a deal's contacts through v4 associations), registered keyed <c>"hubspot"</c>.
 /// </summary>
-public sealed class HubSpotConnector
+public sealed partial class HubSpotConnector : ICrmConnector
 {
     /// <summary>The connector's name: it names its HTTP options, budget and telemetry, and its webhook source.</summary>
     public const string ConnectorName = "hubspot";
@@ -47,9 +50,13 @@ public sealed class HubSpotConnector
 
     private readonly string _dealPropertyList;
 
-    internal HubSpotConnector(Func<IHubSpotApi> api, TimeSpan searchIndexLag, IEnumerable<string>? extraDealProperties = null)
+    internal HubSpotConnector(Func<IHubSpotApi> api, TimeSpan searchIndexLag, IEnumerable<string>? extraDealProperties = null, TimeProvider? time = null, string? primaryContactLabel = null)
     {
         _api = api;
+        _time = time ?? TimeProvider.System;
+        _dealOverlap = searchIndexLag;
+        _primaryContactLabel = string.IsNullOrWhiteSpace(primaryContactLabel) ? HubSpotOptions.DefaultPrimaryContactLabel : primaryContactLabel.Trim();
+        _crmDeals = RecordSource.Create<CrmDeal>(ReadCrmDealsAsync);
         _dealProperties = WithExtra(DealProperties, extraDealProperties, nameof(HubSpotOptions.ExtraDealProperties));
         _dealPropertyList = string.Join(',', _dealProperties);
         UpsertContact = SinkOperation.NaturalUpsert<ContactUpsert, HubSpotContact>(

@@ -1,7 +1,9 @@
+using Integrations.Sdk.Crm;
 using Integrations.Sdk.HubSpot;
 using Integrations.Sdk.HubSpot.Internal;
 using Integrations.Sdk.Transport.Auth;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,7 +30,15 @@ public static class HubSpotIntegrationsBuilderExtensions
                 http.Signals = new HubSpotSignalReader();
             },
             PlatformJson.CamelCase)
-        .Connector(c => new HubSpotConnector(c.Api<IHubSpotApi>(), c.Options.SearchIndexLag, c.Options.ExtraDealProperties))
+        .Connector(c => new HubSpotConnector(c.Api<IHubSpotApi>(), c.Options.SearchIndexLag, c.Options.ExtraDealProperties, c.Time, c.Options.PrimaryContactLabel))
         .Webhooks(c => new HubSpotWebhookSource(c.OptionsAccessor, c.Time))
-        .Builder;
+        .Builder
+        .AlsoAsCrm();
+
+    /// <summary>The connector is also the portal's <see cref="ICrmConnector"/>, keyed by its name.</summary>
+    private static IIntegrationsBuilder AlsoAsCrm(this IIntegrationsBuilder builder)
+    {
+        builder.Services.TryAddKeyedSingleton<ICrmConnector>(HubSpotConnector.ConnectorName, (sp, _) => sp.GetRequiredService<HubSpotConnector>());
+        return builder;
+    }
 }

@@ -6,6 +6,9 @@ public sealed class HubSpotOptions
     /// <summary>HubSpot's API host.</summary>
     public static readonly Uri DefaultBaseAddress = new("https://api.hubapi.com/");
 
+    /// <summary>The default <see cref="PrimaryContactLabel"/>: <c>Primary</c>.</summary>
+    public const string DefaultPrimaryContactLabel = "Primary";
+
     /// <summary>The private app's access token, sent as <c>Authorization: Bearer ...</c>. Required; secret.</summary>
     public string AccessToken { get; set; } = string.Empty;
 
@@ -23,8 +26,9 @@ public sealed class HubSpotOptions
     /// updated objects may take a few moments to appear in search results
     /// (https://developers.hubspot.com/docs/api/crm/search, Limitations), without a figure; reports put it at several
     /// seconds. After a task creation with unknown outcome (a timeout, a dropped connection) the task step waits this
-    /// long, counted from that attempt, before it searches for the task, so it does not create a second one.
-    /// Zero to 1 hour. <value>Default: 10 seconds.</value>
+    /// long, counted from that attempt, before it searches for the task, so it does not create a second one. The CRM
+    /// deal source (<c>ICrmConnector.Deals</c>) also starts each read this long before its checkpoint (its overlap),
+    /// so a change that reached the search index late is still read. Zero to 1 hour. <value>Default: 10 seconds.</value>
     /// </summary>
     public TimeSpan SearchIndexLag { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -34,6 +38,14 @@ public sealed class HubSpotOptions
     /// them with <c>deal.Property("name")</c>. Internal names, for example <c>hs_priority</c>. <value>Default: none.</value>
     /// </summary>
     public IList<string> ExtraDealProperties { get; set; } = [];
+
+    /// <summary>
+    /// The deal → contact association label that marks a deal's primary contact (<c>GetDealContactsAsync</c> puts
+    /// that contact first, <c>IsPrimary</c>). HubSpot defines a primary association only for companies; a portal marks
+    /// a deal's main contact with a label of its own (a <c>USER_DEFINED</c> association label), compared ignoring
+    /// case. <value>Default: <c>Primary</c>.</value>
+    /// </summary>
+    public string PrimaryContactLabel { get; set; } = DefaultPrimaryContactLabel;
 
     /// <summary>The API host requests go to: <see cref="BaseAddress"/> when set, else <see cref="DefaultBaseAddress"/>.</summary>
     public Uri ResolveBaseAddress() => BaseAddress ?? DefaultBaseAddress;

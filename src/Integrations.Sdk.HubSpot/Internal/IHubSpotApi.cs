@@ -25,6 +25,19 @@ internal interface IHubSpotApi
     [Get("/crm/v3/objects/deals")]
     Task<ListPage<HubSpotDeal>> ListDealsAsync([Query] int limit, [Query] string? after, [Query] string properties, CancellationToken cancellationToken = default);
 
+    [Post("/crm/v3/objects/contacts/batch/read")]
+    Task<BatchResult<HubSpotContact>> ReadContactsAsync(
+        [Body] BatchReadRequest request, [Property(IntegrationsRequest.ReplaySafeKeyName)] bool replaySafe = true, CancellationToken cancellationToken = default);
+
+    [Get("/crm/v3/pipelines/deals")]
+    Task<PipelineList> GetDealPipelinesAsync(CancellationToken cancellationToken = default);
+
+    [Get("/crm/v4/objects/deals/{dealId}/associations/contacts")]
+    Task<AssociationPage> GetDealContactAssociationsAsync(string dealId, [Query] int limit, [Query] string? after, CancellationToken cancellationToken = default);
+
+    [Get("/crm/v3/owners/{ownerId}")]
+    Task<OwnerItem> GetOwnerAsync(string ownerId, CancellationToken cancellationToken = default);
+
     [Get("/crm/v3/objects/deals/{dealId}")]
     Task<HubSpotDeal> GetDealAsync(string dealId, [Query] string properties, CancellationToken cancellationToken = default);
 }

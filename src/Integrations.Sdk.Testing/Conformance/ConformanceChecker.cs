@@ -90,7 +90,7 @@ public sealed class ConformanceChecker
     private static List<IPlatformSpec> BuiltInSpecs() =>
     [
         OpenApiPlatformSpec.BuiltIn("stripe", null, "stripe.spec3.json"),
-        OpenApiPlatformSpec.BuiltIn("hubspot", null, "hubspot.v3-objects.json", "hubspot.v3-contacts.json", "hubspot.v3-tasks.json"),
+        OpenApiPlatformSpec.BuiltIn("hubspot", null, "hubspot.v3-objects.json", "hubspot.v3-contacts.json", "hubspot.v3-tasks.json", "hubspot.v4-associations.json"),
 
         // The spec's basePath is /api/1.3; Mailchimp serves every version under /api/1.x, each call also with a .json suffix.
         OpenApiPlatformSpec.BuiltIn("mailchimp-transactional", "^/api/1\\.[0-9]+(?<path>/.+?)(?:\\.json)?$", "mailchimp-transactional.transactional.json"),

@@ -60,12 +60,18 @@ public sealed partial class HubSpotSimulator
 
             var asked = (request["properties"] as JsonArray ?? []).Select(Str).OfType<string>().ToList();
             var now = Time.GetUtcNow();
-            IEnumerable<SimObject> found = _objects[type].Where(o => o.ArchivedAt is null && o.SearchableAt <= now && (groups.Count == 0 || groups.Any(g =>
-                (g["filters"] as JsonArray ?? []).OfType<JsonObject>().All(f => Matches(type, o, f)))));
+            IEnumerable<SimObject> found = _objects[type].Select(o => SearchView(o, now)).OfType<SimObject>().Where(o => groups.Count == 0 || groups.Any(g =>
+                (g["filters"] as JsonArray ?? []).OfType<JsonObject>().All(f => Matches(type, o, f))));
             if (request["sorts"] is JsonArray { Count: > 0 } sorts && Sort(sorts[0]) is ({ } by, var descending))
             {
                 var comparer = Comparer<string?>.Create(Compare);
                 found = descending ? found.OrderByDescending(o => Read(o, by), comparer) : found.OrderBy(o => Read(o, by), comparer);
+            }
+
+            if (offset + limit > MaxSearchResults)
+            {
+                // HubSpot's search pages through at most 10,000 results of one query (CRM search guide, Limitations).
+                return Field("after", $"a search can page through at most {MaxSearchResults} results; narrow the filters to read further");
             }
 
             return Page(found.ToList(), offset, limit, includeTotal: true, asked);

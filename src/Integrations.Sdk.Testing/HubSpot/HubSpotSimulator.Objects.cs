@@ -56,7 +56,7 @@ public sealed partial class HubSpotSimulator
     /// simulator refuses writes of properties that do not exist (400 <c>VALIDATION_ERROR</c>,
     /// <c>PROPERTY_DOESNT_EXIST</c>) and leaves them out of reads. HubSpot's own properties (<c>email</c>,
     /// <c>firstname</c>, <c>dealstage</c>, <c>hs_task_subject</c>...) exist already; properties given to
-    /// <see cref="AddContact"/> and <see cref="AddDeal"/> are created too.
+    /// <see cref="AddContact"/> and <see cref="AddDeal(string, string, decimal?, IReadOnlyDictionary{string, string?}?)"/> are created too.
     /// </summary>
     /// <param name="objectType"><c>contacts</c>, <c>tasks</c> or <c>deals</c>.</param>
     /// <param name="name">The property's internal name, for example <c>payment_status</c>.</param>

@@ -17,7 +17,7 @@ namespace Integrations.Sdk.Testing.HubSpot;
 /// search's <c>properties</c>; one asked but without a value is <c>null</c>, one that does not exist is left out)
 /// plus those three, or the type's defaults when it asks for none; a write answers every property with a value.
 /// Only properties that exist can be written: HubSpot's own ones and those added with <see cref="AddProperty"/>
-/// (or given to <see cref="AddContact"/>/<see cref="AddDeal"/>); anything else is a 400 <c>VALIDATION_ERROR</c>
+/// (or given to <see cref="AddContact"/>/<see cref="AddDeal(string, string, decimal?, IReadOnlyDictionary{string, string?}?)"/>); anything else is a 400 <c>VALIDATION_ERROR</c>
 /// with <c>PROPERTY_DOESNT_EXIST</c> in <c>errors[]</c>.</para>
 /// <para><b>Endpoints</b>, each served through <see cref="SimulatorHost.Faults"/> under the name in brackets:</para>
 /// <list type="bullet">
@@ -45,6 +45,11 @@ namespace Integrations.Sdk.Testing.HubSpot;
 /// /crm/v3/objects/{type}/{id}</c> [<c>contacts.update</c>...] (<c>idProperty=email</c> on contacts; 404
 /// <c>OBJECT_NOT_FOUND</c>; a PATCH to an email another contact has is a 409), <c>DELETE</c> [<c>contacts.archive</c>...]
 /// (archives: 204; the object then answers only to <c>archived=true</c>).</item>
+/// <item>Deals as a CRM (<see cref="AddDeal(Crm.SimulatedDeal)"/>, <see cref="SetDealOutcome"/>): <c>GET
+/// /crm/v3/pipelines/deals</c> [<c>pipelines.list</c>] and <c>.../{pipelineId}/stages</c> [<c>pipelines.stages</c>],
+/// <c>GET /crm/v4/objects/deals/{id}/associations/contacts</c> [<c>deals.associations</c>], <c>POST
+/// /crm/v3/objects/contacts/batch/read</c> [<c>contacts.batchRead</c>], <c>GET /crm/v3/owners/{ownerId}</c>
+/// [<c>owners.get</c>].</item>
 /// <item>An object type other than contacts, tasks and deals is a 400 "Unable to infer object type from: ..."; any
 /// other route a 404 <c>OBJECT_NOT_FOUND</c>, both with HubSpot's error body.</item>
 /// </list>
@@ -85,6 +90,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
 
         _tokens = RequestsPerWindow;
         _lastRefill = Time.GetUtcNow();
+        _indexLags = new Random(seed);
     }
 
     /// <summary>The private-app token the API accepts. <value>Default: <c>pat-sim-0000</c>.</value></summary>
@@ -106,8 +112,11 @@ public sealed partial class HubSpotSimulator : SimulatorHost
     /// How long after its creation through the API an object is found by search (<c>.../search</c>); a GET by id, a
     /// list, an upsert's email match and association checks see it at once. HubSpot documents that a newly created
     /// object may take a few moments to appear in search results, without a figure: 5 seconds is assumed (reports put
-    /// it at several seconds). Objects added with <see cref="AddContact"/> and <see cref="AddDeal"/> count as created
-    /// long ago and are found at once; changes to properties are searchable at once (not modeled).
+    /// it at several seconds). Objects added with <see cref="AddContact"/> and the <c>AddDeal</c> overloads count as
+    /// created long ago and are found at once. A change to a deal (a PATCH, <see cref="UpdateDeal"/>,
+    /// <see cref="SetDealOutcome"/>) reaches search after a lag drawn between zero and this (seeded, so a run repeats),
+    /// so changes made in one order can reach search in another, as with an asynchronous index; until then search
+    /// finds the deal as it was. Changes to contacts and tasks are searchable at once (not modeled).
     /// <value>Default: 5 seconds; zero for an index that is never stale.</value>
     /// </summary>
     public TimeSpan SearchIndexLag { get; set; } = TimeSpan.FromSeconds(5);
@@ -296,6 +305,11 @@ public sealed partial class HubSpotSimulator : SimulatorHost
     {
         Map(endpoints, "POST", "/crm/v3/objects/{type}/search", SearchAsync);
         Map(endpoints, "POST", "/crm/v3/objects/contacts/batch/upsert", UpsertAsync);
+        Map(endpoints, "POST", "/crm/v3/objects/contacts/batch/read", BatchReadAsync);
+        Map(endpoints, "GET", "/crm/v3/pipelines/deals", PipelinesAsync);
+        Map(endpoints, "GET", "/crm/v3/pipelines/deals/{pipelineId}/stages", PipelineStagesAsync);
+        Map(endpoints, "GET", "/crm/v4/objects/{type}/{id}/associations/{toType}", AssociationsAsync);
+        Map(endpoints, "GET", "/crm/v3/owners/{ownerId}", OwnerAsync);
         Map(endpoints, "POST", "/crm/v3/objects/{type}", CreateAsync);
         Map(endpoints, "GET", "/crm/v3/objects/{type}", ListAsync);
         Map(endpoints, "GET", "/crm/v3/objects/{type}/{id}", GetAsync);
@@ -356,6 +370,11 @@ public sealed partial class HubSpotSimulator : SimulatorHost
         created.Properties["hs_object_id"] = created.Id;
         created.Properties[CreatedProperty(type)] = stamp;
         created.Properties[ModifiedProperty(type)] = stamp;
+        if (type == "deals")
+        {
+            created.Index = [(created.SearchableAt, new Dictionary<string, string?>(created.Properties, StringComparer.Ordinal))];
+        }
+
         _objects[type].Add(created);
         return created;
     }
@@ -370,6 +389,7 @@ public sealed partial class HubSpotSimulator : SimulatorHost
 
         target.UpdatedAt = now;
         target.Properties[ModifiedProperty(target.Type)] = Iso(now);
+        target.Index?.Add((now + DealIndexLag(), new Dictionary<string, string?>(target.Properties, StringComparer.Ordinal)));
     }
 
     internal static string Iso(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
@@ -393,6 +413,12 @@ public sealed partial class HubSpotSimulator : SimulatorHost
 
         /// <summary>When it was archived (<c>DELETE</c>); <see langword="null"/> while it is live.</summary>
         public DateTimeOffset? ArchivedAt { get; set; }
+
+        /// <summary>
+        /// Deals only: each version of the properties as the search index gets it, with when search sees it, in the
+        /// order of the changes (the newest visible one is what search finds); <see langword="null"/> for other types.
+        /// </summary>
+        public List<(DateTimeOffset At, Dictionary<string, string?> Properties)>? Index { get; set; }
 
         public SimulatedHubSpotObject ToRecord() =>
             new(Id, new Dictionary<string, string?>(Properties, StringComparer.Ordinal), CreatedAt, UpdatedAt, [.. ContactIds]) { ArchivedAt = ArchivedAt };

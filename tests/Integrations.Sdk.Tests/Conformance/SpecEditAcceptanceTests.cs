@@ -72,7 +72,7 @@ public sealed class SpecEditAcceptanceTests(ITestOutputHelper output) : IDisposa
         var specs = new (string Platform, string? Prefix, string[] Files, string Method, string Path)[]
         {
             ("stripe", null, ["stripe.spec3.json"], "GET", "/v1/invoices/in_1"),
-            ("hubspot", null, ["hubspot.v3-objects.json", "hubspot.v3-contacts.json", "hubspot.v3-tasks.json"], "GET", "/crm/v3/objects/deals/1"),
+            ("hubspot", null, ["hubspot.v3-objects.json", "hubspot.v3-contacts.json", "hubspot.v3-tasks.json", "hubspot.v4-associations.json"], "GET", "/crm/v4/objects/deals/1/associations/contacts"),
             ("mailchimp-transactional", "^/api/1\\.[0-9]+(?<path>/.+?)(?:\\.json)?$", ["mailchimp-transactional.transactional.json"], "POST", "/api/1.0/messages/send-template"),
             ("trello", "^/1(?<path>/.*)$", ["trello.trello-openapi.json"], "GET", "/1/cards/5abbe4b7ddc1b351ef961415"),
             ("xero", "^/api\\.xro/2\\.0(?<path>/.*)$", ["xero.xero_accounting.json"], "GET", "/api.xro/2.0/Invoices/297c2dc5-cc47-4afd-8ec8-74990b8761e9"),
