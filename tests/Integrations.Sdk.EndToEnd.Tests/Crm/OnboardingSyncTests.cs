@@ -14,14 +14,12 @@ namespace Integrations.Sdk.EndToEnd.Tests.Crm;
 /// The sample's closed-won onboarding sync on in-memory fakes (a CRM behind <c>ICrmConnector</c>, Mailchimp's three
 /// sink operations) and SQLite state: what it writes, and that the journey is triggered once per contact, ever.
 /// </summary>
-public sealed class OnboardingSyncTests : IDisposable
+public sealed class OnboardingSyncTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private static readonly OnboardingSettings Settings = new("list1", "journey1", "step1");
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "integrations-e2e", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "integrations-e2e", Guid.NewGuid().ToString("N"))).FullName;
     private readonly FakeCrm _crm = new();
     private readonly FakeMailchimp _mailchimp = new();
-
-    public OnboardingSyncTests() => Directory.CreateDirectory(_directory);
 
     private static string Sync => Onboarding.SyncName(FakeCrm.Name);
 
@@ -207,6 +205,8 @@ public sealed class OnboardingSyncTests : IDisposable
         }
 
         runs.Add(await RunAsync()); // a second run, nothing new
+        output.WriteLine($"expected={scenario.ExpectedJourneys} read={runs.Sum(r => r.Summary.Read)} completed={runs.Sum(r => r.Summary.Completed)} skipped={runs.Sum(r => r.Summary.Skipped)} "
+            + $"filtered={runs.Sum(r => r.Summary.Filtered)} dead-lettered={runs.Sum(r => r.Summary.DeadLettered)} ambiguous={runs.Sum(r => r.Summary.Ambiguous)} journeys={_mailchimp.JourneyEntries.Count}");
         var ambiguous = (await DeadLettersAsync()).Where(e => e.Kind == DeadLetterKind.Ambiguous).ToList();
 
         ambiguous.Should().HaveCount(2);
