@@ -1,0 +1,51 @@
+namespace ClosedWonOnboarding;
+
+/// <summary>
+/// The simulated CRM's clock: the system clock moved back by a number of days that the scenario shortens round by
+/// round (each round is a day later; the last one is today, so no change is ever stamped in the future), and frozen
+/// while a round's moves are made, so they all share one timestamp. Timers are the system's: fault latencies and hangs
+/// stay real.
+/// </summary>
+public sealed class ScenarioClock : TimeProvider
+{
+    private readonly Lock _gate = new();
+    private TimeSpan _offset;
+    private DateTimeOffset? _frozen;
+
+    /// <summary>Creates the clock, <paramref name="daysBack"/> days in the past.</summary>
+    /// <param name="daysBack">How many days back it starts.</param>
+    public ScenarioClock(int daysBack) => _offset = TimeSpan.FromDays(-daysBack);
+
+    /// <inheritdoc />
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_gate)
+        {
+            return _frozen ?? System.GetUtcNow() + _offset;
+        }
+    }
+
+    /// <summary>Moves one day on (never past the system clock) and freezes there until <see cref="Release"/>.</summary>
+    public void NextDayFrozen()
+    {
+        lock (_gate)
+        {
+            _offset = TimeSpan.FromTicks(Math.Min(0, (_offset + TimeSpan.FromDays(1)).Ticks));
+            _frozen = System.GetUtcNow() + _offset;
+        }
+    }
+
+    /// <summary>Lets the clock run again, from where it was frozen.</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            if (_frozen is { } frozen)
+            {
+                // Running on from the frozen instant, not jumping ahead by the time spent frozen.
+                _offset = frozen - System.GetUtcNow();
+                _frozen = null;
+            }
+        }
+    }
+}
