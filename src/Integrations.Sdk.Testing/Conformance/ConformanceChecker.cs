@@ -104,6 +104,9 @@ public sealed class ConformanceChecker
 
         // QuickBooks publishes XML schemas, not OpenAPI: its JSON is checked against them (QuickBooksXsdSpec).
         QuickBooksXsdSpec.Default,
+
+        // Salesforce publishes no OpenAPI for the core REST API: its Postman collection is the reference (SalesforcePostmanSpec).
+        new SalesforcePostmanSpec(),
     ];
 
     private sealed class Allowance
