@@ -120,8 +120,9 @@ public sealed class SalesforceSimulatorTests : IAsyncLifetime
         var token = await ClientCredentialsAsync();
         var first = _sf.AddDeal(Deal("Alpha", company: "Acme", owner: "Olga Owner"));
         var second = _sf.AddDeal(Deal("Beta", company: "Acme", pipeline: 1));
-        _time.Advance(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromMilliseconds(1200));
         _sf.SetDealOutcome(second, SimulatedDealOutcome.Won);
+        _time.Advance(TimeSpan.FromMilliseconds(300));
         _sf.SetDealOutcome(first, SimulatedDealOutcome.Won);
 
         var page = await QueryAsync(token,
