@@ -44,6 +44,7 @@ public sealed class SalesforceSimulatorTests : IAsyncLifetime
     {
         using var key = RSA.Create(2048);
         _sf.JwtPublicKeyPem = key.ExportSubjectPublicKeyInfoPem();
+        _sf.Username = "svc-integration@example.com";
 
         var (status, body) = await TokenAsync(Jwt(key, _sf.ClientId, _sf.Username, "https://login.salesforce.com", _time.GetUtcNow().AddMinutes(3)));
 
