@@ -482,6 +482,26 @@ public sealed class SalesforceSimulatorTests : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public void Conformance_ChecksAnswersForJsonAndTheErrorArray_AndAllowsTheDocumentedGaps()
+    {
+        var checker = ConformanceChecker.Default;
+        ConformanceExchange Exchange(string method, string path, int status, string body, string query = "") => new(
+            "salesforce", method, path, query, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase), null, ReadOnlyMemory<byte>.Empty,
+            status, "application/json", Encoding.UTF8.GetBytes(body), Injected: false);
+
+        checker.Check(Exchange("GET", "/services/data/v67.0/query", 400, """{"error":"MALFORMED_QUERY"}""", "q=x"), ConformanceSide.Response)
+            .Should().ContainSingle(v => v.Keyword == "type" && v.Where == "body:/");
+        checker.Check(Exchange("GET", "/services/data/v67.0/query", 400, """[{"message":"m"}]""", "q=x"), ConformanceSide.Response)
+            .Should().ContainSingle(v => v.Where == "body:/0/errorCode");
+        checker.Check(Exchange("GET", "/services/data/v67.0/sobjects/Account/001", 200, "<html/>"), ConformanceSide.Response)
+            .Should().ContainSingle(v => v.Keyword == "json");
+        checker.Check(Exchange("GET", "/services/data/v67.0/query/01g5g0000000001AAA-2000", 200, "{}"), ConformanceSide.Request).Should().BeEmpty("nextRecordsUrl is allowed");
+        checker.Check(Exchange("POST", "/services/oauth2/token", 200, "{}"), ConformanceSide.Request).Should().BeEmpty("the token endpoint is allowed");
+        checker.Check(Exchange("POST", "/services/data/v67.0/sobjects/Account/001", 200, "{}"), ConformanceSide.Request)
+            .Should().ContainSingle(v => v.Keyword == "method", "the collection has no POST on a record");
+    }
+
     private static SimulatedDeal Deal(string name, string? company = null, string? owner = null, int pipeline = 0, IReadOnlyList<SimulatedDealContact>? contacts = null) => new()
     {
         Name = name,
