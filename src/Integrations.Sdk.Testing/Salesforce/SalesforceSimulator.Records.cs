@@ -358,7 +358,7 @@ public sealed partial class SalesforceSimulator
         SoqlNot not => !Matches(record, not.Inner),
         SoqlCompare compare => Compare(record, compare),
         SoqlIn @in => @in.Values.Any(v => Equal(Typed(@in.Path.Field, Resolve(record, @in.Path)), v, @in.Path.Field)) != @in.Negated,
-        SoqlLike like => Typed(like.Path.Field, Resolve(record, like.Path)) is string s && like.Pattern.IsMatch(s),
+        SoqlLike like => Typed(like.Path.Field, Resolve(record, like.Path)) is { } v and (string or IdText) && like.Pattern.IsMatch(v.ToString()!),
         _ => false,
     };
 
@@ -395,7 +395,7 @@ public sealed partial class SalesforceSimulator
             return actual is null && expected is null;
         }
 
-        if (field.Type is SfType.Id or SfType.Reference && actual is string a && expected is string e)
+        if (actual is IdText(var a) && expected is string e)
         {
             // Ids match in their 15-character (case-sensitive) or 18-character form.
             return e.Length == 15 ? string.Equals(a[..Math.Min(15, a.Length)], e, StringComparison.Ordinal) : string.Equals(a, e, StringComparison.OrdinalIgnoreCase);
@@ -425,6 +425,7 @@ public sealed partial class SalesforceSimulator
             SfType.Currency or SfType.Double => value.TryGetValue<decimal>(out var n) ? n : null,
             SfType.Date => value.TryGetValue<string>(out var d) && DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null,
             SfType.DateTime => value.TryGetValue<string>(out var t) ? ParseStamp(t) : null,
+            SfType.Id or SfType.Reference => value.TryGetValue<string>(out var id) ? new IdText(id) : null,
             _ => value.TryGetValue<string>(out var s) ? s : null,
         };
     }
@@ -436,12 +437,20 @@ public sealed partial class SalesforceSimulator
     private static int CompareTyped(object left, object right) => (left, right) switch
     {
         (string l, string r) => string.Compare(l, r, StringComparison.OrdinalIgnoreCase),
+        (IdText l, IdText r) => string.CompareOrdinal(l.Value, r.Value),
+        (IdText l, string r) => string.CompareOrdinal(l.Value, r),
         (bool l, bool r) => l.CompareTo(r),
         (decimal l, decimal r) => l.CompareTo(r),
         (DateOnly l, DateOnly r) => l.CompareTo(r),
         (DateTimeOffset l, DateTimeOffset r) => l.CompareTo(r),
         _ => string.Compare(left.ToString(), right.ToString(), StringComparison.Ordinal),
     };
+
+    /// <summary>An id as a comparable: ordered and compared case-sensitively (ids are case-sensitive in their 15-character form).</summary>
+    private readonly record struct IdText(string Value)
+    {
+        public override string ToString() => Value;
+    }
 
     /// <summary>An error of Salesforce's array: <c>errorCode</c> (<c>statusCode</c> in sObject Collections results), <c>message</c>, <c>fields</c>.</summary>
     private sealed record SfError(string Code, string Message, IReadOnlyList<string> Fields)
