@@ -8,7 +8,7 @@ namespace Integrations.Sdk.Testing.Conformance;
 /// </summary>
 /// <remarks>
 /// <para><see cref="Default"/> holds every spec embedded in this assembly (Stripe, HubSpot, Mailchimp Transactional,
-/// Trello, Xero Accounting: OpenAPI; Shopify: the GraphQL Admin schema) and the built-in allow-list
+/// Trello, Xero Accounting: OpenAPI; Shopify: the GraphQL Admin schema; QuickBooks: its XML schemas; Salesforce: its Postman collection) and the built-in allow-list
 /// (<c>Conformance/conformance-allow.json</c>). Specs are read once per process, on first use.</para>
 /// <para>An allow-list is a JSON array of entries: <c>platform</c> (required), <c>side</c> (<c>request</c> or
 /// <c>response</c>), <c>operation</c>, <c>where</c> and <c>schema</c> (globs, <c>*</c> for any text, matched against
@@ -104,6 +104,9 @@ public sealed class ConformanceChecker
 
         // QuickBooks publishes XML schemas, not OpenAPI: its JSON is checked against them (QuickBooksXsdSpec).
         QuickBooksXsdSpec.Default,
+
+        // Salesforce publishes no OpenAPI for the core REST API: its Postman collection is the reference (SalesforcePostmanSpec).
+        new SalesforcePostmanSpec(),
     ];
 
     private sealed class Allowance
