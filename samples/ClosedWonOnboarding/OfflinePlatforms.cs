@@ -77,11 +77,11 @@ public sealed class OfflinePlatforms : IAsyncDisposable, IScenarioCrm
             throw new ArgumentException($"crm must be {string.Join(" or ", SampleOptions.Crms)}, not '{crm}'.", nameof(crm));
         }
 
-        var clock = new ScenarioClock(daysBack: OnboardingScenario.Rounds + 1);
+        var clock = new ScenarioClock(daysBack: OnboardingScenario.Rounds + 2);
         SimulatorHost crmSimulator = crm == "hubspot"
             ? new HubSpotSimulator(clock, seed)
             : new SalesforceSimulator(clock, seed) { ClientId = SalesforceClientId, ClientSecret = SalesforceClientSecret };
-        var mailchimp = new MailchimpMarketingSimulator(seed: seed + 1) { ApiKey = MailchimpApiKey };
+        var mailchimp = new MailchimpMarketingSimulator(seed: seed + 1) { DataCenter = MailchimpApiKey[(MailchimpApiKey.LastIndexOf('-') + 1)..], ApiKey = MailchimpApiKey };
         mailchimp.AddList(Settings.ListId, "Customers");
         foreach (var (tag, type) in OnboardingSettings.ExtraMergeFields)
         {
@@ -129,6 +129,39 @@ public sealed class OfflinePlatforms : IAsyncDisposable, IScenarioCrm
     /// <param name="email">The contact's email.</param>
     public bool IsInJourney(string email) =>
         Mailchimp.JourneyContacts(Settings.JourneyId, Settings.StepId).Contains(Onboarding.NormalizeEmail(email), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Saves both simulators next to the state file (<c>{state}.crm.json</c>, <c>{state}.mailchimp.json</c>), so a
+    /// later run of the sample finds the same CRM and the same Mailchimp account, as it would find real ones.
+    /// </summary>
+    /// <param name="statePath">The SQLite state file's path.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    public async Task SaveAsync(string statePath, CancellationToken cancellationToken = default)
+    {
+        var (crmFile, mailchimpFile) = Files(statePath);
+        await (CrmSimulator is HubSpotSimulator hubSpot ? hubSpot.SaveAsync(crmFile, cancellationToken) : Salesforce.SaveAsync(crmFile, cancellationToken)).ConfigureAwait(false);
+        await Mailchimp.SaveAsync(mailchimpFile, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads both simulators from an earlier run's files, when there are; the clock then runs at today's time.</summary>
+    /// <param name="statePath">The SQLite state file's path.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>Whether an earlier run's simulators were loaded.</returns>
+    public async Task<bool> TryLoadAsync(string statePath, CancellationToken cancellationToken = default)
+    {
+        var (crmFile, mailchimpFile) = Files(statePath);
+        if (!File.Exists(crmFile) || !File.Exists(mailchimpFile))
+        {
+            return false;
+        }
+
+        await (CrmSimulator is HubSpotSimulator hubSpot ? hubSpot.LoadAsync(crmFile, cancellationToken) : Salesforce.LoadAsync(crmFile, cancellationToken)).ConfigureAwait(false);
+        await Mailchimp.LoadAsync(mailchimpFile, cancellationToken).ConfigureAwait(false);
+        Clock.ToPresent();
+        return true;
+    }
+
+    private (string Crm, string Mailchimp) Files(string statePath) => ($"{statePath}.{Crm}.json", $"{statePath}.mailchimp.json");
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -53,6 +53,9 @@ public static class OnboardingRun
     /// <summary>How often a run that failed (a read that still failed after the connector's retries) is run again.</summary>
     public const int RunAttempts = 5;
 
+    /// <summary>How long after a round's changes the sync runs: time for the CRM's search index to show them.</summary>
+    public static readonly TimeSpan TimeBeforeRun = TimeSpan.FromMinutes(30);
+
     /// <summary>
     /// Seeds the CRM, runs the sync, then for each round makes the round's moves (one shared timestamp) and runs the
     /// sync again; with <paramref name="resolveAmbiguous"/>, resolves each ambiguous journey trigger the way a person
@@ -88,13 +91,13 @@ public static class OnboardingRun
 
         platforms.Clock.NextDayFrozen();
         var ids = scenario.Seed(platforms);
-        platforms.Clock.Release();
+        platforms.Clock.Release(TimeBeforeRun);
         await RunAsync(0, null).ConfigureAwait(false);
         for (var round = 1; round <= OnboardingScenario.Rounds; round++)
         {
             platforms.Clock.NextDayFrozen();
             var moves = scenario.Move(platforms, ids, round);
-            platforms.Clock.Release();
+            platforms.Clock.Release(TimeBeforeRun);
             await RunAsync(round, moves).ConfigureAwait(false);
         }
 

@@ -38,6 +38,26 @@ internal static class Program
             + $"{scenario.Deals.Count(d => d.Deal.Pipeline == 1)} in the second pipeline (won stage \"Signed\"), {scenario.Deals.Sum(d => d.Deal.Contacts.Count)} contacts "
             + $"({scenario.ContactsWithoutEmailOnWonDeals} without email on won deals, {scenario.ContactsOnSeveralWonDeals} on two won deals).");
 
+        if (await platforms.TryLoadAsync(options.StatePath).ConfigureAwait(false))
+        {
+            // A later run: the CRM and Mailchimp of the earlier run, and a sync that goes on from its checkpoint.
+            Console.WriteLine($"Simulators loaded from the earlier run next to {options.StatePath}: the sync goes on from its checkpoint.");
+            var reports = await OnboardingRun.RunUntilDoneAsync(host.Services, Onboarding.SyncName(options.Crm)).ConfigureAwait(false);
+            foreach (var report in reports)
+            {
+                Console.WriteLine($"  today: {report}");
+            }
+
+            await host.StopAsync().ConfigureAwait(false);
+            await platforms.SaveAsync(options.StatePath).ConfigureAwait(false);
+            Console.WriteLine($"expected={scenario.ExpectedJourneys}");
+            Console.WriteLine(new Totals(
+                reports.Sum(r => r.Summary.Read), reports.Sum(r => r.Summary.Completed), reports.Sum(r => r.Summary.Skipped),
+                reports.Sum(r => r.Summary.Filtered), reports.Sum(r => r.Summary.DeadLettered), reports.Sum(r => r.Summary.Ambiguous)));
+            Console.WriteLine(platforms.ReadMailchimp());
+            return reports[^1].Summary.Status == RunStatus.Succeeded ? 0 : 1;
+        }
+
         var result = await OnboardingRun.PlayAsync(host.Services, platforms, scenario, resolveAmbiguous: !options.LeaveAmbiguous, progress: run =>
         {
             var day = run.Round == 0 ? "day 0, seeded" : $"day {run.Round}, {run.Moves}";
@@ -59,6 +79,7 @@ internal static class Program
         }
 
         await host.StopAsync().ConfigureAwait(false);
+        await platforms.SaveAsync(options.StatePath).ConfigureAwait(false);
         Console.WriteLine($"expected={scenario.ExpectedJourneys}");
         Console.WriteLine(result.Total);
         Console.WriteLine(platforms.ReadMailchimp());
