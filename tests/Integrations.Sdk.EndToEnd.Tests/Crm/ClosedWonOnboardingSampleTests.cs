@@ -61,7 +61,7 @@ public sealed class ClosedWonOnboardingSampleTests(ITestOutputHelper output) : I
             platforms.Mailchimp.Faults.Injected.GetValueOrDefault(FaultKind.CommitThenDrop).Should().BeGreaterThanOrEqualTo(2);
             result.Total.Ambiguous.Should().BeGreaterThanOrEqualTo(2, $"the trigger's answer was lost twice (fault endpoint '{TriggerEndpoint}')");
             result.Ambiguous.Count(a => a.InJourney).Should().BeGreaterThanOrEqualTo(2, "a lost answer after the contact entered: the journey shows it");
-            result.Ambiguous.Should().OnlyContain(a => a.Outcome == RecordOutcome.Completed);
+            result.Ambiguous.GroupBy(a => a.Email).Should().OnlyContain(g => g.Last().Outcome == RecordOutcome.Completed, "a resend that ends ambiguous again is looked at again, until it is settled");
             first.Journeys.Should().Be(scenario.ExpectedJourneys, "every contact with an email of a deal won at some point, once");
             first.Duplicates.Should().Be(0);
             first.Members.Should().Be(scenario.ExpectedJourneys);
