@@ -23,6 +23,8 @@ public sealed class PublicSurfaceTests
         typeof(Integrations.Sdk.PostgreSql.PostgreSqlStateStore).Assembly,
         typeof(Integrations.Sdk.WooCommerce.WooCommerceConnector).Assembly,
         typeof(Integrations.Sdk.Xero.XeroConnector).Assembly,
+        typeof(Integrations.Sdk.Salesforce.SalesforceConnector).Assembly,
+        typeof(Integrations.Sdk.MailchimpMarketing.MailchimpMarketingConnector).Assembly,
     ];
 
     private static IEnumerable<Type> Surface => Packages.SelectMany(a => a.GetExportedTypes());
