@@ -53,6 +53,9 @@ public static class OnboardingRun
     /// <summary>How often a run that failed (a read that still failed after the connector's retries) is run again.</summary>
     public const int RunAttempts = 5;
 
+    /// <summary>The longest the sample waits for a platform's circuit to let requests through again before it runs again.</summary>
+    public static readonly TimeSpan MaxPauseWait = TimeSpan.FromMinutes(1);
+
     /// <summary>How long after a round's changes the sync runs: time for the CRM's search index to show them.</summary>
     public static readonly TimeSpan TimeBeforeRun = TimeSpan.FromMinutes(30);
 
@@ -108,7 +111,10 @@ public static class OnboardingRun
         return new ScenarioResult(runs, ambiguous, deadLetters);
     }
 
-    /// <summary>Runs the sync; a run that failed (its checkpoint kept what is safe) is run again, up to <see cref="RunAttempts"/> times.</summary>
+    /// <summary>
+    /// Runs the sync; a run that failed (its checkpoint kept what is safe) is run again, up to <see cref="RunAttempts"/>
+    /// times; after a run that paused on an open circuit, once the circuit lets requests through (at most <see cref="MaxPauseWait"/> later).
+    /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="sync">The sync.</param>
     /// <param name="fullRefresh">Whether the first run reads the whole feed (<see cref="RunOptions.FullRefresh"/>); the runs after a failed one go on from its checkpoint.</param>
@@ -125,6 +131,18 @@ public static class OnboardingRun
             if (report.Summary.Status == RunStatus.Succeeded)
             {
                 break;
+            }
+
+            // A paused run (a platform's circuit is open after repeated failures) is run again once the circuit lets
+            // a request through, not at once: until then every run would pause too.
+            if (report.ResumeAfter is { } resumeAfter)
+            {
+                var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+                var wait = resumeAfter - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait < MaxPauseWait ? wait : MaxPauseWait, time, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
