@@ -183,13 +183,16 @@ public static class Onboarding
         }
 
         var deal = record.Deal;
-        var fields = new Dictionary<string, object?>(StringComparer.Ordinal)
+        // A value the CRM does not have is left out, not sent empty: the PUT would clear what the member already has.
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (tag, value) in new[] { ("FNAME", contact.FirstName), ("LNAME", contact.LastName), ("COMPANY", deal.CompanyName), ("OWNER", deal.OwnerName) })
         {
-            ["FNAME"] = contact.FirstName ?? "",
-            ["LNAME"] = contact.LastName ?? "",
-            ["COMPANY"] = deal.CompanyName ?? "",
-            ["OWNER"] = deal.OwnerName ?? "",
-        };
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                fields[tag] = value;
+            }
+        }
+
         if (deal.Amount is { } amount)
         {
             fields["AMOUNT"] = amount;

@@ -152,59 +152,69 @@ public sealed partial class HubSpotConnector
     {
         var (stamp, given) = ParseDealCheckpoint(checkpoint);
         long? from = stamp is { } s ? s - (long)_dealOverlap.TotalMilliseconds : null;
+        string? after = null;
+        var readInSearch = 0;
         while (true)
         {
-            var read = 0;
-            var progressed = false;
-            string? after = null;
-            do
+            IReadOnlyList<Filter> filters = from is { } f ? [new Filter("hs_lastmodifieddate", "GTE", f.ToString(CultureInfo.InvariantCulture))] : [];
+            var request = SearchRequest.All(filters, _dealProperties, PageSize, after, [new SearchSort("hs_lastmodifieddate", "ASCENDING")]);
+            var page = await _api().SearchAsync<HubSpotDeal>("deals", request, cancellationToken: cancellationToken).ConfigureAwait(false);
+            long? firstAt = null;
+            long? lastAt = null;
+            foreach (var deal in page.Results ?? [])
             {
-                IReadOnlyList<Filter> filters = from is { } f ? [new Filter("hs_lastmodifieddate", "GTE", f.ToString(CultureInfo.InvariantCulture))] : [];
-                var request = SearchRequest.All(filters, _dealProperties, PageSize, after, [new SearchSort("hs_lastmodifieddate", "ASCENDING")]);
-                var page = await _api().SearchAsync<HubSpotDeal>("deals", request, cancellationToken: cancellationToken).ConfigureAwait(false);
-                foreach (var deal in page.Results ?? [])
+                var at = (deal.LastModifiedAt ?? throw PlatformException.InvalidResponse(ConnectorName, $"deal {deal.Id} came from a search without hs_lastmodifieddate")).ToUnixTimeMilliseconds();
+                firstAt ??= at;
+                lastAt = at;
+                if (stamp is { } current && at < current)
                 {
-                    read++;
-                    var at = (deal.LastModifiedAt ?? throw PlatformException.InvalidResponse(ConnectorName, $"deal {deal.Id} came from a search without hs_lastmodifieddate")).ToUnixTimeMilliseconds();
-                    if (stamp is { } current && at < current)
-                    {
-                        // In the overlap: a change indexed late, or one given by an earlier run; the checkpoint stays.
-                        yield return new SourceRecord<CrmDeal>(await ToCrmDealAsync(deal, cancellationToken).ConfigureAwait(false), FormatDealCheckpoint(current, given));
-                        continue;
-                    }
-
-                    if (stamp == at)
-                    {
-                        if (!given.Add(deal.Id))
-                        {
-                            continue;
-                        }
-                    }
-                    else
-                    {
-                        stamp = at;
-                        given = new HashSet<string>(StringComparer.Ordinal) { deal.Id };
-                    }
-
-                    progressed = true;
-                    yield return new SourceRecord<CrmDeal>(await ToCrmDealAsync(deal, cancellationToken).ConfigureAwait(false), FormatDealCheckpoint(at, given));
+                    // In the overlap: a change indexed late, or one given by an earlier run; the checkpoint stays.
+                    yield return new SourceRecord<CrmDeal>(await ToCrmDealAsync(deal, cancellationToken).ConfigureAwait(false), FormatDealCheckpoint(current, given));
+                    continue;
                 }
 
-                after = page.Paging?.Next?.After is { Length: > 0 } next ? next : null;
-            }
-            while (after is not null && read + PageSize <= MaxSearchResults);
+                if (stamp == at)
+                {
+                    if (!given.Add(deal.Id))
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    stamp = at;
+                    given = new HashSet<string>(StringComparer.Ordinal) { deal.Id };
+                }
 
-            if (after is null)
+                yield return new SourceRecord<CrmDeal>(await ToCrmDealAsync(deal, cancellationToken).ConfigureAwait(false), FormatDealCheckpoint(at, given));
+            }
+
+            var next = page.Paging?.Next?.After is { Length: > 0 } n ? n : null;
+            if (next is null || lastAt is null)
             {
                 yield break;
             }
 
-            if (!progressed)
+            if (firstAt != lastAt)
             {
-                throw PlatformException.InvalidResponse(ConnectorName, $"more than {MaxSearchResults} deals share hs_lastmodifieddate {stamp}, so HubSpot's search cannot page past them");
+                // The next page is a new search from the page's last stamp, not the search's offset: a deal that changes
+                // while the read pages moves to the end of the order and shifts every later deal back one place, so an
+                // offset would skip the deal at the page boundary. The deals given at that stamp are dropped (or, in
+                // the overlap, given again for the step memo to skip).
+                from = lastAt;
+                after = null;
+                readInSearch = 0;
+                continue;
             }
 
-            from = stamp; // a new search from the newest stamp: the deals given at it are dropped
+            // A whole page at one stamp: a new search from it would give the same page, so only here the offset goes on.
+            readInSearch += page.Results!.Count;
+            if (readInSearch + PageSize > MaxSearchResults)
+            {
+                throw PlatformException.InvalidResponse(ConnectorName, $"more than {MaxSearchResults} deals share hs_lastmodifieddate {lastAt}, so HubSpot's search cannot page past them");
+            }
+
+            after = next;
         }
     }
 
@@ -255,7 +265,7 @@ public sealed partial class HubSpotConnector
         };
     }
 
-    /// <summary>A stage by id, from the cached pipelines; one not there makes the pipelines be read again once.</summary>
+    /// <summary>A stage by id, from the cached pipelines; one not there makes the pipelines be read again once, and is Open if still not there.</summary>
     private async Task<(string PipelineId, string Label, CrmDealOutcome Outcome)> StageAsync(string stageId, CancellationToken cancellationToken)
     {
         var cache = await PipelinesAsync(staleBefore: null, cancellationToken).ConfigureAwait(false);
@@ -265,9 +275,9 @@ public sealed partial class HubSpotConnector
         }
 
         cache = await PipelinesAsync(staleBefore: cache.ReadAt, cancellationToken).ConfigureAwait(false);
-        return cache.Stages.TryGetValue(stageId, out stage)
-            ? stage
-            : throw PlatformException.InvalidResponse(ConnectorName, $"deal stage '{stageId}' is in none of the portal's deal pipelines (GET /crm/v3/pipelines/deals)");
+        // A stage in none of the pipelines (an archived stage or pipeline, which the pipelines read leaves out) has no
+        // metadata to call it won or lost: the deal is Open, and the feed goes on (failing it would stop every run).
+        return cache.Stages.TryGetValue(stageId, out stage) ? stage : (string.Empty, stageId, CrmDealOutcome.Open);
     }
 
     /// <summary>The cached pipelines; read again when older than <see cref="PipelinesCacheDuration"/> or read at or before <paramref name="staleBefore"/>.</summary>

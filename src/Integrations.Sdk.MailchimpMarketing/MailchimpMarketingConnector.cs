@@ -37,7 +37,9 @@ public sealed class MailchimpMarketingConnector
     public static readonly TimeSpan DefaultBatchTimeout = TimeSpan.FromHours(1);
 
     private const string Platform = "Mailchimp Marketing";
-    private static readonly string[] AlreadyWords = ["journey", "step", "workflow", "automation", "trigger", "entered", "queue"];
+    private static readonly string[] AlreadyPhrases = ["already in", "already entered", "already been triggered", "already triggered", "already been added"];
+
+    private static readonly string[] JourneyWords = ["journey", "step", "workflow", "automation"];
 
     private readonly Func<IMailchimpMarketingApi> _api;
     private readonly TimeProvider _time;
@@ -90,27 +92,23 @@ public sealed class MailchimpMarketingConnector
 
     /// <summary>
     /// Whether a refusal of a journey trigger says the contact is already in the journey, so that the trigger counts as
-    /// applied: a 409, or a 400/422 whose title or detail says "already" together with "journey", "step", "workflow",
-    /// "automation", "trigger", "entered" or "queue" (case-insensitive). Mailchimp does not document this answer; the rule
-    /// is deliberately about words, not one exact message.
+    /// applied: a 400, 409 or 422 whose title or detail says the contact is "already in", "already entered", "already
+    /// (been) triggered" or "already been added", together with "journey", "step", "workflow" or "automation"
+    /// (case-insensitive). Mailchimp does not document this answer; the rule is about the contact's presence, so that a
+    /// refusal such as "this journey has already ended" is not taken for an entry.
     /// </summary>
     /// <param name="exception">The failure.</param>
     public static bool IsAlreadyInJourney(PlatformException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (exception.StatusCode == HttpStatusCode.Conflict)
-        {
-            return true;
-        }
-
-        if (exception.StatusCode is not (HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity))
+        if (exception.StatusCode is not (HttpStatusCode.BadRequest or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity))
         {
             return false;
         }
 
         var text = $"{exception.ErrorCode} {exception.PlatformMessage}";
-        return text.Contains("already", StringComparison.OrdinalIgnoreCase)
-            && AlreadyWords.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
+        return AlreadyPhrases.Any(p => text.Contains(p, StringComparison.OrdinalIgnoreCase))
+            && JourneyWords.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Reads a list member by email (<c>GET /lists/{list_id}/members/{subscriber_hash}</c>).</summary>

@@ -302,7 +302,11 @@ public sealed partial class SalesforceConnector : ICrmConnector
 
                 if (stamp == from.Stamp && from.Ids.Contains(deal.Id))
                 {
-                    continue; // given at the checkpoint's stamp by an earlier read
+                    // Given at the checkpoint's stamp by an earlier read, and given again: SystemModstamp counts whole
+                    // seconds, so a change made later in that same second carries the same stamp and cannot be told
+                    // from the version already given. The step memo skips what was done.
+                    yield return new SourceRecord<CrmDeal>(deal, checkpoint);
+                    continue;
                 }
             }
 

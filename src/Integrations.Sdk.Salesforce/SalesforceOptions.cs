@@ -52,7 +52,10 @@ public sealed partial class SalesforceOptions
     public string? PrivateKeyPem { get; set; }
 
     /// <summary>
-    /// The JWT's <c>aud</c>. <value>Default (<see langword="null"/>): the origin of <see cref="LoginUrl"/>, for example
+    /// The JWT's <c>aud</c>: Salesforce takes <c>https://login.salesforce.com</c>, <c>https://test.salesforce.com</c> (a
+    /// sandbox) or an Experience Cloud site's URL, whatever host the token is asked of (a My Domain login URL too).
+    /// <value>Default (<see langword="null"/>): <c>https://test.salesforce.com</c> when <see cref="LoginUrl"/> is
+    /// <c>test.salesforce.com</c> or a sandbox's My Domain (<c>*.sandbox.my.salesforce.com</c>), else
     /// <c>https://login.salesforce.com</c></value>.
     /// </summary>
     public string? JwtAudience { get; set; }
@@ -100,8 +103,12 @@ public sealed partial class SalesforceOptions
     public override string ToString() =>
         $"SalesforceOptions({Flow}, login {LoginUrl}, client {ClientId}, user {Username}, {ApiVersion}, instance {InstanceUrl?.ToString() ?? "(from token)"}, org {OrganizationId}, secret ***, key ***)";
 
-    /// <summary>The JWT's audience: <see cref="JwtAudience"/>, else the login URL's origin.</summary>
-    internal string Audience => string.IsNullOrWhiteSpace(JwtAudience) ? LoginUrl.GetLeftPart(UriPartial.Authority) : JwtAudience.Trim();
+    /// <summary>The JWT's audience: <see cref="JwtAudience"/>, else Salesforce's production or sandbox login host (see <see cref="JwtAudience"/>).</summary>
+    internal string Audience => !string.IsNullOrWhiteSpace(JwtAudience)
+        ? JwtAudience.Trim()
+        : LoginUrl.Host.Equals("test.salesforce.com", StringComparison.OrdinalIgnoreCase) || LoginUrl.Host.EndsWith(".sandbox.my.salesforce.com", StringComparison.OrdinalIgnoreCase)
+            ? "https://test.salesforce.com"
+            : "https://login.salesforce.com";
 
     /// <summary>The token endpoint.</summary>
     internal Uri TokenEndpoint => new(EndWithSlash(LoginUrl), "services/oauth2/token");

@@ -47,7 +47,7 @@ public sealed class SalesforceConnectorTests : IDisposable
         var claims = JsonDocument.Parse(FromBase64Url(parts[1])).RootElement;
         claims.GetProperty("iss").GetString().Should().Be(SalesforceHost.ClientId);
         claims.GetProperty("sub").GetString().Should().Be(SalesforceHost.Username);
-        claims.GetProperty("aud").GetString().Should().Be(new Uri(_host.Login.Url!).GetLeftPart(UriPartial.Authority));
+        claims.GetProperty("aud").GetString().Should().Be("https://login.salesforce.com", "Salesforce takes its login host as the audience, whatever host the token is asked of");
         var exp = DateTimeOffset.FromUnixTimeSeconds(claims.GetProperty("exp").GetInt64());
         (exp - _host.Time.GetUtcNow()).Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(3));
 
@@ -118,7 +118,7 @@ public sealed class SalesforceConnectorTests : IDisposable
     }
 
     [Fact]
-    public async Task Deals_FirstRead_AllInStampOrder_ThenResumed_WithOverlapAndDedupeAtTheCheckpointStamp()
+    public async Task Deals_FirstRead_AllInStampOrder_ThenResumed_WithOverlap_AndTheCheckpointStampGivenAgain()
     {
         GivenToken(_host.Login, "00Dtoken!d", _host.Instance.Url!);
         const string T1 = "2026-12-05T09:00:00.000+0000";
@@ -137,17 +137,19 @@ public sealed class SalesforceConnectorTests : IDisposable
             "SELECT Id, Name, StageName, IsClosed, IsWon, Amount, CloseDate, OwnerId, Owner.Name, Account.Name, SystemModstamp FROM Opportunity ORDER BY SystemModstamp, Id");
         var checkpoint = first[^1].Checkpoint!;
 
-        // Resumed: a late commit before the checkpoint (overlap), the two already given at T2, a new one at T2, a later one.
+        // Resumed: a late commit before the checkpoint (overlap), the two already given at T2 (the second changed to won
+        // later in that same second: the stamp cannot tell), a new one at T2, a later one.
         _host.Instance.Given(Request.Create().WithPath(QueryPath).WithParam("q", new WireMock.Matchers.WildcardMatcher("*WHERE SystemModstamp >=*")).UsingGet())
-            .RespondWith(Json($$"""{"totalSize":5,"done":true,"records":[{{Opp("006000000000009AAA", "2026-12-05T09:29:00.000+0000", false, false)}},{{Opp("006000000000002AAA", T2, true, true)}},{{Opp("006000000000003AAA", T2, true, false)}},{{Opp("006000000000004AAA", T2, true, true)}},{{Opp("006000000000005AAA", "2026-12-05T09:31:00.000+0000", false, false)}}]}"""));
+            .RespondWith(Json($$"""{"totalSize":5,"done":true,"records":[{{Opp("006000000000009AAA", "2026-12-05T09:29:00.000+0000", false, false)}},{{Opp("006000000000002AAA", T2, true, true)}},{{Opp("006000000000003AAA", T2, true, true)}},{{Opp("006000000000004AAA", T2, true, true)}},{{Opp("006000000000005AAA", "2026-12-05T09:31:00.000+0000", false, false)}}]}"""));
 
         var second = await _host.Connector.Deals.ReadAsync(checkpoint).ToListAsync();
 
         _host.Instance.LogEntries.Last().RequestMessage!.Query!["q"].Single().Should().Contain("WHERE SystemModstamp >= 2026-12-05T09:25:00.000Z ORDER BY SystemModstamp, Id");
-        second.Select(r => r.Value.Id).Should().Equal("006000000000009AAA", "006000000000004AAA", "006000000000005AAA");
-        second[0].Checkpoint.Should().Be(checkpoint, "a record of the overlap does not move the checkpoint back");
-        second[1].Checkpoint.Should().Be(checkpoint + ",006000000000004AAA");
-        second[2].Checkpoint.Should().StartWith("2026-12-05T09:31:00.000Z|006000000000005AAA");
+        second.Select(r => r.Value.Id).Should().Equal("006000000000009AAA", "006000000000002AAA", "006000000000003AAA", "006000000000004AAA", "006000000000005AAA");
+        second[2].Value.Outcome.Should().Be(CrmDealOutcome.Won, "a change later in the checkpoint's second is not lost");
+        second.Take(3).Should().OnlyContain(r => r.Checkpoint == checkpoint, "records of the overlap and of the checkpoint's stamp do not move the checkpoint back");
+        second[3].Checkpoint.Should().Be(checkpoint + ",006000000000004AAA");
+        second[4].Checkpoint.Should().StartWith("2026-12-05T09:31:00.000Z|006000000000005AAA");
     }
 
     [Fact]

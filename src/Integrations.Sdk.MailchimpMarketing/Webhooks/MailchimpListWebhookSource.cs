@@ -37,15 +37,16 @@ public sealed class MailchimpListWebhookSource : IWebhookSource, IWebhookHandsha
     /// constant time; the failure names the parameter, never its value or the expected one.
     /// </summary>
     /// <param name="request">The request.</param>
-    /// <exception cref="InvalidOperationException"><see cref="MailchimpMarketingOptions.WebhookSecret"/> is not configured.</exception>
+    /// <remarks>When <see cref="MailchimpMarketingOptions.WebhookSecret"/> is not configured, every request is refused, with a reason saying so.</remarks>
     public WebhookVerification Verify(WebhookRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var expected = _options.Value.WebhookSecret;
         if (string.IsNullOrEmpty(expected))
         {
-            throw new InvalidOperationException(
-                $"{SecretSetting} is not configured, so the '{SecretParameter}' query parameter of Mailchimp list webhooks cannot be checked: set it to receive webhooks.");
+            // Refused (401), not a server error: nothing is stored until the secret is configured, and the reason is logged.
+            return WebhookVerification.Invalid(
+                $"{SecretSetting} is not configured, so the '{SecretParameter}' query parameter of Mailchimp list webhooks cannot be checked: set it to receive webhooks");
         }
 
         var given = FormFields(request.Url.Query.TrimStart('?')).Where(p => p.Key == SecretParameter).Select(p => p.Value).ToList();

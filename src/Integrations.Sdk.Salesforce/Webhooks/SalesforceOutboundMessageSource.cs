@@ -49,15 +49,16 @@ public sealed class SalesforceOutboundMessageSource : IWebhookSource, IWebhookAc
     /// and its 18-character form are the same org); the failure names the element, never the configured id.
     /// </summary>
     /// <param name="request">The delivery.</param>
-    /// <exception cref="InvalidOperationException"><see cref="SalesforceOptions.OrganizationId"/> is not set.</exception>
+    /// <remarks>When <see cref="SalesforceOptions.OrganizationId"/> is not set, every delivery is refused, with a reason saying so.</remarks>
     public WebhookVerification Verify(WebhookRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var expected = _options.Value.OrganizationId?.Trim();
         if (string.IsNullOrEmpty(expected))
         {
-            throw new InvalidOperationException(
-                $"Salesforce outbound messages need {nameof(SalesforceOptions)}.{nameof(SalesforceOptions.OrganizationId)} (the org id, 00D...) to check who sent them.");
+            // Refused (401), not a server error: nothing is stored until the org id is configured, and the reason is logged.
+            return WebhookVerification.Invalid(
+                $"{nameof(SalesforceOptions)}.{nameof(SalesforceOptions.OrganizationId)} is not set (the org id, 00D...), so the sender of an outbound message cannot be checked");
         }
 
         XElement notifications;

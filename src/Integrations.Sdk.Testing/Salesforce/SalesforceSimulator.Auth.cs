@@ -14,9 +14,12 @@ public sealed partial class SalesforceSimulator
     /// <summary>Access tokens issued by the token endpoint.</summary>
     public int TokensIssued => Locked(() => _tokensIssued);
 
-    /// <summary>The <c>aud</c> values a JWT assertion may carry: Salesforce's login hosts, and this simulator's own address (as a My Domain login URL). Compared without a trailing slash.</summary>
-    private IEnumerable<string> Audiences() =>
-        ["https://login.salesforce.com", "https://test.salesforce.com", BaseAddress.GetLeftPart(UriPartial.Authority)];
+    /// <summary>
+    /// The <c>aud</c> values a JWT assertion may carry: Salesforce documents <c>https://login.salesforce.com</c>,
+    /// <c>https://test.salesforce.com</c> or an Experience Cloud site's URL, whichever host the token is asked of (so not
+    /// this simulator's own address). Compared without a trailing slash.
+    /// </summary>
+    private static IEnumerable<string> Audiences() => ["https://login.salesforce.com", "https://test.salesforce.com"];
 
     private async Task<IResult> TokenAsync(HttpContext context)
     {

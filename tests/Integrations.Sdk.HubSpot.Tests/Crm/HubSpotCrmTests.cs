@@ -152,6 +152,33 @@ public sealed class HubSpotCrmTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADealThatChangesWhileTheFeedPages_DoesNotMakeTheFeedSkipTheDealAtThePageBoundary()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 150; i++)
+        {
+            ids.Add(_simulator.AddDeal(Deal($"Deal {i:000}", contacts: [])));
+            _time.Advance(TimeSpan.FromSeconds(1)); // one stamp each
+        }
+
+        _time.Advance(_simulator.SearchIndexLag);
+        var read = new List<string>();
+        await foreach (var record in Crm.Deals.ReadAsync(null))
+        {
+            read.Add(record.Value.Id);
+            if (read.Count == 100)
+            {
+                // The first page is read; an early deal changes now, and moves to the end of the search's order.
+                _simulator.SetDealOutcome(ids[10], SimulatedDealOutcome.Won);
+                _time.Advance(_simulator.SearchIndexLag + TimeSpan.FromSeconds(1));
+            }
+        }
+
+        read.Should().Contain(ids, "an offset into the changed results would skip the deal at the page boundary (the 101st)");
+        read.Should().HaveCount(151, "the changed deal comes again, with its new stage");
+    }
+
+    [Fact]
     public async Task AChangeThatReachesSearchLate_IsFoundByTheOverlap_AndMissedWithout()
     {
         var a = _simulator.AddDeal(Deal("A"));
