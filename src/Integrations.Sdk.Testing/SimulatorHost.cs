@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Integrations.Sdk.Testing;
@@ -20,6 +21,7 @@ namespace Integrations.Sdk.Testing;
 public abstract class SimulatorHost : IAsyncDisposable
 {
     private WebApplication? _app;
+    private const string CallbackClientName = "integrations-simulator-callbacks";
     private Uri? _registered;
 
     /// <summary>Creates the simulator (not started).</summary>
@@ -75,6 +77,7 @@ public abstract class SimulatorHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddHttpClient(CallbackClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         var app = builder.Build();
         app.Use(CheckConformanceAsync);
         MapEndpoints(app);
@@ -83,6 +86,15 @@ public abstract class SimulatorHost : IAsyncDisposable
         _registered = BaseAddress;
         ConformanceRecording.AddSimulator(_registered);
     }
+
+    /// <summary>
+    /// A client for the simulator's own calls out (webhook deliveries, checks of a callback URL), from the simulator
+    /// host's <see cref="IHttpClientFactory"/>, with a 30-second timeout the caller may shorten before its first request.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The simulator is not started.</exception>
+    protected HttpClient CreateCallbackClient() =>
+        (_app ?? throw new InvalidOperationException("Start the simulator (StartAsync) before it calls out."))
+            .Services.GetRequiredService<IHttpClientFactory>().CreateClient(CallbackClientName);
 
     /// <summary>Stops the simulator; then, in <see cref="ConformanceMode.Enforce"/>, fails if any exchange broke the platform's spec.</summary>
     /// <exception cref="ConformanceException">Requests or answers broke the platform's spec (listed in the message).</exception>

@@ -33,38 +33,30 @@ public sealed partial class MailchimpMarketingSimulator
         var pending = Locked(() => _deliveries.Select((d, i) => (d, i)).Where(x => !x.d.Delivered).ToList());
         var random = new Random(seed);
         var sends = pending.SelectMany(x => Enumerable.Repeat(x.d, copies)).OrderBy(_ => random.Next()).ToList();
-        var owned = CallbackClient is null ? new HttpClient() : null;
-        var client = CallbackClient ?? owned!;
+        var client = CallbackClient ?? CreateCallbackClient();
         int accepted = 0, refused = 0;
-        try
+        foreach (var delivery in sends)
         {
-            foreach (var delivery in sends)
+            try
             {
-                try
+                using var content = new StringContent(delivery.Body, Encoding.UTF8);
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+                using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = content };
+                request.Headers.UserAgent.ParseAdd("MailChimp");
+                using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
                 {
-                    using var content = new StringContent(delivery.Body, Encoding.UTF8);
-                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
-                    using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = content };
-                    request.Headers.UserAgent.ParseAdd("MailChimp");
-                    using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        accepted++;
-                    }
-                    else
-                    {
-                        refused++;
-                    }
+                    accepted++;
                 }
-                catch (HttpRequestException)
+                else
                 {
                     refused++;
                 }
             }
-        }
-        finally
-        {
-            owned?.Dispose();
+            catch (HttpRequestException)
+            {
+                refused++;
+            }
         }
 
         lock (Gate)
@@ -119,21 +111,23 @@ public sealed partial class MailchimpMarketingSimulator
 
     private async Task<int> ValidateUrlAsync(Uri uri, CancellationToken cancellationToken)
     {
-        var owned = CallbackClient is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(10) } : null;
+        var client = CallbackClient;
+        if (client is null)
+        {
+            client = CreateCallbackClient();
+            client.Timeout = TimeSpan.FromSeconds(10);
+        }
+
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.UserAgent.ParseAdd("MailChimp.com WebHook Validator");
-            using var response = await (CallbackClient ?? owned!).SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             return (int)response.StatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             return 0;
-        }
-        finally
-        {
-            owned?.Dispose();
         }
     }
 

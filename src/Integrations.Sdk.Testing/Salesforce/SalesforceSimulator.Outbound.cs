@@ -73,52 +73,44 @@ public sealed partial class SalesforceSimulator
             }
         }
 
-        var owned = client is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) } : null;
-        var http = client ?? owned!;
+        var http = client ?? CreateCallbackClient();
         var acknowledged = 0;
-        try
+        foreach (var batch in batches)
         {
-            foreach (var batch in batches)
+            var body = Envelope(batch, session);
+            lock (Gate)
             {
-                var body = Envelope(batch, session);
-                lock (Gate)
+                _deliveries++;
+                foreach (var n in batch)
                 {
-                    _deliveries++;
-                    foreach (var n in batch)
-                    {
-                        _sendsPerNotification[n.Id] = _sendsPerNotification.GetValueOrDefault(n.Id) + 1;
-                    }
-                }
-
-                bool acked;
-                try
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(body, Encoding.UTF8) };
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/xml") { CharSet = "utf-8" };
-                    request.Headers.TryAddWithoutValidation("SOAPAction", "\"\"");
-                    using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                    acked = response.IsSuccessStatusCode && IsAck(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    acked = false;
-                }
-
-                if (acked)
-                {
-                    lock (Gate)
-                    {
-                        _acks++;
-                        _pending.RemoveAll(p => batch.Exists(b => b.Id == p.Id));
-                    }
-
-                    acknowledged += batch.Count;
+                    _sendsPerNotification[n.Id] = _sendsPerNotification.GetValueOrDefault(n.Id) + 1;
                 }
             }
-        }
-        finally
-        {
-            owned?.Dispose();
+
+            bool acked;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(body, Encoding.UTF8) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/xml") { CharSet = "utf-8" };
+                request.Headers.TryAddWithoutValidation("SOAPAction", "\"\"");
+                using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                acked = response.IsSuccessStatusCode && IsAck(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                acked = false;
+            }
+
+            if (acked)
+            {
+                lock (Gate)
+                {
+                    _acks++;
+                    _pending.RemoveAll(p => batch.Exists(b => b.Id == p.Id));
+                }
+
+                acknowledged += batch.Count;
+            }
         }
 
         return acknowledged;

@@ -71,7 +71,7 @@ public sealed partial class TrelloSimulator
                 continue;
             }
 
-            var result = await WebhookSender.DeliverAsync(CallbackClient ?? DefaultCallbackClient, new Uri(webhook.CallbackUrl), deliveries, copies, seed: seed,
+            var result = await WebhookSender.DeliverAsync(CallbackClient ?? CreateCallbackClient(), new Uri(webhook.CallbackUrl), deliveries, copies, seed: seed,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             sent += result.Sent;
             accepted += result.Accepted;
@@ -164,7 +164,7 @@ public sealed partial class TrelloSimulator
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Head, callbackUrl);
-            using var response = await (CallbackClient ?? DefaultCallbackClient).SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await (CallbackClient ?? CreateCallbackClient()).SendAsync(request, cancellationToken).ConfigureAwait(false);
             return response.StatusCode == System.Net.HttpStatusCode.OK
                 ? null
                 : $"URL ({callbackUrl}) did not return 200 status code, got {(int)response.StatusCode}";

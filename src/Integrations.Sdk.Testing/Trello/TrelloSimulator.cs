@@ -52,7 +52,6 @@ public sealed partial class TrelloSimulator : SimulatorHost
     /// <summary>The fault-injection name of <c>POST /1/webhooks</c>.</summary>
     public const string CreateWebhookEndpoint = "webhooks.create";
 
-    private static readonly HttpClient DefaultCallbackClient = new();
     private readonly Dictionary<string, SimulatedTrelloBoard> _boards = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimulatedTrelloList> _lists = new(StringComparer.Ordinal);
     private readonly List<SimulatedTrelloCard> _cards = [];
