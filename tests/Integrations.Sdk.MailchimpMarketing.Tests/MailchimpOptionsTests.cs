@@ -89,7 +89,8 @@ public sealed class MailchimpOptionsTests
         var gate = new Lock();
         var inFlight = 0;
         var peak = 0;
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = 0;
+        using var release = new SemaphoreSlim(0);
         var web = WebApplication.CreateSlimBuilder();
         web.WebHost.UseUrls("http://127.0.0.1:0");
         web.Logging.ClearProviders();
@@ -101,10 +102,11 @@ public sealed class MailchimpOptionsTests
                 peak = Math.Max(peak, ++inFlight);
             }
 
-            await release.Task;
+            await release.WaitAsync();
             lock (gate)
             {
                 inFlight--;
+                done++;
             }
 
             return Results.Json(new Dictionary<string, object> { ["id"] = hash, ["email_address"] = "x@example.com", ["status"] = "subscribed", ["list_id"] = "L1" });
@@ -114,9 +116,15 @@ public sealed class MailchimpOptionsTests
         var connector = services.GetRequiredService<MailchimpMarketingConnector>();
 
         var reads = Enumerable.Range(0, 8).Select(i => connector.GetMemberAsync("L1", $"member{i}@example.com")).ToList();
-        await Integrations.Sdk.Testing.IntegrationsTestHost.UntilAsync(() => { lock (gate) { return inFlight >= 3; } }, "three requests are in flight");
-        await Task.Delay(200); // grace for any request beyond the limit to arrive (it would raise the peak)
-        release.SetResult();
+        // One answer at a time: before each, exactly as many requests are in flight as the limit lets through (all
+        // eight at once without it), and the next one starts only when an answer frees its connection.
+        for (var answered = 0; answered < reads.Count; answered++)
+        {
+            var expected = Math.Min(3, reads.Count - answered);
+            await Integrations.Sdk.Testing.IntegrationsTestHost.UntilAsync(() => { lock (gate) { return inFlight == expected && done == answered; } }, $"{expected} requests in flight after {answered} answers");
+            release.Release();
+        }
+
         await Task.WhenAll(reads);
 
         peak.Should().Be(3);
